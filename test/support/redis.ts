@@ -1,0 +1,99 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Redis } from 'ioredis';
+
+/** A Redis server owned by one test file: its own process on a free port, nothing kept on disk. */
+export interface TestRedis {
+  readonly url: string;
+  readonly port: number;
+  /** Stops the server (simulates an outage). The port stays reserved for `start()`. */
+  stop(): Promise<void>;
+  /** Starts it again on the same port (after `stop()`). */
+  start(): Promise<void>;
+  /** A fresh client; the caller closes it. */
+  client(): Redis;
+  /** Stops the server for good and removes its folder. */
+  close(): Promise<void>;
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.unref();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const address = srv.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitForPing(url: string, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const probe = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+    probe.on('error', () => undefined);
+    try {
+      await probe.connect();
+      await probe.ping();
+      probe.disconnect();
+      return;
+    } catch (err) {
+      probe.disconnect();
+      if (Date.now() > deadline) throw new Error(`Redis at ${url} did not answer within ${timeoutMs} ms: ${String(err)}`);
+      await new Promise((r) => setTimeout(r, 25));
+    }
+  }
+}
+
+/**
+ * Starts `redis-server` on a free port, so tests never touch a developer's data and outage tests can
+ * stop and restart it. `.ci/run` installs redis-server when it is missing.
+ */
+export async function startTestRedis(): Promise<TestRedis> {
+  const port = await freePort();
+  const dir = mkdtempSync(join(tmpdir(), 'bff-redis-'));
+  let proc: ChildProcess | undefined;
+  const url = `redis://127.0.0.1:${port}`;
+
+  const start = async () => {
+    proc = spawn(
+      'redis-server',
+      ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir],
+      { stdio: 'ignore' },
+    );
+    const spawned = proc;
+    await new Promise<void>((resolve, reject) => {
+      spawned.once('error', (err) =>
+        reject(new Error(`Cannot start redis-server (${err.message}). Install it: apt-get install -y redis-server`)),
+      );
+      spawned.once('spawn', () => resolve());
+    });
+    await waitForPing(url);
+  };
+  const stop = async () => {
+    const p = proc;
+    proc = undefined;
+    if (!p || p.exitCode !== null) return;
+    await new Promise<void>((resolve) => {
+      p.once('exit', () => resolve());
+      p.kill('SIGKILL');
+    });
+  };
+  await start();
+  return {
+    url,
+    port,
+    stop,
+    start,
+    client: () => new Redis(url, { maxRetriesPerRequest: 1 }),
+    close: async () => {
+      await stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
