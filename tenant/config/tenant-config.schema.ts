@@ -1,0 +1,143 @@
+import { z } from 'zod';
+
+/**
+ * The local tenant's configuration (`config/tenant.yaml`, or the file named by TENANT_CONFIG). Unknown keys
+ * and bad values stop the tenant at boot with every problem listed (see `loadTenantConfig`).
+ */
+
+const url = z.url({ protocol: /^https?$/ });
+const originWithSlash = url.refine((u) => u.endsWith('/'), 'must end with "/"');
+
+export const MY_ACCOUNT_SCOPES = [
+  'read:me:factors',
+  'read:me:authentication_methods',
+  'create:me:authentication_methods',
+  'update:me:authentication_methods',
+  'delete:me:authentication_methods',
+  'create:me:connected_accounts',
+  'read:me:connected_accounts',
+  'delete:me:connected_accounts',
+  'read:me:consents',
+  'read:me:organizations',
+] as const;
+
+const seedMethod = z.discriminatedUnion('type', [
+  z.strictObject({ type: z.literal('totp'), secret: z.string().regex(/^[A-Z2-7]+=*$/, 'must be base32'), name: z.string().optional() }),
+  z.strictObject({ type: z.literal('email'), email: z.email(), name: z.string().optional() }),
+  z.strictObject({
+    type: z.literal('phone'),
+    phone_number: z.string().regex(/^\+[1-9]\d{6,14}$/, 'must be E.164, e.g. +15551234567'),
+    preferred_authentication_method: z.enum(['sms', 'voice']).default('sms'),
+    name: z.string().optional(),
+  }),
+  z.strictObject({ type: z.literal('recovery-code'), code: z.string().min(8) }),
+]);
+
+const seedUser = z.strictObject({
+  /** `auth0|<id>`; derived from the email when omitted. */
+  user_id: z.string().regex(/^auth0\|[A-Za-z0-9_-]+$/).optional(),
+  email: z.email(),
+  name: z.string().min(1).optional(),
+  picture: url.optional(),
+  password: z.string().min(1),
+  mfa: z.enum(['always', 'on-request']).default('on-request'),
+  permissions: z.array(z.enum(MY_ACCOUNT_SCOPES)).default([]),
+  methods: z.array(seedMethod).default([]),
+});
+
+const seedClient = z.strictObject({
+  client_id: z.string().min(1),
+  /** Omit for a public client (token_endpoint_auth_method none). */
+  client_secret: z.string().min(1).optional(),
+  name: z.string().optional(),
+  token_endpoint_auth_method: z
+    .enum(['client_secret_basic', 'client_secret_post', 'private_key_jwt', 'none'])
+    .default('client_secret_basic'),
+  /** Public keys for private_key_jwt. */
+  jwks: z.object({ keys: z.array(z.record(z.string(), z.unknown())) }).optional(),
+  grant_types: z
+    .array(
+      z.enum([
+        'authorization_code',
+        'refresh_token',
+        'client_credentials',
+        'http://auth0.com/oauth/grant-type/password-realm',
+        'urn:okta:params:oauth:grant-type:webauthn',
+      ]),
+    )
+    .default(['authorization_code', 'refresh_token']),
+  redirect_uris: z.array(url).default([]),
+  post_logout_redirect_uris: z.array(url).default([]),
+  backchannel_logout_uri: url.optional(),
+  /** Allowed Web Origins (passkey and embedded login). */
+  web_origins: z.array(url).default([]),
+  first_party: z.boolean().default(true),
+  /** Pushed authorization requests required for this client. */
+  require_pushed_authorization_requests: z.boolean().default(false),
+  refresh_token: z
+    .strictObject({
+      rotation_type: z.enum(['rotating', 'non-rotating']).default('rotating'),
+      /** Seconds during which the previous refresh token may be reused (Auth0 "leeway"). */
+      leeway: z.number().int().min(0).default(0),
+      token_lifetime: z.number().int().positive().default(2_592_000),
+    })
+    .prefault({}),
+});
+
+const clientGrant = z.strictObject({
+  client_id: z.string().min(1),
+  audience: url,
+  scope: z.array(z.string()).default([]),
+  subject_type: z.enum(['user', 'client']).default('user'),
+});
+
+const connection = z.strictObject({
+  name: z.string().regex(/^[a-zA-Z0-9-]+$/),
+  strategy: z.string().min(1),
+  scopes: z.array(z.string()).default([]),
+  /** Purpose "Connected Accounts for Token Vault". */
+  connected_accounts: z.boolean().default(true),
+});
+
+export const tenantConfigSchema = z.strictObject({
+  tenant: z.strictObject({
+    /** Canonical issuer, with the trailing slash (`http://localhost:4000/`). */
+    issuer: originWithSlash,
+    /** Other hosts serving the same tenant (Auth0 custom domains), each with its own issuer. */
+    custom_domains: z.array(originWithSlash).default([]),
+    port: z.number().int().min(0).max(65535),
+    host: z.string().default('127.0.0.1'),
+    friendly_name: z.string().default('Local tenant'),
+    /** `GET /__dev/outbox` and the push-approval endpoint. Never in production. */
+    dev_endpoints: z.boolean().default(false),
+    /** Keys that sign the tenant's own cookies (first signs, all verify). */
+    cookie_keys: z.array(z.string().min(16)).min(1),
+    /** Database connection name. */
+    database_connection: z.string().default('Username-Password-Authentication'),
+    session_ttl_seconds: z.number().int().positive().default(86_400),
+  }),
+  redis: z.strictObject({
+    url: z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL'),
+    prefix: z.string().default('tenant:'),
+  }),
+  my_account_api: z.strictObject({
+    /** Off: the audience is refused at /authorize and /oauth/token, as before activation in Auth0. */
+    active: z.boolean().default(true),
+    user_policy: z.enum(['require_client_grant', 'allow_all', 'deny_all']).default('require_client_grant'),
+    /** When on, a user's token carries only the scopes among their `permissions`. */
+    rbac: z.boolean().default(false),
+    access_token_lifetime: z.number().int().positive().default(600),
+    /** `allowed`: Bearer or DPoP; `required`: DPoP only. */
+    dpop: z.enum(['allowed', 'required']).default('allowed'),
+    /** WebAuthn relying party id for passkeys (defaults to the canonical issuer's host). */
+    rp_id: z.string().optional(),
+  }),
+  users: z.array(seedUser).default([]),
+  clients: z.array(seedClient).default([]),
+  client_grants: z.array(clientGrant).default([]),
+  connections: z.array(connection).default([]),
+});
+
+export type TenantConfig = z.infer<typeof tenantConfigSchema>;
+export type SeedUser = z.infer<typeof seedUser>;
+export type SeedClient = z.infer<typeof seedClient>;
