@@ -104,9 +104,9 @@ export function createSoftAuthenticator(options: SoftAuthenticatorOptions = {}):
     const attested = Buffer.concat([Buffer.alloc(16), credIdLength, id, coseEc2PublicKey(privateKey)]);
     const authData = authenticatorData(rpId, FLAG_UP | uvFlag | FLAG_AT, 0, attested);
     const attestationObject = isoCBOR.encode(
-      new Map<string, string | Uint8Array | Map<string, never>>([
+      new Map<string, string | Uint8Array | Map<string, string>>([
         ['fmt', 'none'],
-        ['attStmt', new Map()],
+        ['attStmt', new Map<string, string>()],
         ['authData', authData],
       ]),
     );
