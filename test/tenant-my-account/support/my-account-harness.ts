@@ -57,12 +57,15 @@ export interface Harness {
   call(method: string, path: string, options?: CallOptions): Promise<CallResult>;
   /** Every contract problem seen by `call()` so far. */
   readonly contractViolations: string[];
+  /** Every (operation, status) pair `call()` checked against the contract. */
+  readonly checked: Array<{ operationId: string; status: number }>;
   close(): Promise<void>;
 }
 
 export interface HarnessOptions {
   dpop?: 'allowed' | 'required';
-  extraMyAccount?: Record<string, unknown>;
+  /** Settings `tenant/mounts.ts` reads beside the schema (`rate_limit`, `dpop_nonce`). */
+  tuning?: Record<string, unknown>;
 }
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
@@ -73,7 +76,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const config = tenantConfigSchema.parse({
     tenant: { issuer: issuers[0], custom_domains: [issuers[1]], port, dev_endpoints: true, cookie_keys: ['test-cookie-key-0123456789'] },
     redis: { url: testRedis.url, prefix: 'tenant:' },
-    my_account_api: { dpop: options.dpop ?? 'allowed', ...options.extraMyAccount },
+    my_account_api: { dpop: options.dpop ?? 'allowed' },
     clients: [{ client_id: CLIENT_ID, client_secret: 'dev-bff-secret', redirect_uris: [REDIRECT_URI], web_origins: ['http://localhost:3000'] }],
     connections: [
       { name: 'example-oauth2', strategy: 'oauth2', scopes: ['openid', 'profile', 'offline_access'] },
@@ -81,6 +84,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       { name: 'not-connectable', strategy: 'oauth2', connected_accounts: false },
     ],
   });
+  Object.assign(config.my_account_api, options.tuning);
   const prefix = config.redis.prefix;
   const keys: TenantKeys = await loadSigningKeys(redis, prefix);
   const ctx: TenantContext = {
@@ -102,6 +106,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
   const signingKey = await importJWK(keys.privateJwks.keys[0], 'RS256');
   const contractViolations: string[] = [];
+  const checked: Array<{ operationId: string; status: number }> = [];
   const issuer = (host: HostName = 'localhost') => `http://${host}:${port}/`;
 
   return {
@@ -112,6 +117,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     config,
     issuer,
     contractViolations,
+    checked,
     async createUser(email, password = 'Initial-passw0rd!') {
       const account: Account = {
         user_id: `auth0|${randomUUID().replace(/-/g, '')}`,
@@ -167,6 +173,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       });
       if (o.operationId) {
         const body = result.text === '' ? undefined : result.body;
+        checked.push({ operationId: o.operationId, status: result.status });
         contractViolations.push(...contractProblems(o.operationId, result.status, result.headers, body).map((p) => `${method} ${path}: ${p}`));
       }
       return result;
