@@ -1,0 +1,71 @@
+import {
+  BffProblem,
+  isMyAccountErrorBody,
+  isProblemBody,
+  MyAccountApiError,
+  NetworkError,
+  UnexpectedResponseError,
+} from './errors.js';
+
+export type FetchLike = (input: string, init: RequestInit) => Promise<Response>;
+
+/** What a successful call answers: the parsed JSON (undefined when there is no body) and its `Location`. */
+export interface BffResponse<T> {
+  status: number;
+  data: T;
+  location: string | null;
+}
+
+export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
+
+/**
+ * One call to the BFF. Always same-origin cookies and `X-CSRF: 1` (DESIGN §5: the custom header forces a CORS
+ * preflight that the BFF grants no one); a body is always JSON. Errors become typed exceptions.
+ */
+export async function sendJson<T>(
+  fetchImpl: FetchLike,
+  url: string,
+  method: HttpMethod,
+  body?: unknown,
+  signal?: AbortSignal,
+): Promise<BffResponse<T>> {
+  const headers: Record<string, string> = { 'X-CSRF': '1', Accept: 'application/json' };
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  const init: RequestInit = { method, headers, credentials: 'same-origin', signal };
+  if (body !== undefined) init.body = JSON.stringify(body);
+  let res: Response;
+  try {
+    res = await fetchImpl(url, init);
+  } catch (err) {
+    if (signal?.aborted) throw err;
+    throw new NetworkError(err);
+  }
+  const parsed = await readBody(res);
+  if (!res.ok) throw toError(res, parsed);
+  return { status: res.status, data: parsed.value as T, location: res.headers.get('location') };
+}
+
+interface ParsedBody {
+  kind: 'problem' | 'json' | 'none' | 'other';
+  value: unknown;
+}
+
+async function readBody(res: Response): Promise<ParsedBody> {
+  const type = (res.headers.get('content-type') ?? '').toLowerCase();
+  const text = res.status === 204 || res.status === 205 ? '' : await res.text();
+  if (text === '') return { kind: 'none', value: undefined };
+  const isProblem = type.startsWith('application/problem+json');
+  if (!isProblem && !/^application\/([\w.-]+\+)?json/.test(type)) return { kind: 'other', value: text };
+  try {
+    return { kind: isProblem ? 'problem' : 'json', value: JSON.parse(text) };
+  } catch {
+    return { kind: 'other', value: text };
+  }
+}
+
+function toError(res: Response, parsed: ParsedBody): Error {
+  if (parsed.kind === 'problem' && isProblemBody(parsed.value)) return new BffProblem(parsed.value);
+  if (parsed.kind === 'json' && isMyAccountErrorBody(parsed.value))
+    return new MyAccountApiError(parsed.value);
+  return new UnexpectedResponseError(res.status);
+}
