@@ -53,7 +53,7 @@ export interface Harness {
   config: TenantConfig;
   issuer(host?: HostName): string;
   createUser(email: string, password?: string): Promise<Account>;
-  mintToken(claims: { sub: string; scope?: string; host?: HostName; jkt?: string; expiresIn?: number; extra?: Record<string, unknown> }): Promise<string>;
+  mintToken(claims: { sub: string; scope?: string; host?: HostName; jkt?: string; expiresIn?: number; audience?: string; extra?: Record<string, unknown> }): Promise<string>;
   call(method: string, path: string, options?: CallOptions): Promise<CallResult>;
   /** Every contract problem seen by `call()` so far. */
   readonly contractViolations: string[];
@@ -135,12 +135,12 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       await ctx.accounts.create(account);
       return account;
     },
-    async mintToken({ sub, scope = ALL_SCOPES, host = 'localhost', jkt, expiresIn = 300, extra = {} }) {
+    async mintToken({ sub, scope = ALL_SCOPES, host = 'localhost', jkt, expiresIn = 300, audience, extra = {} }) {
       const iss = issuer(host);
       return new SignJWT({ scope, azp: CLIENT_ID, client_id: CLIENT_ID, ...(jkt ? { cnf: { jkt } } : {}), ...extra })
         .setProtectedHeader({ alg: 'RS256', kid: keys.privateJwks.keys[0].kid, typ: 'at+jwt' })
         .setIssuer(iss)
-        .setAudience(`${iss}me/`)
+        .setAudience(audience ?? `${iss}me/`)
         .setSubject(sub)
         .setIssuedAt()
         .setJti(randomUUID())
