@@ -59,6 +59,8 @@ export interface Harness {
   readonly contractViolations: string[];
   /** Every (operation, status) pair `call()` checked against the contract. */
   readonly checked: Array<{ operationId: string; status: number }>;
+  /** Stops the HTTP server and its Redis client, then boots the tenant parts again on the same port and Redis. */
+  restart(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -68,23 +70,9 @@ export interface HarnessOptions {
   tuning?: Record<string, unknown>;
 }
 
-export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
-  const testRedis = await startTestRedis();
+/** Builds the tenant context from the configuration and serves the mounts, as the tenant process does at boot. */
+async function boot(config: TenantConfig, testRedis: TestRedis, issuers: string[]) {
   const redis = testRedis.client();
-  const port = await freePort();
-  const issuers = [`http://localhost:${port}/`, `http://127.0.0.1:${port}/`];
-  const config = tenantConfigSchema.parse({
-    tenant: { issuer: issuers[0], custom_domains: [issuers[1]], port, dev_endpoints: true, cookie_keys: ['test-cookie-key-0123456789'] },
-    redis: { url: testRedis.url, prefix: 'tenant:' },
-    my_account_api: { dpop: options.dpop ?? 'allowed' },
-    clients: [{ client_id: CLIENT_ID, client_secret: 'dev-bff-secret', redirect_uris: [REDIRECT_URI], web_origins: ['http://localhost:3000'] }],
-    connections: [
-      { name: 'example-oauth2', strategy: 'oauth2', scopes: ['openid', 'profile', 'offline_access'] },
-      { name: 'second-oauth2', strategy: 'oauth2', scopes: ['openid'] },
-      { name: 'not-connectable', strategy: 'oauth2', connected_accounts: false },
-    ],
-  });
-  Object.assign(config.my_account_api, options.tuning);
   const prefix = config.redis.prefix;
   const keys: TenantKeys = await loadSigningKeys(redis, prefix);
   const ctx: TenantContext = {
@@ -103,7 +91,33 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     if (mount) return mount.handler(req, res);
     res.writeHead(404).end();
   });
-  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.listen(config.tenant.port, '127.0.0.1', resolve));
+  const stop = async () => {
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    redis.disconnect();
+  };
+  return { ctx, stop };
+}
+
+export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
+  const testRedis = await startTestRedis();
+  const port = await freePort();
+  const issuers = [`http://localhost:${port}/`, `http://127.0.0.1:${port}/`];
+  const config = tenantConfigSchema.parse({
+    tenant: { issuer: issuers[0], custom_domains: [issuers[1]], port, dev_endpoints: true, cookie_keys: ['test-cookie-key-0123456789'] },
+    redis: { url: testRedis.url, prefix: 'tenant:' },
+    my_account_api: { dpop: options.dpop ?? 'allowed' },
+    clients: [{ client_id: CLIENT_ID, client_secret: 'dev-bff-secret', redirect_uris: [REDIRECT_URI], web_origins: ['http://localhost:3000'] }],
+    connections: [
+      { name: 'example-oauth2', strategy: 'oauth2', scopes: ['openid', 'profile', 'offline_access'] },
+      { name: 'second-oauth2', strategy: 'oauth2', scopes: ['openid'] },
+      { name: 'not-connectable', strategy: 'oauth2', connected_accounts: false },
+    ],
+  });
+  Object.assign(config.my_account_api, options.tuning);
+  let parts = await boot(config, testRedis, issuers);
+  const keys = parts.ctx.keys;
   const signingKey = await importJWK(keys.privateJwks.keys[0], 'RS256');
   const contractViolations: string[] = [];
   const checked: Array<{ operationId: string; status: number }> = [];
@@ -111,9 +125,13 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
 
   return {
     port,
-    redis,
+    get redis() {
+      return parts.ctx.redis;
+    },
     testRedis,
-    ctx,
+    get ctx() {
+      return parts.ctx;
+    },
     config,
     issuer,
     contractViolations,
@@ -132,7 +150,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
         connected_accounts: [],
         created_at: new Date().toISOString(),
       };
-      await ctx.accounts.create(account);
+      await parts.ctx.accounts.create(account);
       return account;
     },
     async mintToken({ sub, scope = ALL_SCOPES, host = 'localhost', jkt, expiresIn = 300, audience, extra = {} }) {
@@ -178,9 +196,12 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       }
       return result;
     },
+    async restart() {
+      await parts.stop();
+      parts = await boot(config, testRedis, issuers);
+    },
     async close() {
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-      redis.disconnect();
+      await parts.stop();
       await testRedis.close();
     },
   };
