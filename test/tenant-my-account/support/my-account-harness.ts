@@ -66,6 +66,7 @@ export interface Harness {
 
 export interface HarnessOptions {
   dpop?: 'allowed' | 'required';
+  devEndpoints?: boolean;
   /** Settings `tenant/mounts.ts` reads beside the schema (`rate_limit`, `dpop_nonce`). */
   tuning?: Record<string, unknown>;
 }
@@ -105,7 +106,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const port = await freePort();
   const issuers = [`http://localhost:${port}/`, `http://127.0.0.1:${port}/`];
   const config = tenantConfigSchema.parse({
-    tenant: { issuer: issuers[0], custom_domains: [issuers[1]], port, dev_endpoints: true, cookie_keys: ['test-cookie-key-0123456789'] },
+    tenant: { issuer: issuers[0], custom_domains: [issuers[1]], port, dev_endpoints: options.devEndpoints ?? true, cookie_keys: ['test-cookie-key-0123456789'] },
     redis: { url: testRedis.url, prefix: 'tenant:' },
     my_account_api: { dpop: options.dpop ?? 'allowed' },
     clients: [{ client_id: CLIENT_ID, client_secret: 'dev-bff-secret', redirect_uris: [REDIRECT_URI], web_origins: ['http://localhost:3000'] }],
