@@ -5,7 +5,7 @@ import type { TenantContext, TenantHandler } from '../tenant-context.js';
 const BODY_LIMIT = 4096;
 
 function sendJson(res: ServerResponse, status: number, body?: unknown): void {
-  res.writeHead(status, { 'cache-control': 'no-store', ...(body === undefined ? {} : { 'content-type': 'application/json; charset=utf-8' }) });
+  res.writeHead(status, { 'cache-control': 'no-store', ...(body === undefined ? {} : { 'content-type': 'application/json' }) });
   res.end(body === undefined ? undefined : JSON.stringify(body));
 }
 

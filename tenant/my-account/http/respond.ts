@@ -3,13 +3,14 @@ import { ApiError } from './api-error.js';
 
 export type HeaderMap = Record<string, string>;
 
+/** `application/json` as the OAS declares it (RFC 8259 §11: JSON has no charset parameter). */
 export function sendJson(res: ServerResponse, status: number, body: unknown, headers: HeaderMap = {}): void {
   if (res.headersSent) return;
   const payload = body === undefined ? '' : JSON.stringify(body);
   res.writeHead(status, {
     ...headers,
     'cache-control': 'no-store',
-    ...(body === undefined ? {} : { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(payload) }),
+    ...(body === undefined ? {} : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) }),
   });
   res.end(payload);
 }

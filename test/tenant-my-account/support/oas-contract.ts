@@ -73,7 +73,7 @@ export function contractProblems(operationId: string, status: number, headers: R
   const response = declared ? resolve(declared) : { content: { 'application/json': { schema: { $ref: '#/components/schemas/ErrorResponse' } } } };
   const content = response.content as Record<string, { schema: { $ref: string } }> | undefined;
   if (content) {
-    if (!String(headers['content-type'] ?? '').startsWith('application/json')) problems.push(`content-type is ${headers['content-type']}`);
+    if (headers['content-type'] !== 'application/json') problems.push(`content-type is ${headers['content-type']}`);
     const validate = validator(content['application/json'].schema.$ref);
     if (!validate(body)) problems.push(`body: ${ajv.errorsText(validate.errors)} in ${JSON.stringify(body).slice(0, 300)}`);
   } else if (body !== undefined && body !== '') {
