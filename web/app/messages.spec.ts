@@ -1,0 +1,93 @@
+import type { ProblemCode } from '../../src/public-api.types.js';
+import { BffProblem, MyAccountApiError, NetworkError, UnexpectedResponseError } from '../client/index.js';
+import { errorMessage } from './messages.js';
+
+const problem = (code: ProblemCode, status = 400) =>
+  new BffProblem({ type: 'about:blank', title: 'x', status, detail: 'internal detail', code });
+const myAccount = (status: number, extra: Partial<ConstructorParameters<typeof MyAccountApiError>[0]> = {}) =>
+  new MyAccountApiError({ type: 't', title: 'Bad', status, detail: 'raw upstream detail', ...extra });
+
+describe('errorMessage', () => {
+  const codes: ProblemCode[] = [
+    'login_required',
+    'csrf_failed',
+    'insufficient_scope',
+    'insufficient_user_authentication',
+    'session_store_unavailable',
+    'invalid_request',
+    'unsupported_media_type',
+    'not_found',
+    'method_not_allowed',
+    'payload_too_large',
+    'rate_limited',
+    'upstream_unavailable',
+    'upstream_timeout',
+    'idp_unavailable',
+    'server_error',
+  ];
+
+  it.each(codes)(
+    'has a sentence for the problem code %s that shows neither the code nor the detail',
+    (code) => {
+      const text = errorMessage(problem(code));
+      expect(text).toMatch(/^[A-Z].*\.$/);
+      expect(text).not.toContain(code);
+      expect(text).not.toContain('internal detail');
+    },
+  );
+
+  it('explains the step-up in the words of the page', () => {
+    expect(errorMessage(problem('insufficient_user_authentication', 401))).toBe(
+      "For your security, confirm it's you before making this change.",
+    );
+  });
+
+  it('reads a wrong one-time code as such', () => {
+    expect(errorMessage(myAccount(400), 'code')).toBe(
+      "That code didn't work. Check it and try again, or start over.",
+    );
+    expect(errorMessage(myAccount(403), 'code')).toMatch(/code didn't work/);
+  });
+
+  it('names the field of a validation error', () => {
+    const err = myAccount(400, { validation_errors: [{ detail: 'bad', pointer: '/phone_number' }] });
+    expect(errorMessage(err)).toMatch(/^Check the phone number/);
+    expect(errorMessage(myAccount(400, { validation_errors: [{ detail: 'bad', field: 'email' }] }))).toBe(
+      'Check the email address and try again.',
+    );
+    expect(errorMessage(myAccount(400))).toBe("That wasn't accepted. Check what you entered and try again.");
+  });
+
+  it.each([
+    [401, /session has ended/],
+    [403, /isn't allowed/],
+    [404, /no longer exists/],
+    [409, /last way to sign in/],
+    [415, /Reload the page/],
+    [429, /Too many attempts/],
+    [500, /unavailable/],
+    [418, /Something went wrong/],
+  ])('maps My Account status %i to a sentence', (status, re) => {
+    expect(errorMessage(myAccount(status))).toMatch(re);
+  });
+
+  it('maps a failed passkey verification', () => {
+    expect(errorMessage(myAccount(400), 'passkey')).toMatch(/passkey couldn't be verified/);
+  });
+
+  it.each([
+    ['NotAllowedError', /cancelled or timed out/],
+    ['InvalidStateError', /already holds a passkey/],
+    ['SecurityError', /can't be used on this address/],
+    ['NotSupportedError', /doesn't support passkeys/],
+  ])('maps the WebAuthn %s', (name, re) => {
+    expect(errorMessage(new DOMException('x', name))).toMatch(re);
+  });
+
+  it('maps network and unexpected failures', () => {
+    expect(errorMessage(new NetworkError(new TypeError('x')))).toMatch(/can't be reached/);
+    expect(errorMessage(new UnexpectedResponseError(502))).toMatch(/unavailable/);
+    expect(errorMessage(new UnexpectedResponseError(500))).toBe('Something went wrong. Please try again.');
+    expect(errorMessage('weird')).toBe('Something went wrong. Please try again.');
+  });
+});

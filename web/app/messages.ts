@@ -1,0 +1,88 @@
+import type { ProblemCode } from '../../src/public-api.types.js';
+import { BffProblem, MyAccountApiError, NetworkError, UnexpectedResponseError } from '../client/index.js';
+
+/** What a person reads when something fails: one sentence, no codes, no stack traces. */
+const PROBLEM_SENTENCES: Record<ProblemCode, string> = {
+  login_required: 'Your session has ended. Sign in again to continue.',
+  csrf_failed: 'This request was blocked to protect your account. Reload the page and try again.',
+  insufficient_scope: 'This needs a permission your sign-in did not include. Sign in again to grant it.',
+  insufficient_user_authentication: "For your security, confirm it's you before making this change.",
+  session_store_unavailable: "We can't reach your session right now. Please try again in a moment.",
+  invalid_request: "That request wasn't accepted. Check what you entered and try again.",
+  unsupported_media_type: 'Something went wrong sending that request. Reload the page and try again.',
+  not_found: 'That item no longer exists. Reload the page to see the latest.',
+  method_not_allowed: "That action isn't available.",
+  payload_too_large: "That's more data than can be sent at once.",
+  rate_limited: 'Too many attempts. Wait a minute, then try again.',
+  upstream_unavailable: 'The account service is unavailable right now. Please try again shortly.',
+  upstream_timeout: 'The account service took too long to answer. Please try again.',
+  idp_unavailable: 'The sign-in service is unavailable right now. Please try again shortly.',
+  server_error: 'Something went wrong on our side. Please try again.',
+};
+
+const GENERIC = 'Something went wrong. Please try again.';
+
+const WEBAUTHN_SENTENCES: Record<string, string> = {
+  NotAllowedError: 'The passkey request was cancelled or timed out.',
+  InvalidStateError: 'This device already holds a passkey for your account.',
+  SecurityError: "Passkeys can't be used on this address.",
+  NotSupportedError: "This device or browser doesn't support passkeys.",
+  AbortError: 'The passkey request was cancelled.',
+};
+
+/** Where the error happened, when that changes what the person should do. */
+export type ErrorContext = 'general' | 'code' | 'passkey';
+
+export function errorMessage(err: unknown, context: ErrorContext = 'general'): string {
+  if (err instanceof BffProblem) return PROBLEM_SENTENCES[err.code] ?? GENERIC;
+  if (err instanceof MyAccountApiError) return myAccountSentence(err, context);
+  if (err instanceof NetworkError) return "The server can't be reached. Check your connection and try again.";
+  if (err instanceof UnexpectedResponseError) {
+    return err.status >= 502 && err.status <= 504 ? PROBLEM_SENTENCES.upstream_unavailable : GENERIC;
+  }
+  if (err instanceof DOMException || (err instanceof Error && err.name in WEBAUTHN_SENTENCES)) {
+    return WEBAUTHN_SENTENCES[(err as Error).name] ?? GENERIC;
+  }
+  return GENERIC;
+}
+
+function myAccountSentence(err: MyAccountApiError, context: ErrorContext): string {
+  switch (err.status) {
+    case 400:
+      if (context === 'code') return "That code didn't work. Check it and try again, or start over.";
+      if (context === 'passkey') return "The passkey couldn't be verified. Please try again.";
+      return validationSentence(err);
+    case 401:
+      return PROBLEM_SENTENCES.login_required;
+    case 403:
+      return context === 'code'
+        ? "That code didn't work. Check it and try again, or start over."
+        : "Your account isn't allowed to make this change.";
+    case 404:
+      return PROBLEM_SENTENCES.not_found;
+    case 409:
+      return "That can't be done right now: it conflicts with how your account is set up (it may be your last way to sign in).";
+    case 415:
+      return PROBLEM_SENTENCES.unsupported_media_type;
+    case 429:
+      return PROBLEM_SENTENCES.rate_limited;
+    default:
+      return err.status >= 500 ? PROBLEM_SENTENCES.upstream_unavailable : GENERIC;
+  }
+}
+
+/** "Check the email address: must match format "email"." from the first validation error. */
+function validationSentence(err: MyAccountApiError): string {
+  const first = err.validation_errors[0];
+  const field = first?.field ?? first?.pointer?.split('/').pop();
+  const label = field ? (FIELD_LABELS[field] ?? field.replace(/_/g, ' ')) : null;
+  if (label) return `Check the ${label} and try again.`;
+  return "That wasn't accepted. Check what you entered and try again.";
+}
+
+const FIELD_LABELS: Record<string, string> = {
+  email: 'email address',
+  phone_number: 'phone number (use the international format, e.g. +15551234567)',
+  name: 'name',
+  otp_code: 'code',
+};

@@ -1,0 +1,61 @@
+import type { BffClient } from '../client/index.js';
+import { button, h, setBusy } from './dom.js';
+import { errorMessage } from './messages.js';
+import { assertionJson, hasWebAuthn, toRequestOptions } from './webauthn.js';
+
+interface PasskeyChallenge {
+  auth_session?: string;
+  authn_params_public_key?: Record<string, unknown>;
+}
+
+/**
+ * Embedded passkey login (DESIGN §5): the BFF asks the tenant's `/passkey/challenge`, the browser signs, the BFF
+ * exchanges the assertion (grant `urn:okta:params:oauth:grant-type:webauthn`) and sets the session cookie.
+ */
+export async function passkeyLogin(client: BffClient): Promise<void> {
+  const { data } = await client.request<PasskeyChallenge>('POST', '/api/login/passkey/challenge', {});
+  const options = data.authn_params_public_key ?? (data as Record<string, unknown>);
+  const cred = (await navigator.credentials.get({
+    publicKey: toRequestOptions(options),
+  })) as PublicKeyCredential | null;
+  if (!cred) throw new DOMException('No credential', 'NotAllowedError');
+  const body: Record<string, unknown> = { authn_response: assertionJson(cred) };
+  if (data.auth_session) body.auth_session = data.auth_session;
+  await client.request('POST', '/api/login/passkey', body);
+}
+
+export function signedOutView(client: BffClient, onSignedIn: () => void): HTMLElement {
+  const error = h('p', { class: 'form-error', role: 'alert', hidden: true });
+  const passkey = hasWebAuthn()
+    ? button(
+        'Sign in with a passkey',
+        () => {
+          setBusy(passkey!, true);
+          error.hidden = true;
+          passkeyLogin(client).then(onSignedIn, (err: unknown) => {
+            setBusy(passkey!, false);
+            error.textContent = errorMessage(err, 'passkey');
+            error.hidden = false;
+          });
+        },
+        'btn btn-large',
+      )
+    : null;
+  return h(
+    'section',
+    { class: 'card signin', 'aria-labelledby': 'signin-title' },
+    h('h1', { id: 'signin-title' }, 'Your account'),
+    h(
+      'p',
+      { class: 'muted' },
+      'Sign in to manage how you sign in, your connected accounts and where you are signed in.',
+    ),
+    h(
+      'div',
+      { class: 'stack' },
+      button('Sign in', () => client.login(), 'btn btn-primary btn-large'),
+      passkey,
+    ),
+    error,
+  );
+}
