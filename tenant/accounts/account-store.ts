@@ -1,6 +1,14 @@
-import { randomBytes } from 'node:crypto';
+import { randomInt } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { Account } from './account.types.js';
+
+/** SET KEYS[1] ARGV[2] only while KEYS[1] still holds ARGV[1]. */
+const COMPARE_AND_SET = `if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('SET', KEYS[1], ARGV[2]) return 1 end return 0`;
+
+const MAX_ATTEMPTS = 30;
+
+/** A short random pause after a lost race, so racing writers spread out instead of colliding again. */
+const backOff = (attempt: number) => new Promise((r) => setTimeout(r, Math.random() * Math.min(50, 2 ** attempt)));
 
 /** Thrown by `update` when the record changed under us too many times in a row. */
 export class AccountUpdateConflict extends Error {}
@@ -41,24 +49,22 @@ export class AccountStore {
   }
 
   /**
-   * Read-modify-write with optimistic locking (WATCH/MULTI), so two concurrent enrollments never lose
-   * each other's changes. `change` mutates the record in place; returns the saved record.
+   * Read-modify-write with optimistic locking: the record is written only if it is still exactly what was
+   * read (compare-and-set in one Lua script on the shared connection, no WATCH connection per call), so two
+   * concurrent enrollments never lose each other's changes. `change` mutates the record in place (it may
+   * throw to abort); returns the saved record.
    */
   async update(userId: string, change: (account: Account) => void | Promise<void>): Promise<Account> {
     const key = this.key(userId);
-    for (let attempt = 0; attempt < 10; attempt++) {
-      const conn = this.redis.duplicate();
-      try {
-        await conn.watch(key);
-        const raw = await conn.get(key);
-        if (!raw) throw new Error(`No account ${userId}`);
-        const account = JSON.parse(raw) as Account;
-        await change(account);
-        const result = await conn.multi().set(key, JSON.stringify(account)).exec();
-        if (result) return account;
-      } finally {
-        conn.disconnect();
-      }
+    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      if (attempt > 0) await backOff(attempt);
+      const raw = await this.redis.get(key);
+      if (!raw) throw new Error(`No account ${userId}`);
+      const account = JSON.parse(raw) as Account;
+      await change(account);
+      const next = JSON.stringify(account);
+      if (next === raw) return account;
+      if ((await this.redis.eval(COMPARE_AND_SET, 1, key, raw, next)) === 1) return account;
     }
     throw new AccountUpdateConflict(`Account ${userId} kept changing; gave up`);
   }
@@ -67,8 +73,7 @@ export class AccountStore {
 /** A random Auth0-style id suffix: `dev_` + 16 alphanumerics. */
 export function newMethodIdSuffix(): string {
   const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
-  const bytes = randomBytes(16);
   let out = 'dev_';
-  for (const b of bytes) out += alphabet[b % alphabet.length];
+  for (let i = 0; i < 16; i++) out += alphabet[randomInt(alphabet.length)];
   return out;
 }
