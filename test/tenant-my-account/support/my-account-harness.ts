@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { createServer, request, type IncomingHttpHeaders, type Server } from 'node:http';
+import { createServer, request, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { calculateJwkThumbprint, exportJWK, generateKeyPair, importJWK, SignJWT, type JWK } from 'jose';
 import type { Redis } from 'ioredis';
 import { AccountStore } from '../../../tenant/accounts/account-store.js';
@@ -67,12 +67,14 @@ export interface Harness {
 export interface HarnessOptions {
   dpop?: 'allowed' | 'required';
   devEndpoints?: boolean;
+  /** Serves what no mount serves (e.g. a blank page for a browser test); 404 when absent or false. */
+  fallback?: (req: IncomingMessage, res: ServerResponse) => boolean;
   /** Settings `tenant/mounts.ts` reads beside the schema (`rate_limit`, `dpop_nonce`). */
   tuning?: Record<string, unknown>;
 }
 
 /** Builds the tenant context from the configuration and serves the mounts, as the tenant process does at boot. */
-async function boot(config: TenantConfig, testRedis: TestRedis, issuers: string[]) {
+async function boot(config: TenantConfig, testRedis: TestRedis, issuers: string[], fallback?: HarnessOptions['fallback']) {
   const redis = testRedis.client();
   const prefix = config.redis.prefix;
   const keys: TenantKeys = await loadSigningKeys(redis, prefix);
@@ -90,7 +92,7 @@ async function boot(config: TenantConfig, testRedis: TestRedis, issuers: string[
   const server: Server = createServer((req, res) => {
     const mount = mounts.find((m) => (req.url ?? '').startsWith(m.prefix));
     if (mount) return mount.handler(req, res);
-    res.writeHead(404).end();
+    if (!fallback?.(req, res)) res.writeHead(404).end();
   });
   await new Promise<void>((resolve) => server.listen(config.tenant.port, '127.0.0.1', resolve));
   const stop = async () => {
@@ -117,7 +119,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     ],
   });
   Object.assign(config.my_account_api, options.tuning);
-  let parts = await boot(config, testRedis, issuers);
+  let parts = await boot(config, testRedis, issuers, options.fallback);
   const keys = parts.ctx.keys;
   const signingKey = await importJWK(keys.privateJwks.keys[0], 'RS256');
   const contractViolations: string[] = [];
@@ -199,7 +201,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     },
     async restart() {
       await parts.stop();
-      parts = await boot(config, testRedis, issuers);
+      parts = await boot(config, testRedis, issuers, options.fallback);
     },
     async close() {
       await parts.stop();
