@@ -1,0 +1,61 @@
+import type { ProblemCode } from '../public-api.types.js';
+
+/**
+ * An error the gateway answers itself. It carries everything the one problem-details filter needs to render
+ * it (STYLE rule 5): the HTTP `status`, a stable `code`, extra problem members (`allow`, `acr_values`, ...) and
+ * response headers (`Allow`, `WWW-Authenticate`, ...). `message` is the problem `detail`: it never holds a
+ * token or an upstream body.
+ */
+export class GatewayError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: ProblemCode,
+    detail: string,
+    readonly extra: Readonly<Record<string, unknown>> = {},
+    readonly headers: Readonly<Record<string, string>> = {},
+  ) {
+    super(detail);
+    this.name = new.target.name;
+  }
+}
+
+/** 404: the path is not an operation of the My Account API (DESIGN §6: never reaches the upstream). */
+export class RouteNotFound extends GatewayError {
+  constructor() {
+    super(404, 'not_found', 'No My Account API operation has this path');
+  }
+}
+
+/** 405: the path exists, the method does not; `Allow` lists the methods that do (RFC 9110 §15.5.6). */
+export class MethodNotAllowed extends GatewayError {
+  constructor(readonly allow: readonly string[]) {
+    super(
+      405,
+      'method_not_allowed',
+      `This path accepts ${allow.join(', ')}`,
+      { allow },
+      { allow: allow.join(', ') },
+    );
+  }
+}
+
+/** 400: the path or query is malformed or hostile (traversal, encoded slashes, double encoding, ...). */
+export class InvalidPath extends GatewayError {
+  constructor(detail: string) {
+    super(400, 'invalid_request', detail);
+  }
+}
+
+/** 504: the upstream did not answer within the route's timeout. */
+export class UpstreamTimeout extends GatewayError {
+  constructor(timeoutMs: number) {
+    super(504, 'upstream_timeout', `The My Account API did not answer within ${timeoutMs} ms`);
+  }
+}
+
+/** 502: the upstream could not be reached, or answered with a server error (its body is not shown). */
+export class UpstreamUnavailable extends GatewayError {
+  constructor(detail = 'The My Account API is unavailable') {
+    super(502, 'upstream_unavailable', detail);
+  }
+}
