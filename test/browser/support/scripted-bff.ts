@@ -1,0 +1,381 @@
+/**
+ * The BFF's browser-facing HTTP surface (DESIGN §5/§6), scripted inside Chromium's network layer
+ * (`context.route`): the seam between the account page and the BFF. It enforces what the real BFF enforces on
+ * the page's requests (X-CSRF on /api and /auth/logout, JSON bodies), keeps state like the real one (methods,
+ * sessions, MFA freshness) and verifies passkeys for real with @simplewebauthn/server.
+ */
+import {
+  generateAuthenticationOptions,
+  generateRegistrationOptions,
+  verifyAuthenticationResponse,
+  verifyRegistrationResponse,
+  type WebAuthnCredential,
+} from '@simplewebauthn/server';
+import type { BrowserContext, Request, Route } from 'playwright-core';
+import type { ActiveSession, ProblemBody, SessionInfo } from '../../../src/public-api.types.js';
+
+export interface Recorded {
+  method: string;
+  path: string;
+  search: string;
+  headers: Record<string, string>;
+  body: unknown;
+}
+
+export interface Method {
+  id: string;
+  type: string;
+  confirmed?: boolean;
+  name?: string;
+  email?: string;
+  created_at: string;
+  last_auth_at?: string;
+}
+
+const MFA_ACR = 'http://schemas.openid.net/pape/policies/2007/06/multi-factor';
+export const TOTP_SECRET = 'JBSWY3DPEHPK3PXP';
+export const GOOD_CODE = '123456';
+const minutesAgo = (m: number) => new Date(Date.now() - m * 60_000).toISOString();
+
+export function signedInSession(fresh: boolean): SessionInfo {
+  return {
+    user: { sub: 'auth0|demo', name: 'Demo User', email: 'demo@example.com' },
+    session: {
+      id_hint: 's-cur',
+      created_at: minutesAgo(30),
+      expires_at: minutesAgo(-600),
+      idle_expires_at: minutesAgo(-30),
+    },
+    mfa: fresh
+      ? { last_mfa_at: minutesAgo(2), fresh_until: minutesAgo(-3) }
+      : { last_mfa_at: minutesAgo(60), fresh_until: minutesAgo(55) },
+    scopes: ['read:me:authentication_methods'],
+    csrf_token: 'csrf',
+  };
+}
+
+export class ScriptedBff {
+  readonly requests: Recorded[] = [];
+  session: SessionInfo | null = null;
+  mfaFresh = false;
+  methods: Method[] = [
+    { id: 'password|cGFzcw', type: 'password', created_at: minutesAgo(60 * 24 * 40) },
+    {
+      id: 'totp|dev_demo',
+      type: 'totp',
+      confirmed: true,
+      name: 'Phone app',
+      created_at: minutesAgo(60 * 24 * 3),
+      last_auth_at: minutesAgo(2),
+    },
+    {
+      id: 'email|dev_pending',
+      type: 'email',
+      confirmed: false,
+      email: 'pending@example.com',
+      created_at: minutesAgo(5),
+    },
+  ];
+  accounts = [
+    {
+      id: 'cac_1',
+      connection: 'example-oauth2',
+      access_type: 'offline',
+      scopes: ['openid', 'profile'],
+      created_at: minutesAgo(90),
+    },
+  ];
+  connections = [{ name: 'example-oauth2', strategy: 'oauth2' }];
+  sessions: ActiveSession[] = [
+    {
+      id: 's-cur',
+      created_at: minutesAgo(30),
+      last_seen_at: minutesAgo(0),
+      user_agent:
+        'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0.0.0 Safari/537.36',
+      current: true,
+    },
+    {
+      id: 's-other',
+      created_at: minutesAgo(60 * 24),
+      last_seen_at: minutesAgo(60),
+      user_agent:
+        'Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.0 Mobile/15E148 Safari/604.1',
+      current: false,
+    },
+  ];
+  /** Answers the next request matching `METHOD /path` with this response instead (once). */
+  readonly overrides = new Map<string, { status: number; body: unknown; type?: string }>();
+  passkeys: WebAuthnCredential[] = [];
+  private pending = new Map<string, Record<string, string>>();
+
+  constructor(readonly origin: string) {}
+
+  signIn(fresh = false): this {
+    this.mfaFresh = fresh;
+    this.session = signedInSession(fresh);
+    return this;
+  }
+
+  async install(context: BrowserContext): Promise<void> {
+    await context.route(`${this.origin}/api/**`, (route) => this.handle(route));
+    await context.route(`${this.origin}/auth/**`, (route) => this.handle(route));
+  }
+
+  find(method: string, path: string | RegExp): Recorded[] {
+    return this.requests.filter(
+      (r) => r.method === method && (typeof path === 'string' ? r.path === path : path.test(r.path)),
+    );
+  }
+
+  private async handle(route: Route): Promise<void> {
+    const req = route.request();
+    const url = new URL(req.url());
+    const rec: Recorded = {
+      method: req.method(),
+      path: url.pathname,
+      search: url.search,
+      headers: req.headers(),
+      body: parse(req),
+    };
+    this.requests.push(rec);
+    const override = this.overrides.get(`${rec.method} ${rec.path}`);
+    if (override) {
+      this.overrides.delete(`${rec.method} ${rec.path}`);
+      return json(route, override.status, override.body, override.type);
+    }
+    const csrf = this.csrfProblem(rec, req);
+    if (csrf) return json(route, csrf.status, csrf, 'application/problem+json');
+    const [status, body, headers] = await this.answer(rec, url);
+    if (status === 302) return route.fulfill({ status, headers: { location: String(body) } });
+    return json(
+      route,
+      status,
+      body,
+      status >= 400 && isProblem(body) ? 'application/problem+json' : 'application/json',
+      headers,
+    );
+  }
+
+  /** DESIGN §5: X-CSRF on every /api call and on the script logout; state changes carry JSON, if a body. */
+  private csrfProblem(rec: Recorded, req: Request): ProblemBody | null {
+    const scripted = rec.path.startsWith('/api/') || (rec.path === '/auth/logout' && rec.method === 'POST');
+    if (scripted && rec.headers['x-csrf'] !== '1') return problem(403, 'csrf_failed');
+    if (req.postData() && !rec.headers['content-type']?.startsWith('application/json'))
+      return problem(415, 'unsupported_media_type');
+    return null;
+  }
+
+  private stepUp(returnTo = '/'): ProblemBody {
+    const login_url = `/auth/login?${new URLSearchParams({ returnTo, acr_values: MFA_ACR, max_age: '300' })}`;
+    return {
+      ...problem(401, 'insufficient_user_authentication'),
+      acr_values: MFA_ACR,
+      max_age: 300,
+      login_url,
+    };
+  }
+
+  private async answer(rec: Recorded, url: URL): Promise<[number, unknown, Record<string, string>?]> {
+    const key = `${rec.method} ${rec.path}`;
+    const body = (rec.body ?? {}) as Record<string, unknown>;
+    if (rec.path === '/auth/login') return this.login(url);
+    if (key === 'GET /auth/connect') {
+      this.accounts.push({
+        id: 'cac_2',
+        connection: url.searchParams.get('connection') ?? '?',
+        access_type: 'offline',
+        scopes: ['openid'],
+        created_at: minutesAgo(0),
+      });
+      return [302, url.searchParams.get('returnTo') ?? '/'];
+    }
+    if (key === 'POST /auth/logout') {
+      this.session = null;
+      return [200, { logout_url: `${this.origin}/?signed-out=1` }];
+    }
+    if (key === 'POST /api/login/passkey/challenge') return this.passkeyChallenge();
+    if (key === 'POST /api/login/passkey') return this.passkeyLogin(body);
+    if (!this.session) return [401, problem(401, 'login_required')];
+    if (key === 'GET /api/session') return [200, this.session];
+    if (key === 'GET /api/sessions') return [200, { sessions: this.sessions }];
+    const revoke = /^\/api\/sessions\/([^/]+)$/.exec(rec.path);
+    if (revoke && rec.method === 'DELETE') {
+      if (!this.mfaFresh) return [401, this.stepUp()];
+      this.sessions = this.sessions.filter((s) => s.id !== decodeURIComponent(revoke[1]));
+      return [204, undefined];
+    }
+    if (!rec.path.startsWith('/api/me/v1/')) return [404, problem(404, 'not_found')];
+    return this.myAccount(rec.method, rec.path.slice('/api/me/v1/'.length), body);
+  }
+
+  /** A login at the tenant, reduced to its outcome: signed in (with MFA when asked), back to returnTo. */
+  private login(url: URL): [number, unknown] {
+    const wantsMfa = url.searchParams.get('acr_values') === MFA_ACR;
+    this.signIn(wantsMfa || this.mfaFresh);
+    return [302, url.searchParams.get('returnTo') ?? '/'];
+  }
+
+  private async myAccount(
+    method: string,
+    path: string,
+    body: Record<string, unknown>,
+  ): Promise<[number, unknown, Record<string, string>?]> {
+    if (method === 'GET' && path === 'authentication-methods')
+      return [200, { authentication_methods: this.methods }];
+    if (method === 'GET' && path === 'connected-accounts/accounts') return [200, { accounts: this.accounts }];
+    if (method === 'GET' && path === 'connected-accounts/connections')
+      return [200, { connections: this.connections }];
+    if (method !== 'GET' && !this.mfaFresh) return [401, this.stepUp()];
+    if (method === 'POST' && path === 'authentication-methods') return this.startEnrollment(body);
+    const verify = /^authentication-methods\/([^/]+)\/verify$/.exec(path);
+    if (method === 'POST' && verify) return this.verify(decodeURIComponent(verify[1]), body);
+    const one = /^authentication-methods\/([^/]+)$/.exec(path);
+    if (one && method === 'PATCH') {
+      const m = this.methods.find((x) => x.id === decodeURIComponent(one[1]));
+      if (!m) return [404, myAccountError(404, 'Not Found')];
+      m.name = String(body.name);
+      return [200, m];
+    }
+    if (one && method === 'DELETE') {
+      this.methods = this.methods.filter((x) => x.id !== decodeURIComponent(one[1]));
+      return [204, undefined];
+    }
+    const account = /^connected-accounts\/accounts\/([^/]+)$/.exec(path);
+    if (account && method === 'DELETE') {
+      this.accounts = this.accounts.filter((a) => a.id !== account[1]);
+      return [204, undefined];
+    }
+    return [404, problem(404, 'not_found')];
+  }
+
+  private async startEnrollment(
+    body: Record<string, unknown>,
+  ): Promise<[number, unknown, Record<string, string>?]> {
+    const type = String(body.type);
+    const id = type === 'passkey' ? 'passkey|new' : `${type}|dev_new${this.methods.length}`;
+    const auth_session = `as_${this.pending.size + 1}`;
+    const location = { location: `/api/me/v1/authentication-methods/${encodeURIComponent(id)}` };
+    this.pending.set(id, { auth_session, type, email: String(body.email ?? body.phone_number ?? '') });
+    if (type === 'passkey') {
+      const options = await generateRegistrationOptions({
+        rpName: 'Local tenant',
+        rpID: 'localhost',
+        userName: 'demo@example.com',
+        userDisplayName: 'Demo User',
+        attestationType: 'none',
+        authenticatorSelection: { residentKey: 'required', userVerification: 'preferred' },
+      });
+      this.pending.get(id)!.challenge = options.challenge;
+      return [202, { auth_session, authn_params_public_key: options }, location];
+    }
+    const extra =
+      type === 'totp'
+        ? {
+            barcode_uri: `otpauth://totp/Local:demo%40example.com?secret=${TOTP_SECRET}&issuer=Local`,
+            manual_input_code: TOTP_SECRET,
+          }
+        : type === 'recovery-code'
+          ? { recovery_code: 'ABCDEFGHJKLMNPQRSTUVWXYZ' }
+          : {};
+    return [202, { id, auth_session, ...extra }, location];
+  }
+
+  private async verify(id: string, body: Record<string, unknown>): Promise<[number, unknown]> {
+    const p = this.pending.get(id);
+    if (!p || body.auth_session !== p.auth_session) return [400, myAccountError(400, 'Invalid auth_session')];
+    if (['totp', 'email', 'phone'].includes(p.type) && body.otp_code !== GOOD_CODE)
+      return [403, myAccountError(403, 'Invalid otp_code')];
+    const method: Method = {
+      id: id.replace(/new\d*$/, 'confirmed'),
+      type: p.type,
+      confirmed: true,
+      created_at: minutesAgo(0),
+    };
+    if (p.type === 'email') method.email = p.email;
+    if (p.type === 'passkey') {
+      const result = await verifyRegistrationResponse({
+        response: body.authn_response as never,
+        expectedChallenge: p.challenge,
+        expectedOrigin: this.origin,
+        expectedRPID: 'localhost',
+      });
+      if (!result.verified) return [400, myAccountError(400, 'Attestation not verified')];
+      this.passkeys.push(result.registrationInfo.credential);
+      method.id = `passkey|dev_${this.passkeys.length}`;
+    }
+    this.pending.delete(id);
+    this.methods.push(method);
+    return [201, method];
+  }
+
+  private async passkeyChallenge(): Promise<[number, unknown]> {
+    const options = await generateAuthenticationOptions({ rpID: 'localhost', userVerification: 'preferred' });
+    this.pending.set('login', { challenge: options.challenge, auth_session: 'pk_login' });
+    return [200, { auth_session: 'pk_login', authn_params_public_key: options }];
+  }
+
+  private async passkeyLogin(body: Record<string, unknown>): Promise<[number, unknown]> {
+    const p = this.pending.get('login');
+    const response = body.authn_response as { id: string };
+    const credential = this.passkeys.find((c) => c.id === response?.id);
+    if (!p || body.auth_session !== p.auth_session || !credential)
+      return [400, problem(400, 'invalid_request')];
+    const result = await verifyAuthenticationResponse({
+      response: response as never,
+      expectedChallenge: p.challenge,
+      expectedOrigin: this.origin,
+      expectedRPID: 'localhost',
+      credential,
+    });
+    if (!result.verified) return [400, problem(400, 'invalid_request')];
+    this.signIn(false);
+    return [200, { ok: true }];
+  }
+}
+
+function parse(req: Request): unknown {
+  const data = req.postData();
+  if (!data) return undefined;
+  try {
+    return JSON.parse(data);
+  } catch {
+    return data;
+  }
+}
+
+function problem(status: number, code: ProblemBody['code']): ProblemBody {
+  return {
+    type: `https://bff.invalid/problems/${code}`,
+    title: code,
+    status,
+    detail: `scripted ${code}`,
+    code,
+  };
+}
+
+function myAccountError(status: number, detail: string) {
+  return { type: `https://auth0.com/api-errors#A0E-${status}-0001`, title: 'Error', status, detail };
+}
+
+function isProblem(body: unknown): boolean {
+  return typeof body === 'object' && body !== null && 'code' in body;
+}
+
+function json(
+  route: Route,
+  status: number,
+  body: unknown,
+  type = 'application/json',
+  headers: Record<string, string> = {},
+) {
+  return route.fulfill({
+    status,
+    headers: {
+      'cache-control': 'no-store',
+      ...headers,
+      ...(body === undefined ? {} : { 'content-type': type }),
+    },
+    body: body === undefined ? '' : JSON.stringify(body),
+  });
+}
