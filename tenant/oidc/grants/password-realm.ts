@@ -1,0 +1,46 @@
+import type { KoaContextWithOIDC, Provider } from 'oidc-provider';
+import { randomBytes } from 'node:crypto';
+import type { Account } from '../../accounts/account.types.js';
+import { hasMfaFactor } from '../../accounts/login-factors.js';
+import { verifySecret } from '../../accounts/secret-hash.js';
+import type { TenantContext } from '../../tenant-context.js';
+import { invalidRequest, wrongEmailOrPassword } from '../oauth-errors.js';
+import { PASSWORD_REALM_GRANT } from '../routes.js';
+import type { DirectLoginIssuer } from './issue-tokens.js';
+
+/** A hash to compare against when the user does not exist, so both cases take the same time. */
+const DECOY_HASH = 'scrypt$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA';
+
+export async function checkPassword(tenant: TenantContext, username: string, password: string): Promise<Account | undefined> {
+  const account = username ? await tenant.accounts.findByEmail(username) : undefined;
+  const ok = await verifySecret(password, account?.password?.hash ?? DECOY_HASH);
+  return ok && account?.password ? account : undefined;
+}
+
+/**
+ * Auth0's `http://auth0.com/oauth/grant-type/password-realm` (my-account-api.md §9.8): username, password,
+ * realm (the database connection), audience, scope. Only for clients that list the grant. A user whose
+ * logins always need MFA gets Auth0's `mfa_required` (403) with an `mfa_token`; this tenant has no MFA API
+ * to redeem that token, so such users log in through /authorize instead.
+ */
+export function registerPasswordRealmGrant(provider: Provider, tenant: TenantContext, issue: DirectLoginIssuer): void {
+  async function handler(ctx: KoaContextWithOIDC): Promise<void> {
+    const { username, password, realm } = ctx.oidc.params as Record<string, string | undefined>;
+    if (!username || !password) throw invalidRequest('username and password are required');
+    if (realm && realm !== tenant.config.tenant.database_connection) throw invalidRequest(`Unknown realm: ${realm}`);
+    const account = await checkPassword(tenant, username, password);
+    if (!account) throw wrongEmailOrPassword();
+    if (account.mfa === 'always') {
+      ctx.status = 403;
+      ctx.body = {
+        error: 'mfa_required',
+        error_description: 'Multifactor authentication required',
+        mfa_token: randomBytes(24).toString('base64url'),
+        mfa_requirements: hasMfaFactor(account) ? { challenge: [{ type: 'otp' }] } : { enroll: [{ type: 'otp' }] },
+      };
+      return;
+    }
+    await issue(ctx, { accountId: account.user_id, amr: ['pwd'], gty: 'password' });
+  }
+  provider.registerGrantType(PASSWORD_REALM_GRANT, handler, ['username', 'password', 'realm', 'audience', 'scope']);
+}
