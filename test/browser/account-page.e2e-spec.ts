@@ -220,6 +220,47 @@ describe('account page', () => {
     expect(bff.find('DELETE', '/api/me/v1/authentication-methods/totp%7Cdev_demo')).toHaveLength(2);
   });
 
+  it('step-up before an enrolment: back from the login, the enrolment starts again by itself', async () => {
+    const { page, bff } = await signedInPage(false);
+    await page
+      .getByRole('group', { name: 'Add a sign-in method' })
+      .getByRole('button', { name: 'Authenticator app' })
+      .click();
+    await page
+      .getByText('To add an authenticator app, sign in again with your second factor.', { exact: false })
+      .waitFor();
+    await expect(dialog(page).count()).resolves.toBe(0);
+    await page.getByRole('button', { name: "Confirm it's me" }).click();
+    await dialog(page).getByRole('img', { name: 'QR code for your authenticator app' }).waitFor();
+    expect(new URLSearchParams(bff.find('GET', '/auth/login')[0].search).get('returnTo')).toBe(
+      '/#retry=enroll:totp',
+    );
+    expect(bff.find('POST', '/api/me/v1/authentication-methods')).toHaveLength(2);
+  });
+
+  it('phone: number and channel, then the code', async () => {
+    const { page, bff } = await signedInPage(true);
+    await page
+      .getByRole('group', { name: 'Add a sign-in method' })
+      .getByRole('button', { name: 'Phone' })
+      .click();
+    const d = dialog(page);
+    await d.getByLabel('Phone number').fill('+15551234567');
+    await d.getByLabel('Send codes by').selectOption('voice');
+    await d.getByRole('button', { name: 'Send code' }).click();
+    await d.getByLabel('Code', { exact: true }).fill('999999');
+    await d.getByRole('button', { name: 'Verify' }).click();
+    await d.getByText("That code didn't work.", { exact: false }).waitFor();
+    await d.getByLabel('Code', { exact: true }).fill(GOOD_CODE);
+    await d.getByRole('button', { name: 'Verify' }).click();
+    await page.getByText('Phone number added.').waitFor();
+    expect(bff.find('POST', '/api/me/v1/authentication-methods')[0].body).toEqual({
+      type: 'phone',
+      phone_number: '+15551234567',
+      preferred_authentication_method: 'voice',
+    });
+  });
+
   it('recovery code: shown once with a warning; Done only once the user confirms saving it', async () => {
     const { page, bff } = await signedInPage(true);
     await page.getByRole('button', { name: 'Recovery code' }).click();

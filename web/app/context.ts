@@ -2,7 +2,7 @@ import type { SessionInfo } from '../../src/public-api.types.js';
 import { BffProblem, type BffClient } from '../client/index.js';
 import { withReturnTo } from '../client/navigation.js';
 import { button, fill, h } from './dom.js';
-import { errorMessage, type ErrorContext } from './messages.js';
+import { errorMessage, type ErrorContext, stepUpCopy } from './messages.js';
 import type { Modal } from './modal.js';
 import { retryHash, type PendingAction } from './pending.js';
 
@@ -45,23 +45,14 @@ export function createNotices(root: HTMLElement, navigate: (url: string) => void
       if (kind !== 'error') timer = setTimeout(() => (status.hidden = true), 6000);
     },
     stepUp(action, problem, what) {
-      const scope = problem.code === 'insufficient_scope';
-      const target = problem.login_url && withReturnTo(problem.login_url, `/${retryHash(action)}`);
-      const confirm = button(
-        scope ? 'Sign in again' : "Confirm it's me",
-        () => target && navigate(target),
-        'btn btn-primary',
-      );
+      const copy = stepUpCopy(problem, what);
+      const here = `${location.pathname}${location.search}${retryHash(action)}`;
+      const target = problem.login_url && withReturnTo(problem.login_url, here);
+      const confirm = button(copy.button, () => target && navigate(target), 'btn btn-primary');
       fill(
         banner,
-        h('h2', { id: 'stepup-title' }, scope ? 'One more step' : "For your security, confirm it's you"),
-        h(
-          'p',
-          {},
-          scope
-            ? `To ${what}, sign in again and allow the extra permission. You'll come back here to finish.`
-            : `To ${what}, sign in again with your second factor. You'll come back here to finish.`,
-        ),
+        h('h2', { id: 'stepup-title' }, copy.title),
+        h('p', {}, copy.body),
         h(
           'div',
           { class: 'row' },

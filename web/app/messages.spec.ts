@@ -1,6 +1,6 @@
 import type { ProblemCode } from '../../src/public-api.types.js';
 import { BffProblem, MyAccountApiError, NetworkError, UnexpectedResponseError } from '../client/index.js';
-import { errorMessage } from './messages.js';
+import { errorMessage, stepUpCopy } from './messages.js';
 
 const problem = (code: ProblemCode, status = 400) =>
   new BffProblem({ type: 'about:blank', title: 'x', status, detail: 'internal detail', code });
@@ -89,5 +89,29 @@ describe('errorMessage', () => {
     expect(errorMessage(new UnexpectedResponseError(502))).toMatch(/unavailable/);
     expect(errorMessage(new UnexpectedResponseError(500))).toBe('Something went wrong. Please try again.');
     expect(errorMessage('weird')).toBe('Something went wrong. Please try again.');
+  });
+});
+
+describe('stepUpCopy', () => {
+  it('asks for the second factor when the challenge names an acr', () => {
+    expect(stepUpCopy({ code: 'insufficient_user_authentication', acr_values: 'mfa' }, 'remove it')).toEqual({
+      title: "For your security, confirm it's you",
+      body: "To remove it, sign in again with your second factor. You'll come back here to finish.",
+      button: "Confirm it's me",
+    });
+  });
+
+  it('asks only for a recent sign-in when the challenge has max_age alone (first factor)', () => {
+    expect(stepUpCopy({ code: 'insufficient_user_authentication' }, 'add a passkey').body).toBe(
+      "To add a passkey, sign in again. You'll come back here to finish.",
+    );
+  });
+
+  it('asks for the permission on insufficient_scope', () => {
+    expect(stepUpCopy({ code: 'insufficient_scope' }, 'disconnect it')).toEqual({
+      title: 'One more step',
+      body: "To disconnect it, sign in again and allow the extra permission. You'll come back here to finish.",
+      button: 'Sign in again',
+    });
   });
 });

@@ -86,3 +86,27 @@ const FIELD_LABELS: Record<string, string> = {
   name: 'name',
   otp_code: 'code',
 };
+
+/**
+ * The step-up banner's words. RFC 9470: `acr_values` asks for MFA; a challenge with only `max_age` (a user with no
+ * second factor yet, DESIGN §6) asks for a recent sign-in; `insufficient_scope` asks for a permission.
+ */
+export function stepUpCopy(
+  problem: { code: ProblemCode; acr_values?: string },
+  what: string,
+): { title: string; body: string; button: string } {
+  const back = "You'll come back here to finish.";
+  if (problem.code === 'insufficient_scope') {
+    return {
+      title: 'One more step',
+      body: `To ${what}, sign in again and allow the extra permission. ${back}`,
+      button: 'Sign in again',
+    };
+  }
+  const how = problem.acr_values ? 'sign in again with your second factor' : 'sign in again';
+  return {
+    title: "For your security, confirm it's you",
+    body: `To ${what}, ${how}. ${back}`,
+    button: "Confirm it's me",
+  };
+}
