@@ -4,7 +4,13 @@ const UTF8 = new TextDecoder('utf-8', { fatal: true });
 const HEX_PAIR = /^[0-9A-Fa-f]{2}$/;
 
 /** Bytes a decoded value may never contain: C0 controls and DEL. */
-export const hasControlChar = (value: string): boolean => /[\u0000-\u001f\u007f]/u.test(value);
+export function hasControlChar(value: string): boolean {
+  for (let i = 0; i < value.length; i++) {
+    const code = value.charCodeAt(i);
+    if (code < 0x20 || code === 0x7f) return true;
+  }
+  return false;
+}
 
 /** A printable description of a character for an error detail (never echoes raw control bytes). */
 export const describeChar = (char: string): string =>
