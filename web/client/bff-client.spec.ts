@@ -207,6 +207,30 @@ describe('createBffClient', () => {
       await expect(client.myAccount.get('factors')).rejects.toBeInstanceOf(UnexpectedResponseError);
     });
 
+    it('rejects with UnexpectedResponseError for a problem+json body without a code', async () => {
+      const { client } = setup(
+        () =>
+          new Response('{"title":"x"}', {
+            status: 400,
+            headers: { 'content-type': 'application/problem+json' },
+          }),
+      );
+      await expect(client.myAccount.get('factors')).rejects.toBeInstanceOf(UnexpectedResponseError);
+    });
+
+    it('reads +json media types and an empty 200 body', async () => {
+      const { client } = setup((c) =>
+        c.url.endsWith('a')
+          ? new Response('{"ok":1}', {
+              status: 200,
+              headers: { 'content-type': 'application/vnd.x+json; charset=utf-8' },
+            })
+          : new Response('', { status: 200 }),
+      );
+      await expect(client.myAccount.get('a')).resolves.toEqual({ ok: 1 });
+      await expect(client.myAccount.get('b')).resolves.toBeUndefined();
+    });
+
     it('rejects with UnexpectedResponseError for JSON that is neither shape', async () => {
       const { client } = setup(() => json(418, { hello: 'world' }));
       await expect(client.myAccount.get('factors')).rejects.toBeInstanceOf(UnexpectedResponseError);
@@ -273,6 +297,12 @@ describe('createBffClient', () => {
       },
     );
 
+    it('throws when the step-up problem carries no login_url', async () => {
+      const { client, navigate } = setup(() => problem(401, { ...stepUpBody, login_url: undefined }));
+      await expect(client.myAccount.delete('x', { stepUp: 'redirect' })).rejects.toBeInstanceOf(BffProblem);
+      expect(navigate).not.toHaveBeenCalled();
+    });
+
     it('does not redirect for other problems', async () => {
       const { client, navigate } = setup(() => problem(403, { code: 'csrf_failed' }));
       await expect(client.myAccount.delete('x', { stepUp: 'redirect' })).rejects.toMatchObject({
@@ -315,6 +345,12 @@ describe('createBffClient', () => {
       expect(headersOf(calls[0])['X-CSRF']).toBe('1');
       expect(calls[0].init.body).toBeUndefined();
       expect(navigate).toHaveBeenCalledWith(logoutUrl);
+    });
+
+    it('rejects and stays when the BFF cannot log out (e.g. 503)', async () => {
+      const { client, navigate } = setup(() => problem(503, { code: 'session_store_unavailable' }));
+      await expect(client.logout()).rejects.toMatchObject({ code: 'session_store_unavailable' });
+      expect(navigate).not.toHaveBeenCalled();
     });
 
     it('goes home when the answer carries no logout_url', async () => {
