@@ -3,6 +3,7 @@ import { decodeJwt } from 'jose';
 import * as oidc from 'openid-client';
 import { CookieClient } from '../support/cookie-client.js';
 import { createMyAccountClient } from '../support/my-account-client.js';
+import { createSoftAuthenticator } from '../support/soft-authenticator.js';
 import { startTestRedis, type TestRedis } from '../support/redis.js';
 import { startTestTenant, type TestTenant } from '../support/tenant.js';
 import { completeTenantLogin, totpNow } from '../support/tenant-login.js';
@@ -113,4 +114,36 @@ it('a DPoP-bound token from the real token endpoint works with openid-client pro
   expect(body.authentication_methods.map((m) => m.type)).toEqual(['totp']);
   const asBearer = await fetch(api, { headers: { authorization: `Bearer ${tokens.access_token}` } });
   expect(asBearer.status).toBe(401);
+});
+
+it('a passkey enrolled through the API signs the user in with the native passkey grant', async () => {
+  const first = await login(tenant.issuer, 'demo@example.com', 'Demo-password-1');
+  const client = createMyAccountClient({ baseUrl: `${tenant.issuer}me/v1`, accessToken: first.access_token });
+  const authenticator = createSoftAuthenticator();
+  const passkey = await client.enrollPasskey(authenticator, 'http://localhost:3000');
+
+  const basic = `Basic ${Buffer.from(`${CLIENT_ID}:${CLIENT_SECRET}`).toString('base64')}`;
+  const challenge = await fetch(`${tenant.issuer}passkey/challenge`, {
+    method: 'POST',
+    headers: { authorization: basic, 'content-type': 'application/json' },
+    body: JSON.stringify({ client_id: CLIENT_ID }),
+  });
+  const { auth_session, authn_params_public_key } = (await challenge.json()) as { auth_session: string; authn_params_public_key: { challenge: string; rpId: string } };
+  const assertion = await authenticator.authenticate(authn_params_public_key, 'http://localhost:3000');
+  const token = await fetch(`${tenant.issuer}oauth/token`, {
+    method: 'POST',
+    headers: { authorization: basic, 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({
+      grant_type: 'urn:okta:params:oauth:grant-type:webauthn',
+      auth_session,
+      authn_response: JSON.stringify(assertion),
+      scope: 'openid read:me:authentication_methods',
+      audience: `${tenant.issuer}me/`,
+    }),
+  });
+  const tokens = (await token.json()) as { access_token: string };
+  expect(token.status).toBe(200);
+  const viaPasskey = createMyAccountClient({ baseUrl: `${tenant.issuer}me/v1`, accessToken: tokens.access_token });
+  const listed = (await viaPasskey.listMethods()).find((m) => m.id === passkey.id);
+  expect(listed?.last_auth_at).toEqual(expect.any(String));
 });
