@@ -73,6 +73,5 @@ export function createLogoutMiddleware(provider: Provider, options: LogoutOption
     if (params.post_logout_redirect_uri && params.state != null) target.searchParams.set('state', params.state);
     ctx.status = 303;
     ctx.redirect(target.href);
-    ctx.body = null;
   };
 }
