@@ -1,0 +1,7 @@
+import { loadConfig } from './load-config.js';
+import type { AppConfig } from './config.schema.js';
+
+/** The only reader of `process.env` in the BFF (DESIGN §4). */
+export function loadConfigFromProcess(): AppConfig {
+  return loadConfig({ env: process.env, configDir: process.env.CONFIG_DIR || undefined });
+}
