@@ -108,4 +108,44 @@ describe('password', () => {
     const lastPasskey = await call('DELETE', `${BASE}/${enc(passkey.body.id)}`, { operationId: 'deleteAuthenticationMethod' });
     expect(lastPasskey.status).toBe(409);
   });
+
+  it('verifies at the existing password id too, and sets a password for a passkey-only user', async () => {
+    const { call, user } = await userWithToken('pw-alias@example.com');
+    const passwordId = `password|${Buffer.from(user.user_id).toString('base64url')}`;
+    const start = await call('POST', BASE, { body: { type: 'password', connection: user.connection, identity_user_id: user.user_id }, operationId: 'createAuthenticationMethod' });
+    const changed = await call('POST', `${BASE}/${enc(passwordId)}/verify`, {
+      body: { auth_session: start.body.auth_session, new_password: 'Another-Secr3t-Qz' },
+      operationId: 'confirmAuthenticationMethod',
+    });
+    expect([changed.status, changed.body.id]).toEqual([201, passwordId]);
+    const wrongConnection = await call('POST', BASE, { body: { type: 'password', connection: 'other-db' }, operationId: 'createAuthenticationMethod' });
+    expect(wrongConnection.status).toBe(400);
+
+    await h.ctx.accounts.update(user.user_id, (a) => {
+      delete a.password;
+    });
+    expect((await call('GET', `${BASE}?type=password`, { operationId: 'getAuthenticationMethods' })).body.authentication_methods).toEqual([]);
+    const again = await call('POST', BASE, { body: { type: 'password' }, operationId: 'createAuthenticationMethod' });
+    const set = await call('POST', `${BASE}/password%7Cnew/verify`, {
+      body: { auth_session: again.body.auth_session, new_password: 'Primo-Secr3t-Jq' },
+      operationId: 'confirmAuthenticationMethod',
+    });
+    expect(set.status).toBe(201);
+    expect((await h.ctx.accounts.findById(user.user_id))!.password!.history).toEqual([]);
+  });
+});
+
+describe('passkey exclusion', () => {
+  it('use_exclude_credentials lists enrolled passkeys so the same authenticator is not enrolled twice', async () => {
+    const { call } = await userWithToken('exclude@example.com');
+    const authenticator = createSoftAuthenticator();
+    const first = await call('POST', BASE, { body: { type: 'passkey' }, operationId: 'createAuthenticationMethod' });
+    const attestation = await authenticator.register(first.body.authn_params_public_key, 'http://localhost:3000');
+    await call('POST', `${BASE}/passkey%7Cnew/verify`, { body: { auth_session: first.body.auth_session, authn_response: attestation }, operationId: 'confirmAuthenticationMethod' });
+    const second = await call('POST', BASE, { body: { type: 'passkey', use_exclude_credentials: true }, operationId: 'createAuthenticationMethod' });
+    expect(second.body.authn_params_public_key.excludeCredentials).toEqual([expect.objectContaining({ id: attestation.id, type: 'public-key' })]);
+    await expect(authenticator.register(second.body.authn_params_public_key, 'http://localhost:3000')).rejects.toThrow(/InvalidStateError/);
+    const replay = await call('POST', `${BASE}/passkey%7Cnew/verify`, { body: { auth_session: second.body.auth_session, authn_response: attestation }, operationId: 'confirmAuthenticationMethod' });
+    expect(replay.status).toBe(400);
+  });
 });
