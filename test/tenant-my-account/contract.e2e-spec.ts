@@ -15,7 +15,7 @@ const covered = new Map<string, Set<number>>();
 
 beforeAll(async () => {
   h = await startHarness();
-  limited = await startHarness({ tuning: { rate_limit: { limit: 1, window_seconds: 60 } } });
+  limited = await startHarness({ tuning: { rate_limit: { limit: 1, window_seconds: 3600 } } });
 });
 afterAll(async () => {
   await h.close();

@@ -2,7 +2,7 @@ import { startHarness, type Harness } from './support/my-account-harness.js';
 
 let h: Harness;
 beforeAll(async () => {
-  h = await startHarness({ tuning: { rate_limit: { limit: 3, window_seconds: 60 } } });
+  h = await startHarness({ tuning: { rate_limit: { limit: 3, window_seconds: 3600 } } });
 });
 afterAll(async () => {
   await h.close();
@@ -27,8 +27,8 @@ describe('per-user rate limits', () => {
     const reset = Number(limited.headers['x-ratelimit-reset']);
     const now = Math.floor(Date.now() / 1000);
     expect(reset).toBeGreaterThan(now - 1);
-    expect(reset).toBeLessThanOrEqual(now + 60);
-    expect(Number(limited.headers['retry-after'])).toBeLessThanOrEqual(60);
+    expect(reset).toBeLessThanOrEqual(now + 3600);
+    expect(Number(limited.headers['retry-after'])).toBeLessThanOrEqual(3600);
     expect(limited.headers['x-ratelimit-limit']).toBe('3');
 
     expect((await read(bobToken)).status).toBe(200);
