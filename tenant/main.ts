@@ -14,7 +14,6 @@ async function main(): Promise<void> {
     throw err;
   }
   const tenant = await startTenant(config);
-  console.log(`Local tenant at ${tenant.url} (issuer ${config.tenant.issuer})`);
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
@@ -25,6 +24,8 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', () => void stop('SIGINT'));
   process.on('SIGTERM', () => void stop('SIGTERM'));
+  // Printed once the signal handlers are in place: whoever waits for this line may stop us right away.
+  console.log(`Local tenant at ${tenant.url} (issuer ${config.tenant.issuer})`);
 }
 
 main().catch((err: Error) => {
