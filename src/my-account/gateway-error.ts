@@ -55,7 +55,11 @@ export class UpstreamTimeout extends GatewayError {
 
 /** 502: the upstream could not be reached, or answered with a server error (its body is not shown). */
 export class UpstreamUnavailable extends GatewayError {
-  constructor(detail = 'The My Account API is unavailable') {
+  /** The upstream's own status when it answered 5xx (for logs and metrics; never shown to the browser). */
+  constructor(
+    detail = 'The My Account API is unavailable',
+    readonly upstreamStatus?: number,
+  ) {
     super(502, 'upstream_unavailable', detail);
   }
 }
