@@ -1,0 +1,34 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Logger } from 'pino';
+import { pinoHttp } from 'pino-http';
+
+/** Query parameters whose values never reach a log (codes, tokens, hints with PII). */
+const SECRET_PARAMS = /^(code|state|nonce|id_token_hint|logout_token|access_token|token|login_hint|csrf)$/i;
+
+export function sanitizeUrl(url: string | undefined): string {
+  if (!url) return '';
+  const q = url.indexOf('?');
+  if (q < 0) return url;
+  const params = new URLSearchParams(url.slice(q + 1));
+  const shown = [...params.keys()].map((k) => `${encodeURIComponent(k)}=${SECRET_PARAMS.test(k) ? '[redacted]' : encodeURIComponent(params.get(k) ?? '')}`);
+  return `${url.slice(0, q)}?${shown.join('&')}`;
+}
+
+/** One JSON line per request, with the request id; headers redacted by the root logger. */
+export function httpLogger(logger: Logger) {
+  return pinoHttp({
+    logger,
+    genReqId: (req) => req.id,
+    quietReqLogger: true,
+    customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'info' : 'info'),
+    serializers: {
+      req: (req: IncomingMessage & { raw?: IncomingMessage }) => ({
+        id: req.id,
+        method: req.method,
+        url: sanitizeUrl(req.url),
+        headers: req.headers,
+      }),
+      res: (res: ServerResponse & { headers?: Record<string, unknown> }) => ({ statusCode: res.statusCode, headers: res.headers }),
+    },
+  });
+}

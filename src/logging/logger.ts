@@ -1,0 +1,47 @@
+import pino, { type Logger } from 'pino';
+
+/** DI token of the root pino logger. */
+export const ROOT_LOGGER = 'ROOT_LOGGER';
+
+/**
+ * DESIGN §10: never a token, secret, code or cookie in a log line. pino's redaction covers the known
+ * places; the request serializer (http-logger.ts) also drops query values that carry codes or tokens.
+ */
+export const REDACT_PATHS = [
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'req.headers.dpop',
+  'req.headers["x-csrf-token"]',
+  'res.headers["set-cookie"]',
+  'headers.authorization',
+  'headers.cookie',
+  'headers.dpop',
+  '*.access_token',
+  '*.refresh_token',
+  '*.id_token',
+  '*.logout_token',
+  '*.client_secret',
+  '*.code_verifier',
+  '*.accessToken',
+  '*.refreshToken',
+  '*.idToken',
+  '*.clientSecret',
+  '*.password',
+  'access_token',
+  'refresh_token',
+  'id_token',
+  'logout_token',
+];
+
+export function createLogger(level: string, destination?: pino.DestinationStream): Logger {
+  return pino(
+    {
+      level,
+      base: { service: 'myaccount-bff' },
+      timestamp: pino.stdTimeFunctions.isoTime,
+      redact: { paths: REDACT_PATHS, censor: '[redacted]' },
+      formatters: { level: (label) => ({ level: label }) },
+    },
+    destination,
+  );
+}

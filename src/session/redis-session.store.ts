@@ -1,0 +1,147 @@
+import session from 'express-session';
+import type { SessionConfig } from '../config/config.schema.js';
+import type { RedisClient } from './redis.factory.js';
+import { SessionKeys, SESSION_ID_PATTERN } from './session-keys.js';
+import { SessionScripts } from './session-scripts.js';
+
+/**
+ * express-session `Store` on ioredis, written here rather than taken from connect-redis: connect-redis 9+
+ * targets node-redis only (with ioredis it silently stores nothing), and 8.x cannot do what this store
+ * needs: per-session hash tags for Cluster, sid/sub indexes for back-channel logout and the sessions list,
+ * a separate encrypted token record with compare-and-set, a tombstone against resurrection, an absolute
+ * deadline and throttled activity writes.
+ *
+ * Expiry is enforced here, not trusted to the cookie: idle (sliding, via `seen`) and absolute (via
+ * `created`), both on read and as the Redis TTL.
+ */
+export class RedisSessionStore extends session.Store {
+  readonly keys: SessionKeys;
+  private readonly scripts: SessionScripts;
+
+  constructor(
+    private readonly redis: RedisClient,
+    private readonly config: SessionConfig,
+    private readonly now: () => number = Date.now,
+  ) {
+    super();
+    this.keys = new SessionKeys(config.keyPrefix);
+    this.scripts = new SessionScripts(redis);
+  }
+
+  private get idleMs(): number {
+    return this.config.idleTimeoutSeconds * 1000;
+  }
+  private get absMs(): number {
+    return this.config.absoluteTimeoutSeconds * 1000;
+  }
+
+  override get(sid: string, callback: (err: unknown, session?: session.SessionData | null) => void): void {
+    this.read(sid).then((s) => callback(null, s), (err) => callback(new SessionStoreError(err)));
+  }
+
+  override set(sid: string, data: session.SessionData, callback?: (err?: unknown) => void): void {
+    this.save(sid, data).then(() => callback?.(), (err) => callback?.(new SessionStoreError(err)));
+  }
+
+  override destroy(sid: string, callback?: (err?: unknown) => void): void {
+    this.remove(sid).then(() => callback?.(), (err) => callback?.(new SessionStoreError(err)));
+  }
+
+  /** Called by express-session after every request that did not change the session. */
+  override touch(sid: string, data: session.SessionData, callback?: () => void): void {
+    this.recordActivity(sid, data).then(() => callback?.(), (err) => (callback as (e?: unknown) => void)?.(new SessionStoreError(err)));
+  }
+
+  /** The session, or null when absent, malformed, idle too long or past its absolute deadline. */
+  async read(sid: string): Promise<session.SessionData | null> {
+    if (!SESSION_ID_PATTERN.test(sid)) return null;
+    const [data, created, seen] = await this.redis.hmget(this.keys.session(sid), 'data', 'created', 'seen');
+    if (!data || !created || !seen) return null;
+    const now = this.now();
+    if (now - Number(seen) >= this.idleMs || now - Number(created) >= this.absMs) {
+      await this.remove(sid);
+      return null;
+    }
+    try {
+      return { ...(JSON.parse(data) as session.SessionData), createdAt: Number(created), lastSeenAt: Number(seen) };
+    } catch {
+      return null;
+    }
+  }
+
+  async save(sid: string, data: session.SessionData): Promise<void> {
+    const { createdAt: _c, lastSeenAt: _l, ...rest } = data;
+    const result = await this.scripts.run<number>(
+      'bffSessionSet',
+      [this.keys.session(sid), this.keys.tokens(sid), this.keys.tombstone(sid)],
+      [this.now(), this.idleMs, this.absMs, JSON.stringify(rest)],
+    );
+    if (result === 1) await this.index(sid, data);
+  }
+
+  /** Writes activity at most once per `touchIntervalSeconds`, and never for a request that opted out. */
+  async recordActivity(sid: string, data: session.SessionData): Promise<void> {
+    if (isActivityIgnored(data)) return;
+    const now = this.now();
+    if (typeof data.lastSeenAt === 'number' && now - data.lastSeenAt < this.config.touchIntervalSeconds * 1000) return;
+    await this.scripts.run('bffSessionTouch', [this.keys.session(sid), this.keys.tokens(sid)], [now, this.idleMs, this.absMs]);
+  }
+
+  /** Deletes the session and its tokens, leaves a tombstone, and drops it from the indexes. */
+  async remove(sid: string): Promise<void> {
+    const data = await this.scripts.run<string | null>(
+      'bffSessionDestroy',
+      [this.keys.session(sid), this.keys.tokens(sid), this.keys.tombstone(sid)],
+      [this.absMs],
+    );
+    const parsed = data ? (safeParse(data) as Partial<session.SessionData> | undefined) : undefined;
+    const removals: Promise<unknown>[] = [];
+    if (parsed?.user?.sub) removals.push(this.redis.srem(this.keys.bySub(parsed.user.sub), sid));
+    if (parsed?.oidcSid) removals.push(this.redis.srem(this.keys.byOidcSid(parsed.oidcSid), sid));
+    await Promise.all(removals);
+  }
+
+  /** Ids of sessions indexed under a user or an OIDC session (may include expired ones: check with read). */
+  async idsBySub(sub: string): Promise<string[]> {
+    return this.redis.smembers(this.keys.bySub(sub));
+  }
+  async idsByOidcSid(oidcSid: string): Promise<string[]> {
+    return this.redis.smembers(this.keys.byOidcSid(oidcSid));
+  }
+
+  /** Index sets live as long as their newest member can (the absolute timeout), refreshed on each write. */
+  private async index(sid: string, data: session.SessionData): Promise<void> {
+    const writes: Promise<unknown>[] = [];
+    const add = (key: string) => writes.push(this.redis.sadd(key, sid).then(() => this.redis.pexpire(key, this.absMs)));
+    if (data.user?.sub) add(this.keys.bySub(data.user.sub));
+    if (data.oidcSid) add(this.keys.byOidcSid(data.oidcSid));
+    await Promise.all(writes);
+  }
+}
+
+const IGNORE_ACTIVITY = Symbol('bff.ignoreActivity');
+
+/** Marks the current request as not extending the idle timeout (e.g. `GET /api/session`). */
+export function ignoreActivity(data: object): void {
+  Object.defineProperty(data, IGNORE_ACTIVITY, { value: true, enumerable: false, configurable: true });
+}
+
+function isActivityIgnored(data: object): boolean {
+  return (data as Record<symbol, unknown>)[IGNORE_ACTIVITY] === true;
+}
+
+function safeParse(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Redis failed (down, timeout, refused): the caller must answer 503, never treat the user as anonymous. */
+export class SessionStoreError extends Error {
+  constructor(cause: unknown) {
+    super(`session store failed: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+    this.name = 'SessionStoreError';
+  }
+}

@@ -1,0 +1,57 @@
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import session from 'express-session';
+import { randomBytes } from 'node:crypto';
+import type { Logger } from 'pino';
+import type { SessionConfig } from '../config/config.schema.js';
+import type { RedisSessionStore } from './redis-session.store.js';
+
+export const STORE_FAILURE = Symbol('bff.sessionStoreFailure');
+
+declare module 'express-serve-static-core' {
+  interface Request {
+    /** Set when the session store failed while loading this request's session (→ 503, never anonymous). */
+    [STORE_FAILURE]?: unknown;
+  }
+}
+
+/**
+ * express-session with the cookie policy in one place (BCP-15): `__Host-` name, Secure, HttpOnly,
+ * Path=/, no Domain, SameSite from config, no Max-Age (the server enforces idle and absolute timeouts).
+ * No key for anonymous requests (saveUninitialized false), no rewrite of unchanged sessions (resave
+ * false; activity goes through the store's throttled `touch`).
+ */
+export function createSessionMiddleware(config: SessionConfig, store: RedisSessionStore, logger: Logger): RequestHandler {
+  const inner = session({
+    name: config.cookieName,
+    secret: [...config.secrets],
+    store,
+    resave: false,
+    saveUninitialized: false,
+    rolling: false,
+    unset: 'destroy',
+    genid: () => randomBytes(32).toString('base64url'),
+    cookie: { httpOnly: true, secure: true, sameSite: config.sameSite, path: '/' },
+  });
+  return (req: Request, res: Response, next: NextFunction) => {
+    // express-session only sends a Secure cookie when it believes the request came over TLS. The
+    // configuration already guarantees https (or http://localhost, where browsers accept Secure
+    // cookies), and behind a TLS-terminating proxy the socket is plain http: so say so here instead of
+    // trusting X-Forwarded-Proto.
+    Object.defineProperty(req, 'secure', { value: true, configurable: true });
+    let continued = false;
+    inner(req, res, (err?: unknown) => {
+      if (continued) {
+        // A save or touch after the response was sent: nothing to answer any more, only to record.
+        if (err) logger.warn({ reqId: req.id, err: { message: (err as Error).message } }, 'session write after response failed');
+        return;
+      }
+      continued = true;
+      if (err) {
+        // Fail closed (SES-16): remember the failure; the session guard answers 503.
+        req[STORE_FAILURE] = err;
+        logger.warn({ reqId: req.id, err: { message: (err as Error).message } }, 'session store failed');
+      }
+      next();
+    });
+  };
+}

@@ -1,0 +1,68 @@
+import { Global, Inject, type MiddlewareConsumer, Module, type NestModule, type OnApplicationShutdown, RequestMethod } from '@nestjs/common';
+import type { Logger } from 'pino';
+import type { RedisConfig, SessionConfig, TokensConfig } from '../config/config.schema.js';
+import { REDIS_CONFIG, SESSION_CONFIG, TOKENS_CONFIG } from '../config/config.tokens.js';
+import { ROOT_LOGGER } from '../logging/logger.js';
+import { LoginTransactionStore, ReplayCache } from './login-transaction.store.js';
+import { createRedisClient, REDIS_CLIENT, type RedisClient } from './redis.factory.js';
+import { RedisSessionStore } from './redis-session.store.js';
+import { SessionScripts } from './session-scripts.js';
+import { createSessionMiddleware } from './session.middleware.js';
+import { SessionService } from './session.service.js';
+import { TokenCipher } from './token-cipher.js';
+import { TokenStore } from './token.store.js';
+
+/** Redis, the session store and middleware, token records, login transactions. Global: one per app. */
+@Global()
+@Module({
+  providers: [
+    {
+      provide: REDIS_CLIENT,
+      inject: [REDIS_CONFIG, ROOT_LOGGER],
+      useFactory: (config: RedisConfig, logger: Logger) => createRedisClient(config, logger.child({ component: 'redis' })),
+    },
+    {
+      provide: RedisSessionStore,
+      inject: [REDIS_CLIENT, SESSION_CONFIG],
+      useFactory: (redis: RedisClient, config: SessionConfig) => new RedisSessionStore(redis, config),
+    },
+    { provide: TokenCipher, inject: [TOKENS_CONFIG], useFactory: (config: TokensConfig) => new TokenCipher(config) },
+    {
+      provide: TokenStore,
+      inject: [REDIS_CLIENT, RedisSessionStore, TokenCipher, SESSION_CONFIG],
+      useFactory: (redis: RedisClient, store: RedisSessionStore, cipher: TokenCipher, config: SessionConfig) =>
+        new TokenStore(redis, store.keys, new SessionScripts(redis), cipher, config.idleTimeoutSeconds * 1000),
+    },
+    {
+      provide: LoginTransactionStore,
+      inject: [REDIS_CLIENT, RedisSessionStore],
+      useFactory: (redis: RedisClient, store: RedisSessionStore) => new LoginTransactionStore(redis, store.keys),
+    },
+    {
+      provide: ReplayCache,
+      inject: [REDIS_CLIENT, RedisSessionStore],
+      useFactory: (redis: RedisClient, store: RedisSessionStore) => new ReplayCache(redis, store.keys),
+    },
+    SessionService,
+  ],
+  exports: [REDIS_CLIENT, RedisSessionStore, TokenCipher, TokenStore, LoginTransactionStore, ReplayCache, SessionService],
+})
+export class SessionModule implements NestModule, OnApplicationShutdown {
+  constructor(
+    @Inject(REDIS_CLIENT) private readonly redis: RedisClient,
+    private readonly store: RedisSessionStore,
+    @Inject(SESSION_CONFIG) private readonly config: SessionConfig,
+    @Inject(ROOT_LOGGER) private readonly logger: Logger,
+  ) {}
+
+  /** Sessions exist only where they are used: browser navigations and the JSON API. */
+  configure(consumer: MiddlewareConsumer): void {
+    consumer
+      .apply(createSessionMiddleware(this.config, this.store, this.logger))
+      .forRoutes({ path: 'auth/{*path}', method: RequestMethod.ALL }, { path: 'api/{*path}', method: RequestMethod.ALL });
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.redis.quit().catch(() => this.redis.disconnect());
+  }
+}

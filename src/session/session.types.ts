@@ -1,0 +1,46 @@
+/** What lives in Redis for a session (DESIGN §7). Tokens are apart, encrypted (token.store.ts). */
+
+export interface SessionUser {
+  sub: string;
+  iss: string;
+  name?: string;
+  email?: string;
+  picture?: string;
+}
+
+declare module 'express-session' {
+  interface SessionData {
+    user: SessionUser;
+    /** The OIDC session id (`sid` claim): back-channel logout and `logout_hint`. */
+    oidcSid?: string;
+    /** `auth_time` of the login that created this session (epoch seconds). */
+    authTime?: number;
+    /** MFA facts: `auth_time` of the last login whose ID token showed MFA (epoch seconds). */
+    mfa: { lastMfaAt: number | null };
+    csrfToken: string;
+    /** Set by the store from its own record (epoch ms): creation and last recorded activity. */
+    createdAt: number;
+    lastSeenAt: number;
+    userAgent: string | null;
+    /** Scopes the tenant granted (token response `scope`). */
+    scopes: string[];
+  }
+}
+
+/** The token record of a session; `version` increments on every write (compare-and-set). */
+export interface TokenSet {
+  accessToken: string;
+  refreshToken?: string;
+  idToken?: string;
+  /** Access token expiry, epoch seconds. */
+  expiresAt: number;
+  tokenType: 'bearer' | 'dpop';
+  scope?: string;
+  /** DPoP key pair (private and public JWK) when `myAccount.tokenType` is dpop. */
+  dpopKey?: { privateJwk: JsonWebKey; publicJwk: JsonWebKey };
+}
+
+export interface VersionedTokens {
+  tokens: TokenSet;
+  version: number;
+}

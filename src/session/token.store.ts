@@ -1,0 +1,59 @@
+import type { RedisClient } from './redis.factory.js';
+import { SessionStoreError } from './redis-session.store.js';
+import type { SessionKeys } from './session-keys.js';
+import type { SessionScripts } from './session-scripts.js';
+import type { TokenCipher } from './token-cipher.js';
+import type { TokenSet, VersionedTokens } from './session.types.js';
+
+/**
+ * A session's tokens: one hash `{v, ct}` beside the session record (same hash tag), encrypted with the
+ * session id and the version as additional data. Writes are compare-and-set on the version, so a slower
+ * request never overwrites tokens a refresh just rotated (RT-6).
+ */
+export class TokenStore {
+  constructor(
+    private readonly redis: RedisClient,
+    private readonly keys: SessionKeys,
+    private readonly scripts: SessionScripts,
+    private readonly cipher: TokenCipher,
+    private readonly fallbackTtlMs: number,
+  ) {}
+
+  /** The tokens and their version, or undefined when there are none. Throws `TokenDecryptionFailed`. */
+  async read(sid: string): Promise<VersionedTokens | undefined> {
+    let v: string | null;
+    let ct: string | null;
+    try {
+      [v, ct] = await this.redis.hmget(this.keys.tokens(sid), 'v', 'ct');
+    } catch (err) {
+      throw new SessionStoreError(err);
+    }
+    if (!v || !ct) return undefined;
+    const version = Number(v);
+    const tokens = JSON.parse(this.cipher.decrypt(ct, aad(sid, version))) as TokenSet;
+    return { tokens, version };
+  }
+
+  /**
+   * Writes when the stored version is still `expectedVersion` (0: no tokens yet). Returns the new
+   * version, or undefined when another write came first or the session was destroyed meanwhile.
+   */
+  async write(sid: string, tokens: TokenSet, expectedVersion: number): Promise<number | undefined> {
+    const blob = this.cipher.encrypt(JSON.stringify(tokens), aad(sid, expectedVersion + 1));
+    let result: number;
+    try {
+      result = await this.scripts.run<number>(
+        'bffTokensCas',
+        [this.keys.tokens(sid), this.keys.session(sid), this.keys.tombstone(sid)],
+        [expectedVersion, blob, this.fallbackTtlMs],
+      );
+    } catch (err) {
+      throw new SessionStoreError(err);
+    }
+    return result > 0 ? result : undefined;
+  }
+}
+
+function aad(sid: string, version: number): string {
+  return `tokens\n${sid}\n${version}`;
+}
