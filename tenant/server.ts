@@ -54,11 +54,11 @@ function createBindingLookup(bindings: IssuerBinding[]) {
   return (req: IncomingMessage): IssuerBinding => byHost.get((req.headers.host ?? '').toLowerCase()) ?? bindings[0];
 }
 
-function createDispatcher(ctx: TenantContext, bindings: IssuerBinding[]) {
+function createDispatcher(ctx: TenantContext, bindings: IssuerBinding[], isStorageUp: () => boolean) {
   const bindingFor = createBindingLookup(bindings);
   const mounts: TenantMount[] = [
     ...buildMounts(ctx),
-    { prefix: INTERACTION_PREFIX, handler: createInteractionHandler(ctx, bindingFor) },
+    { prefix: INTERACTION_PREFIX, handler: createInteractionHandler(ctx, bindingFor, isStorageUp) },
     { prefix: '/passkey/challenge', handler: createPasskeyChallengeHandler(ctx, (req) => bindingFor(req).issuer) },
   ];
   const callbacks = new Map<Provider, ReturnType<Provider['callback']>>(bindings.map((b) => [b.provider, b.provider.callback()]));
@@ -83,8 +83,9 @@ export async function startTenant(config: TenantConfig, opts: StartTenantOptions
   await seedAccounts(context.accounts, config);
   const clients = new ClientDirectory(config);
   const adapter = createRedisAdapterFactory(redis, context.prefix, { refreshTokenReuseInterval: (id) => clients.reuseInterval(id) });
-  const bindings = context.issuers.map((issuer) => ({ issuer, provider: createProvider({ tenant: context, issuer, adapter, clients }) }));
-  const server: Server = createServer(createDispatcher(context, bindings));
+  const isStorageUp = () => redis.status === 'ready';
+  const bindings = context.issuers.map((issuer) => ({ issuer, provider: createProvider({ tenant: context, issuer, adapter, clients, isStorageUp }) }));
+  const server: Server = createServer(createDispatcher(context, bindings, isStorageUp));
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.tenant.port, config.tenant.host, () => resolve());

@@ -3,6 +3,7 @@ import type { Provider } from 'oidc-provider';
 import { isMfaRequired, MFA_ACR } from '../accounts/login-factors.js';
 import { checkPassword } from '../oidc/grants/password-realm.js';
 import { INTERACTION_PREFIX } from '../oidc/routes.js';
+import { STORAGE_RETRY_AFTER_SECONDS } from '../oidc/storage-unavailable.js';
 import type { TenantContext, TenantHandler } from '../tenant-context.js';
 import { grantRequested, requestedScopes } from './consent.js';
 import { readForm } from './form-body.js';
@@ -42,7 +43,11 @@ function send(res: ServerResponse, status: number, html: string): void {
   res.end(html);
 }
 
-export function createInteractionHandler(tenant: TenantContext, bindingFor: (req: IncomingMessage) => IssuerBinding): TenantHandler {
+export function createInteractionHandler(
+  tenant: TenantContext,
+  bindingFor: (req: IncomingMessage) => IssuerBinding,
+  isStorageUp: () => boolean = () => true,
+): TenantHandler {
   const states = new LoginStates(tenant.redis, tenant.prefix);
   const clientName = (clientId: string) => tenant.config.clients.find((c) => c.client_id === clientId)?.name ?? clientId;
   const isFirstParty = (clientId: string) => tenant.config.clients.find((c) => c.client_id === clientId)?.first_party === true;
@@ -84,7 +89,8 @@ export function createInteractionHandler(tenant: TenantContext, bindingFor: (req
   }
 
   async function showLogin(step: Step, status = 200, error?: string, username?: string): Promise<void> {
-    send(step.res, status, loginPage({ action: step.action, clientName: clientName(step.interaction.params.client_id), error, username }));
+    const prefill = username ?? step.interaction.params.login_hint;
+    send(step.res, status, loginPage({ action: step.action, clientName: clientName(step.interaction.params.client_id), error, username: prefill }));
   }
 
   async function get(step: Step): Promise<void> {
@@ -123,7 +129,8 @@ export function createInteractionHandler(tenant: TenantContext, bindingFor: (req
     let interaction;
     try {
       interaction = await provider.interactionDetails(req, res);
-    } catch {
+    } catch (err) {
+      if (!isStorageUp()) throw err;
       return send(res, 400, renderErrorPage('invalid_request', 'This login page has expired or was opened in another browser. Start the login again from the application.'));
     }
     if (interaction.uid !== uid) return send(res, 400, renderErrorPage('invalid_request', 'This login page does not belong to the current login.'));
@@ -137,9 +144,13 @@ export function createInteractionHandler(tenant: TenantContext, bindingFor: (req
 
   return (req, res) => {
     serve(req, res).catch((err: Error) => {
+      if (res.headersSent) return res.end();
+      if (!isStorageUp()) {
+        res.setHeader('retry-after', String(STORAGE_RETRY_AFTER_SECONDS));
+        return send(res, 503, renderErrorPage('temporarily_unavailable', 'The login service cannot reach its storage. Try again in a few seconds.'));
+      }
       console.error('tenant: login step failed', err);
-      if (!res.headersSent) send(res, 500, renderErrorPage('server_error', 'The login could not be completed. Start again.'));
-      else res.end();
+      send(res, 500, renderErrorPage('server_error', 'The login could not be completed. Start again.'));
     });
   };
 }

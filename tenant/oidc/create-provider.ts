@@ -12,6 +12,7 @@ import { ClientDirectory, toClientMetadata } from './provider-clients.js';
 import type { AdapterFactory } from './redis-adapter.js';
 import { createResourceServerInfo } from './resource-server.js';
 import { AUTH0_ROUTES, INTERACTION_PREFIX } from './routes.js';
+import { createStorageGuard } from './storage-unavailable.js';
 
 /** Tenant cookies; distinct from the BFF's (cookies are per host, not per port). */
 const COOKIES = { session: 'auth0', interaction: 'auth0_interaction', resume: 'auth0_interaction_resume' };
@@ -57,6 +58,8 @@ export interface ProviderDeps {
   issuer: string;
   adapter: AdapterFactory;
   clients: ClientDirectory;
+  /** False while Redis is unreachable (answers become 503). */
+  isStorageUp(): boolean;
 }
 
 function configuration({ tenant, adapter, clients }: ProviderDeps, getResourceServerInfo: GetResourceServerInfo): Record<string, unknown> {
@@ -131,6 +134,7 @@ export function createProvider(deps: ProviderDeps): Provider {
   const issue = createDirectLoginIssuer(provider, getResourceServerInfo);
   registerPasswordRealmGrant(provider, deps.tenant, issue);
   registerWebauthnGrant(provider, deps.tenant, deps.issuer, issue);
+  provider.use(createStorageGuard(deps.isStorageUp));
   provider.use(
     createAudienceMiddleware(
       { authorization: AUTH0_ROUTES.authorization, par: AUTH0_ROUTES.pushed_authorization_request, token: AUTH0_ROUTES.token },
