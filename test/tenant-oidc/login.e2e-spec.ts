@@ -3,7 +3,7 @@ import { startTestRedis, type TestRedis } from '../support/redis.js';
 import { startTestTenant, type TestTenant } from '../support/tenant.js';
 import { completeTenantLogin } from '../support/tenant-login.js';
 import { MY_ACCOUNT_SCOPES } from '../../tenant/config/tenant-config.schema.js';
-import { authorizationUrl, DEMO, discover, idTokenClaims, logIn, verifyAccessToken } from './support/rp.js';
+import { authorizationUrl, DEMO, discover, idTokenClaims, logIn, redeem, verifyAccessToken } from './support/rp.js';
 
 describe('tenant authorization server: discovery and code + PKCE login', () => {
   let redis: TestRedis;
@@ -53,6 +53,23 @@ describe('tenant authorization server: discovery and code + PKCE login', () => {
     expect(typeof id.auth_time).toBe('number');
     expect(typeof id.sid).toBe('string');
     expect(id.acr).toBeUndefined();
+  });
+
+  it('accepts a pushed authorization request (/oauth/par) carrying audience', async () => {
+    const config = await discover(tenant.issuer);
+    const pending = await authorizationUrl(config, { audience: `${tenant.issuer}me/`, scope: 'openid read:me:factors' });
+    const par = await fetch(`${tenant.url}/oauth/par`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Basic ${Buffer.from('myaccount-bff:dev-bff-secret').toString('base64')}` },
+      body: pending.url.searchParams,
+    });
+    expect(par.status).toBe(201);
+    const { request_uri: requestUri } = (await par.json()) as { request_uri: string };
+    const url = new URL(`${tenant.url}/authorize`);
+    url.search = new URLSearchParams({ client_id: 'myaccount-bff', request_uri: requestUri }).toString();
+    const callback = await completeTenantLogin(new CookieClient(), url, DEMO);
+    const tokens = await redeem(config, pending, callback);
+    expect(await verifyAccessToken(tenant.issuer, tokens.access_token)).toMatchObject({ aud: `${tenant.issuer}me/`, scope: 'read:me:factors' });
   });
 
   it('without audience issues an opaque token usable at /userinfo only', async () => {
