@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+
 /** Server-rendered pages of the tenant: no framework, everything escaped, a little inline CSS. */
 
 export function escapeHtml(value: unknown): string {
@@ -48,4 +50,22 @@ export function renderErrorPage(error: string, description?: string): string {
     body: `<h1>Something went wrong</h1><p><strong>${escapeHtml(error)}</strong></p>${description ? `<p>${escapeHtml(description)}</p>` : ''}
 <p><small>Go back to the application and start again.</small></p>`,
   });
+}
+
+/**
+ * The page's Content-Security-Policy: nothing loads from anywhere, inline styles, and only the page's own
+ * inline scripts (by hash). `form-action` stays open: the login's redirects go to the client's origin.
+ */
+export function contentSecurityPolicy(html: string): string {
+  const hashes = [...html.matchAll(/<script>([\s\S]*?)<\/script>/g)].map(
+    ([, body]) => `'sha256-${createHash('sha256').update(body).digest('base64')}'`,
+  );
+  return [
+    "default-src 'none'",
+    "style-src 'unsafe-inline'",
+    `script-src ${hashes.length ? hashes.join(' ') : "'none'"}`,
+    "connect-src 'self'",
+    "frame-ancestors 'none'",
+    "base-uri 'none'",
+  ].join('; ');
 }

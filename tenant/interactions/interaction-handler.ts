@@ -1,13 +1,13 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Provider } from 'oidc-provider';
 import { isMfaRequired, MFA_ACR } from '../accounts/login-factors.js';
-import { checkPassword } from '../oidc/grants/password-realm.js';
+import { checkPassword } from '../oidc/password-check.js';
 import { INTERACTION_PREFIX } from '../oidc/routes.js';
 import { STORAGE_RETRY_AFTER_SECONDS } from '../oidc/storage-unavailable.js';
 import type { TenantContext, TenantHandler } from '../tenant-context.js';
 import { grantRequested, requestedScopes } from './consent.js';
 import { readForm } from './form-body.js';
-import { renderErrorPage } from './html.js';
+import { contentSecurityPolicy, renderErrorPage } from './html.js';
 import { LoginStates, type LoginState } from './login-state.js';
 import { renderMfa, submitMfa, type MfaOutcome } from './mfa-step.js';
 import { consentPage, loginPage } from './pages.js';
@@ -39,7 +39,12 @@ interface Step {
 /* eslint-enable @typescript-eslint/no-explicit-any */
 
 function send(res: ServerResponse, status: number, html: string): void {
-  res.writeHead(status, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', 'x-frame-options': 'DENY' });
+  res.writeHead(status, {
+    'content-type': 'text/html; charset=utf-8',
+    'cache-control': 'no-store',
+    'x-frame-options': 'DENY',
+    'content-security-policy': contentSecurityPolicy(html),
+  });
   res.end(html);
 }
 
@@ -112,8 +117,10 @@ export function createInteractionHandler(
     }
     if (state.accountId) return showMfa(step, mfaInput(step).then((input) => submitMfa(input, fields)));
     const username = (fields.username ?? '').trim();
-    const account = await checkPassword(tenant, username, fields.password ?? '');
-    if (!account) return showLogin(step, 400, 'Wrong email or password.', username);
+    const check = await checkPassword(tenant, username, fields.password ?? '');
+    if (check.kind === 'blocked') return showLogin(step, 429, 'Too many failed attempts for this user. Try again in a few minutes.', username);
+    if (check.kind === 'wrong') return showLogin(step, 400, 'Wrong email or password.', username);
+    const { account } = check;
     state.accountId = account.user_id;
     state.amr = ['pwd'];
     if (!isMfaRequired(account, interaction.params.acr_values)) return finishLogin(step, false);

@@ -33,6 +33,11 @@ export function wrongEmailOrPassword(): Error {
   return oauthError(403, 'invalid_grant', 'Wrong email or password.');
 }
 
+/** Auth0's brute-force protection answer (429 `too_many_attempts`). */
+export function tooManyAttempts(): Error {
+  return oauthError(429, 'too_many_attempts', 'Too many failed login attempts for this user. Try again later.');
+}
+
 export function invalidRequest(description: string): Error {
   return oauthError(400, 'invalid_request', description);
 }

@@ -1,9 +1,12 @@
+import { createHash } from 'node:crypto';
+import { seedUserId } from '../../tenant/accounts/seed.js';
 import { CookieClient } from '../support/cookie-client.js';
 import { startTestRedis, type TestRedis } from '../support/redis.js';
 import { startTestTenant, type TestTenant } from '../support/tenant.js';
 import { completeTenantLogin, totpNow } from '../support/tenant-login.js';
 import { authorizationUrl, DEMO, discover, MFA_ACR } from './support/rp.js';
 
+const VICTIM = { username: 'victim@example.com', password: 'Victim-password-1' };
 const THIRD_PARTY = { id: 'third-party-app', secret: 'third-party-secret' };
 
 describe('tenant login pages: hostile input and edge cases', () => {
@@ -15,6 +18,7 @@ describe('tenant login pages: hostile input and edge cases', () => {
     tenant = await startTestTenant({
       redisUrl: redis.url,
       configure: (c) => {
+        c.users.push({ ...c.users[1], email: VICTIM.username, password: VICTIM.password });
         c.clients.push({ ...c.clients[0], client_id: THIRD_PARTY.id, client_secret: THIRD_PARTY.secret, name: 'Other <b>App</b>', first_party: false });
       },
     });
@@ -36,6 +40,42 @@ describe('tenant login pages: hostile input and edge cases', () => {
     expect(page.body).toContain('value="&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;"');
     expect(page.headers.get('cache-control')).toBe('no-store');
     expect(page.headers.get('x-frame-options')).toBe('DENY');
+    expect(page.headers.get('content-security-policy')).toContain("script-src 'none'");
+  });
+
+  it('allows the MFA page only its own inline script (CSP hash)', async () => {
+    const { page, client } = await loginPage({ acr_values: MFA_ACR });
+    await tenant.context.accounts.update(seedUserId({ email: DEMO.username }), (a) => {
+      a.methods.push({ id: 'passkey|dev_csp', type: 'passkey', confirmed: true, created_at: new Date().toISOString(), key_id: 'a2V5', public_key: 'cGs', counter: 0, user_handle: 'dQ', credential_device_type: 'single_device', credential_backed_up: false, relying_party_id: 'localhost' });
+    });
+    const mfa = await client.submitForm(page, { username: DEMO.username, password: DEMO.password }, { followRedirects: 1 });
+    const script = /<script>([\s\S]*?)<\/script>/.exec(mfa.body)?.[1] as string;
+    const hash = createHash('sha256').update(script).digest('base64');
+    expect(mfa.headers.get('content-security-policy')).toContain(`script-src 'sha256-${hash}'`);
+    await tenant.context.accounts.update(seedUserId({ email: DEMO.username }), (a) => {
+      a.methods = a.methods.filter((m) => m.id !== 'passkey|dev_csp');
+    });
+  });
+
+  it('blocks a username after 10 wrong passwords (page 429, password-realm 429 too_many_attempts), whether or not it exists', async () => {
+    for (const username of ['victim@example.com', 'nobody-here@example.com']) {
+      const { page, client } = await loginPage();
+      let res = page;
+      for (let i = 0; i < 10; i++) {
+        res = await client.submitForm(res, { username, password: `wrong-${i}` });
+        expect(res.status).toBe(400);
+      }
+      res = await client.submitForm(res, { username, password: 'anything' });
+      expect(res.status).toBe(429);
+      expect(res.body).toContain('Too many failed attempts');
+      const grant = await fetch(`${tenant.url}/oauth/token`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Basic ${Buffer.from('myaccount-bff:dev-bff-secret').toString('base64')}` },
+        body: new URLSearchParams({ grant_type: 'http://auth0.com/oauth/grant-type/password-realm', username, password: 'x' }),
+      });
+      expect(grant.status).toBe(429);
+      expect(await grant.json()).toMatchObject({ error: 'too_many_attempts' });
+    }
   });
 
   it('echoes a hostile username back escaped after a failed login', async () => {

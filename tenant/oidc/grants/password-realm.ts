@@ -1,21 +1,11 @@
 import type { KoaContextWithOIDC, Provider } from 'oidc-provider';
 import { randomBytes } from 'node:crypto';
-import type { Account } from '../../accounts/account.types.js';
 import { hasMfaFactor } from '../../accounts/login-factors.js';
-import { verifySecret } from '../../accounts/secret-hash.js';
 import type { TenantContext } from '../../tenant-context.js';
-import { invalidRequest, wrongEmailOrPassword } from '../oauth-errors.js';
+import { invalidRequest, tooManyAttempts, wrongEmailOrPassword } from '../oauth-errors.js';
+import { checkPassword } from '../password-check.js';
 import { PASSWORD_REALM_GRANT } from '../routes.js';
 import type { DirectLoginIssuer } from './issue-tokens.js';
-
-/** A hash to compare against when the user does not exist, so both cases take the same time. */
-const DECOY_HASH = 'scrypt$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA';
-
-export async function checkPassword(tenant: TenantContext, username: string, password: string): Promise<Account | undefined> {
-  const account = username ? await tenant.accounts.findByEmail(username) : undefined;
-  const ok = await verifySecret(password, account?.password?.hash ?? DECOY_HASH);
-  return ok && account?.password ? account : undefined;
-}
 
 /**
  * Auth0's `http://auth0.com/oauth/grant-type/password-realm` (my-account-api.md §9.8): username, password,
@@ -28,8 +18,10 @@ export function registerPasswordRealmGrant(provider: Provider, tenant: TenantCon
     const { username, password, realm } = ctx.oidc.params as Record<string, string | undefined>;
     if (!username || !password) throw invalidRequest('username and password are required');
     if (realm && realm !== tenant.config.tenant.database_connection) throw invalidRequest(`Unknown realm: ${realm}`);
-    const account = await checkPassword(tenant, username, password);
-    if (!account) throw wrongEmailOrPassword();
+    const check = await checkPassword(tenant, username, password);
+    if (check.kind === 'blocked') throw tooManyAttempts();
+    if (check.kind === 'wrong') throw wrongEmailOrPassword();
+    const { account } = check;
     if (account.mfa === 'always') {
       ctx.status = 403;
       ctx.body = {
