@@ -87,6 +87,13 @@ describe('tenant refresh tokens: rotation, reuse detection, reuse interval', () 
     expect((await oidc.refreshTokenGrant(config, tokens.refresh_token as string)).access_token).toBeTruthy();
   });
 
+  it('revokes a refresh token at /oauth/revoke (what the BFF does at logout)', async () => {
+    const config = await discover(tenant.issuer);
+    const { tokens } = await logIn(config, DEMO);
+    await oidc.tokenRevocation(config, tokens.refresh_token as string, { token_type_hint: 'refresh_token' });
+    expect(await refreshError(config, tokens.refresh_token as string)).toBe('invalid_grant');
+  });
+
   it('issues no refresh token without offline_access', async () => {
     const config = await discover(tenant.issuer);
     const { tokens } = await logIn(config, DEMO, { scope: 'openid' });
