@@ -139,4 +139,19 @@ describe('tenant My Account access policies', () => {
     const jkt = await calculateJwkThumbprint(await exportJWK(keyPair.publicKey));
     expect(at.cnf).toEqual({ jkt });
   });
+
+  it('dpop: required refuses a Bearer token request for the My Account audience', async () => {
+    const t = await start((c) => {
+      c.my_account_api.dpop = 'required';
+    });
+    const config = await discover(t.issuer);
+    const pending = await authorizationUrl(config, { audience: `${t.issuer}me/`, scope: 'openid read:me:factors' });
+    const callback = await completeTenantLogin(new CookieClient(), pending.url, DEMO);
+    await expect(redeem(config, pending, callback)).rejects.toMatchObject({ error: 'invalid_request' });
+
+    const again = await authorizationUrl(config, { audience: `${t.issuer}me/`, scope: 'openid read:me:factors' });
+    const DPoP = oidc.getDPoPHandle(config, await oidc.randomDPoPKeyPair());
+    const tokens = await redeem(config, again, await completeTenantLogin(new CookieClient(), again.url, DEMO), { DPoP });
+    expect(tokens.token_type.toLowerCase()).toBe('dpop');
+  });
 });
