@@ -1,0 +1,224 @@
+import type { IncomingHttpHeaders } from 'node:http';
+import { checkCsrf, isJsonContentType, type CsrfRequest } from './check-csrf.js';
+
+const ORIGIN = 'https://app.example.com';
+const JSON_BODY = { 'content-type': 'application/json', 'content-length': '2' };
+const GOOD: IncomingHttpHeaders = { 'x-csrf': '1', origin: ORIGIN, 'sec-fetch-site': 'same-origin' };
+const req = (
+  method: string,
+  headers: IncomingHttpHeaders,
+  extra: Partial<CsrfRequest> = {},
+): CsrfRequest => ({
+  method,
+  path: '/api/me/v1/authentication-methods',
+  headers,
+  hasSessionCookie: true,
+  isBearerCaller: false,
+  publicOrigin: ORIGIN,
+  ...extra,
+});
+const FORBIDDEN = { ok: false, status: 403, code: 'csrf_failed' };
+const UNSUPPORTED = { ok: false, status: 415, code: 'unsupported_media_type' };
+
+describe('checkCsrf: browser calls with the session cookie', () => {
+  it.each<[string, string, IncomingHttpHeaders, object]>([
+    ['a same-origin POST with JSON', 'POST', { ...GOOD, ...JSON_BODY }, { ok: true }],
+    [
+      'a POST with Origin only (older browser)',
+      'POST',
+      { 'x-csrf': '1', origin: ORIGIN, ...JSON_BODY },
+      { ok: true },
+    ],
+    [
+      'a POST with Sec-Fetch-Site only',
+      'POST',
+      { 'x-csrf': '1', 'sec-fetch-site': 'same-origin', ...JSON_BODY },
+      { ok: true },
+    ],
+    ['a DELETE without a body', 'DELETE', GOOD, { ok: true }],
+    ['a GET with the header', 'GET', { 'x-csrf': '1' }, { ok: true }],
+    [
+      'charset=utf-8',
+      'PATCH',
+      { ...GOOD, 'content-type': 'application/json; charset=utf-8', 'content-length': '2' },
+      { ok: true },
+    ],
+    ['C1: a GET without X-CSRF', 'GET', {}, FORBIDDEN],
+    [
+      'C1: a POST without X-CSRF',
+      'POST',
+      { origin: ORIGIN, 'sec-fetch-site': 'same-origin', ...JSON_BODY },
+      FORBIDDEN,
+    ],
+    ['X-CSRF: 0', 'GET', { 'x-csrf': '0' }, FORBIDDEN],
+    ['X-CSRF: true', 'GET', { 'x-csrf': 'true' }, FORBIDDEN],
+    ['X-CSRF sent twice', 'GET', { 'x-csrf': '1, 1' }, FORBIDDEN],
+    ['X-CSRF empty', 'GET', { 'x-csrf': '' }, FORBIDDEN],
+    [
+      'C3: a look-alike Origin',
+      'POST',
+      { ...GOOD, origin: 'https://app.example.com.evil.com', ...JSON_BODY },
+      FORBIDDEN,
+    ],
+    ['C3: Origin null', 'POST', { ...GOOD, origin: 'null', ...JSON_BODY }, FORBIDDEN],
+    ['a foreign Origin', 'DELETE', { ...GOOD, origin: 'https://evil.example' }, FORBIDDEN],
+    ['another scheme', 'DELETE', { ...GOOD, origin: 'http://app.example.com' }, FORBIDDEN],
+    ['another port', 'DELETE', { ...GOOD, origin: 'https://app.example.com:8443' }, FORBIDDEN],
+    ['an Origin with a path', 'DELETE', { ...GOOD, origin: 'https://app.example.com/' }, FORBIDDEN],
+    ['an upper-case Origin', 'DELETE', { ...GOOD, origin: 'HTTPS://APP.EXAMPLE.COM' }, FORBIDDEN],
+    [
+      'C4: Sec-Fetch-Site cross-site',
+      'POST',
+      { ...GOOD, 'sec-fetch-site': 'cross-site', ...JSON_BODY },
+      FORBIDDEN,
+    ],
+    [
+      'Sec-Fetch-Site same-site',
+      'PATCH',
+      { ...GOOD, 'sec-fetch-site': 'same-site', ...JSON_BODY },
+      FORBIDDEN,
+    ],
+    ['Sec-Fetch-Site none', 'DELETE', { ...GOOD, 'sec-fetch-site': 'none' }, FORBIDDEN],
+    [
+      'same-origin fetch metadata but a foreign Origin',
+      'DELETE',
+      { ...GOOD, origin: 'https://evil.example' },
+      FORBIDDEN,
+    ],
+    ['both Origin and Sec-Fetch-Site absent on POST', 'POST', { 'x-csrf': '1', ...JSON_BODY }, FORBIDDEN],
+    ['both absent on DELETE', 'DELETE', { 'x-csrf': '1' }, FORBIDDEN],
+    ['C2: text/plain', 'POST', { ...GOOD, 'content-type': 'text/plain', 'content-length': '2' }, UNSUPPORTED],
+    [
+      'C2: a form',
+      'POST',
+      { ...GOOD, 'content-type': 'application/x-www-form-urlencoded', 'content-length': '3' },
+      UNSUPPORTED,
+    ],
+    [
+      'C2: multipart',
+      'POST',
+      { ...GOOD, 'content-type': 'multipart/form-data; boundary=x', 'content-length': '9' },
+      UNSUPPORTED,
+    ],
+    ['a body without a content type', 'POST', { ...GOOD, 'content-length': '2' }, UNSUPPORTED],
+    [
+      'a chunked body without a content type',
+      'PATCH',
+      { ...GOOD, 'transfer-encoding': 'chunked' },
+      UNSUPPORTED,
+    ],
+    [
+      'JSON in another charset',
+      'POST',
+      { ...GOOD, 'content-type': 'application/json; charset=latin1', 'content-length': '2' },
+      UNSUPPORTED,
+    ],
+    [
+      'a JSON look-alike type',
+      'POST',
+      { ...GOOD, 'content-type': 'application/jsonp', 'content-length': '2' },
+      UNSUPPORTED,
+    ],
+    [
+      'text/plain with a JSON suffix',
+      'POST',
+      { ...GOOD, 'content-type': 'text/plain; application/json', 'content-length': '2' },
+      UNSUPPORTED,
+    ],
+  ])('%s', (_name, method, headers, expected) => {
+    expect(checkCsrf(req(method, headers))).toMatchObject(expected);
+  });
+
+  it('checks the header before the origin and the origin before the content type', () => {
+    expect(checkCsrf(req('POST', { 'content-type': 'text/plain', 'content-length': '1' })).ok).toBe(false);
+    expect(checkCsrf(req('POST', { 'content-type': 'text/plain', 'content-length': '1' }))).toMatchObject({
+      status: 403,
+    });
+    expect(
+      checkCsrf(
+        req('POST', { 'x-csrf': '1', origin: 'null', 'content-type': 'text/plain', 'content-length': '1' }),
+      ),
+    ).toMatchObject({
+      status: 403,
+    });
+  });
+
+  it('accepts a public origin configured with a trailing slash', () => {
+    expect(checkCsrf(req('DELETE', GOOD, { publicOrigin: `${ORIGIN}/` }))).toEqual({ ok: true });
+  });
+
+  it.each(['/API/me/v1/x', '//api/me/v1/x', '/Api/sessions', '/api'])(
+    'judges %s as an API path (as Express routes it)',
+    (path) => {
+      expect(checkCsrf(req('GET', {}, { path }))).toMatchObject(FORBIDDEN);
+    },
+  );
+});
+
+describe('checkCsrf: other callers and paths', () => {
+  it('lets a bearer caller without a cookie through without X-CSRF or Origin', () => {
+    expect(checkCsrf(req('POST', JSON_BODY, { hasSessionCookie: false, isBearerCaller: true }))).toEqual({
+      ok: true,
+    });
+  });
+
+  it('still wants JSON bodies from a bearer caller', () => {
+    const headers = { 'content-type': 'text/plain', 'content-length': '2' };
+    expect(checkCsrf(req('POST', headers, { hasSessionCookie: false, isBearerCaller: true }))).toMatchObject(
+      UNSUPPORTED,
+    );
+  });
+
+  it('lets the cookie win over a browser-sent Authorization header', () => {
+    expect(checkCsrf(req('POST', JSON_BODY, { hasSessionCookie: true, isBearerCaller: true }))).toMatchObject(
+      FORBIDDEN,
+    );
+  });
+
+  it.each([
+    '/api/login/passkey/challenge',
+    '/api/login/passkey',
+    '/api/login/password',
+    '/API/Login/password',
+  ])(
+    'asks for X-CSRF and the origin on the embedded login %s even without a session (login CSRF)',
+    (path) => {
+      const anonymous = { hasSessionCookie: false, path };
+      expect(checkCsrf(req('POST', JSON_BODY, anonymous))).toMatchObject(FORBIDDEN);
+      expect(
+        checkCsrf(req('POST', { 'x-csrf': '1', origin: 'https://evil.example', ...JSON_BODY }, anonymous)),
+      ).toMatchObject(FORBIDDEN);
+      expect(checkCsrf(req('POST', { ...GOOD, ...JSON_BODY }, anonymous))).toEqual({ ok: true });
+    },
+  );
+
+  it('leaves an anonymous API call to authentication (401 login_required), not CSRF', () => {
+    expect(checkCsrf(req('GET', {}, { hasSessionCookie: false, path: '/api/session' }))).toEqual({
+      ok: true,
+    });
+  });
+
+  it.each(['/auth/login', '/auth/callback', '/', '/index.html', '/apix', '/healthz'])(
+    'does not judge the navigation or static path %s',
+    (path) => {
+      expect(checkCsrf(req('POST', {}, { path }))).toEqual({ ok: true });
+    },
+  );
+});
+
+describe('isJsonContentType', () => {
+  it.each([
+    ['application/json', true],
+    ['Application/JSON', true],
+    ['application/json;charset=UTF-8', true],
+    ['application/json; charset="utf-8"', true],
+    ['application/json; foo=bar', true],
+    ['application/json; charset=utf-16', false],
+    ['application/problem+json', false],
+    ['text/json', false],
+    ['', false],
+    [undefined, false],
+  ])('%j → %s', (value, expected) => {
+    expect(isJsonContentType(value)).toBe(expected);
+  });
+});

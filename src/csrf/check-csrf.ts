@@ -1,0 +1,91 @@
+import type { IncomingHttpHeaders } from 'node:http';
+
+export interface CsrfRequest {
+  readonly method: string;
+  /** The request path, without the query. */
+  readonly path: string;
+  /** Lower-case header names, as Node gives them. */
+  readonly headers: IncomingHttpHeaders;
+  /** The request carries the session cookie (valid or not: it is the ambient credential that matters). */
+  readonly hasSessionCookie: boolean;
+  /** The request carries `Authorization: Bearer ...` (a server-rendered caller). */
+  readonly isBearerCaller: boolean;
+  /** The BFF's configured public origin, e.g. `https://app.example.com` (never derived from Host: CSRF-2). */
+  readonly publicOrigin: string;
+}
+
+export type CsrfVerdict =
+  | { readonly ok: true }
+  | { readonly ok: false; readonly status: 403; readonly code: 'csrf_failed'; readonly detail: string }
+  | {
+      readonly ok: false;
+      readonly status: 415;
+      readonly code: 'unsupported_media_type';
+      readonly detail: string;
+    };
+
+const OK: CsrfVerdict = { ok: true };
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+const forbidden = (detail: string): CsrfVerdict => ({ ok: false, status: 403, code: 'csrf_failed', detail });
+const unsupported = (detail: string): CsrfVerdict => ({
+  ok: false,
+  status: 415,
+  code: 'unsupported_media_type',
+  detail,
+});
+
+/** Express routes case-insensitively and tolerates repeated slashes: judge the path the way it routes. */
+const normalise = (path: string) => path.toLowerCase().replace(/\/{2,}/g, '/');
+export const isApiPath = (path: string) => /^\/api(\/|$)/.test(normalise(path));
+/** The embedded-login endpoints (DESIGN §5): login CSRF needs the header even without a session. */
+export const isEmbeddedLoginPath = (path: string) => /^\/api\/login(\/|$)/.test(normalise(path));
+
+function hasBody(headers: IncomingHttpHeaders): boolean {
+  const length = headers['content-length'];
+  return headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
+}
+
+/** `application/json`, optionally with `charset=utf-8` (RFC 8259 §8.1: JSON is UTF-8). */
+export function isJsonContentType(value: string | undefined): boolean {
+  if (!value) return false;
+  const [type, ...params] = value.split(';').map((part) => part.trim().toLowerCase());
+  if (type !== 'application/json') return false;
+  return params.every((param) => !param.startsWith('charset=') || /^charset="?utf-8"?$/.test(param));
+}
+
+/** State-changing requests must come from the public origin (CSRF-2, CSRF-3). */
+function checkOrigin(headers: IncomingHttpHeaders, publicOrigin: string): CsrfVerdict {
+  const site = headers['sec-fetch-site'];
+  const origin = headers.origin;
+  if (site !== undefined && site !== 'same-origin')
+    return forbidden('The request does not come from this site (Sec-Fetch-Site)');
+  if (origin !== undefined && origin !== publicOrigin)
+    return forbidden('The request does not come from this site (Origin)');
+  if (site === undefined && origin === undefined)
+    return forbidden('A state-changing request needs an Origin header');
+  return OK;
+}
+
+/**
+ * The CSRF rules of DESIGN §5 as one pure function. Under `/api/*`: a request with the session cookie, and
+ * every embedded-login request, must carry `X-CSRF: 1` (a custom header forces a CORS preflight the BFF
+ * never grants: CSRF-1, BCP-17); its state-changing requests must also come from the public origin; any
+ * body must be `application/json` (CSRF-4). Bearer callers without the cookie carry no ambient credential
+ * and skip the header and origin checks. Paths outside `/api/*` are navigations: not judged here.
+ */
+export function checkCsrf(request: CsrfRequest): CsrfVerdict {
+  if (!isApiPath(request.path)) return OK;
+  const { headers } = request;
+  const bearerOnly = request.isBearerCaller && !request.hasSessionCookie;
+  if (!bearerOnly && (request.hasSessionCookie || isEmbeddedLoginPath(request.path))) {
+    if (headers['x-csrf'] !== '1') return forbidden('The X-CSRF: 1 header is required');
+    if (!SAFE_METHODS.has(request.method)) {
+      const origin = checkOrigin(headers, new URL(request.publicOrigin).origin);
+      if (!origin.ok) return origin;
+    }
+  }
+  if (hasBody(headers) && !isJsonContentType(headers['content-type'])) {
+    return unsupported('The request body must be application/json');
+  }
+  return OK;
+}

@@ -1,0 +1,15 @@
+import { GatewayError } from '../my-account/gateway-error.js';
+
+/** 403 `csrf_failed`: the request could have been forged by another site (DESIGN §5). */
+export class CsrfFailed extends GatewayError {
+  constructor(detail: string) {
+    super(403, 'csrf_failed', detail);
+  }
+}
+
+/** 415 `unsupported_media_type`: a body that is not `application/json` (CSRF-4: no CORS-simple bodies). */
+export class UnsupportedMediaType extends GatewayError {
+  constructor(detail: string) {
+    super(415, 'unsupported_media_type', detail);
+  }
+}
