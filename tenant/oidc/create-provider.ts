@@ -6,7 +6,7 @@ import { createFindAccount } from './account-claims.js';
 import { createDirectLoginIssuer, type GetResourceServerInfo } from './grants/issue-tokens.js';
 import { registerPasswordRealmGrant } from './grants/password-realm.js';
 import { registerWebauthnGrant } from './grants/webauthn.js';
-import { createAudienceMiddleware } from './audience-middleware.js';
+import { createOfflineAccessMiddleware } from './offline-access-middleware.js';
 import { createLogoutMiddleware } from './logout.js';
 import { ClientDirectory, toClientMetadata } from './provider-clients.js';
 import type { AdapterFactory } from './redis-adapter.js';
@@ -32,6 +32,18 @@ function buildPolicy() {
     }),
   );
   return policy;
+}
+
+/**
+ * Auth0's `audience` parameter as the RFC 8707 resource indicator when no `resource` is sent: at
+ * /authorize (query or form), /oauth/par and the token endpoint (client credentials). oidc-provider keeps
+ * the raw request (`ctx.oidc.body`, `ctx.query`) beside the parameters it recognises. No audience: an
+ * opaque access token for /userinfo only, as at Auth0.
+ */
+async function auth0Audience(ctx: KoaContextWithOIDC, _client: unknown, oneOf?: string[]): Promise<string | string[] | undefined> {
+  if (oneOf) return oneOf;
+  const raw = ctx.oidc.body?.audience ?? ctx.query?.audience;
+  return typeof raw === 'string' && raw !== '' ? raw : undefined;
 }
 
 const epoch = () => Math.floor(Date.now() / 1000);
@@ -102,8 +114,7 @@ function configuration({ tenant, adapter, clients }: ProviderDeps, getResourceSe
       },
       resourceIndicators: {
         enabled: true,
-        // No audience: an opaque access token for /userinfo only (Auth0 without `audience`).
-        defaultResource: async (_ctx: unknown, _client: unknown, oneOf?: string[]) => oneOf,
+        defaultResource: auth0Audience,
         // The token endpoint need not repeat the audience of the authorization request.
         useGrantedResource: async () => true,
         getResourceServerInfo,
@@ -136,9 +147,8 @@ export function createProvider(deps: ProviderDeps): Provider {
   registerWebauthnGrant(provider, deps.tenant, deps.issuer, issue);
   provider.use(createStorageGuard(deps.isStorageUp));
   provider.use(
-    createAudienceMiddleware(
-      { authorization: AUTH0_ROUTES.authorization, par: AUTH0_ROUTES.pushed_authorization_request, token: AUTH0_ROUTES.token },
-      (clientId) => deps.clients.isFirstParty(clientId),
+    createOfflineAccessMiddleware({ authorization: AUTH0_ROUTES.authorization, par: AUTH0_ROUTES.pushed_authorization_request }, (clientId) =>
+      deps.clients.isFirstParty(clientId),
     ),
   );
   provider.use(
