@@ -1,0 +1,48 @@
+import { type DynamicModule, type ForwardReference, Module, type Type } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
+import type { Logger } from 'pino';
+import { AuthModule } from './auth/auth.module.js';
+import type { AppConfig } from './config/config.schema.js';
+import { ConfigModule } from './config/config.module.js';
+import { HealthModule } from './health/health.module.js';
+import { ProblemDetailsFilter } from './http/problem-details.filter.js';
+import { LoggingModule } from './logging/logging.module.js';
+import type { OidcFetch } from './oidc/oidc-fetch.js';
+import { OidcModule } from './oidc/oidc.module.js';
+import { SessionModule } from './session/session.module.js';
+import { WebModule } from './web/web.module.js';
+
+type ModuleImport = Type | DynamicModule | Promise<DynamicModule> | ForwardReference;
+
+export interface AppModuleOptions {
+  logger: Logger;
+  /** Replaces the fetch used towards the identity provider (tests, at the network seam). */
+  oidcFetch?: OidcFetch;
+  /** Feature modules added by the gateway (My Account proxy, step-up, CSRF, ...). */
+  imports?: ModuleImport[];
+}
+
+/**
+ * The BFF: configuration and logging first, then Redis sessions, the OIDC adapter, the auth routes,
+ * health, the account page. One global error filter; the global session guard comes with AuthModule.
+ */
+@Module({})
+export class AppModule {
+  static forRoot(config: AppConfig, options: AppModuleOptions): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        LoggingModule.forRoot(options.logger),
+        SessionModule,
+        OidcModule.forRoot({ fetch: options.oidcFetch }),
+        AuthModule,
+        HealthModule,
+        ...(options.imports ?? []),
+        // Last: its catch-all static middleware must not shadow the routes above.
+        WebModule.forRoot({ enabled: config.web.enabled }),
+      ],
+      providers: [{ provide: APP_FILTER, useClass: ProblemDetailsFilter }],
+    };
+  }
+}

@@ -1,0 +1,47 @@
+import { Body, Controller, Get, HttpCode, Post, Redirect, Req, Res } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { BackchannelLogoutService } from './backchannel-logout.service.js';
+import { CallbackService } from './callback.service.js';
+import { LoginService } from './login.service.js';
+import { LogoutService } from './logout.service.js';
+import { AuthResponses } from './auth-responses.js';
+import { Public } from './public.decorator.js';
+
+/** Browser navigations (DESIGN §5): they redirect; errors render a small page. */
+@Controller('auth')
+export class AuthController {
+  constructor(
+    private readonly login: LoginService,
+    private readonly callback: CallbackService,
+    private readonly logoutService: LogoutService,
+    private readonly backchannel: BackchannelLogoutService,
+    private readonly responses: AuthResponses,
+  ) {}
+
+  @Public()
+  @Get('login')
+  @Redirect()
+  async startLogin(@Req() req: Request, @Res({ passthrough: true }) res: Response) {
+    return { url: await this.login.start(req, res), statusCode: 302 };
+  }
+
+  @Public()
+  @Get('callback')
+  @Redirect()
+  async finishLogin(@Req() req: Request) {
+    return { url: await this.callback.finish(req), statusCode: 302 };
+  }
+
+  @Public()
+  @Post('logout')
+  async logout(@Req() req: Request, @Res() res: Response) {
+    this.responses.loggedOut(res, this.logoutService.styleOf(req), await this.logoutService.logout(req));
+  }
+
+  @Public()
+  @Post('backchannel-logout')
+  @HttpCode(200)
+  async backchannelLogout(@Body() body: unknown): Promise<void> {
+    await this.backchannel.logout(body);
+  }
+}

@@ -1,0 +1,26 @@
+import { Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { AuthController } from './auth.controller.js';
+import { AuthResponses } from './auth-responses.js';
+import { BackchannelLogoutService } from './backchannel-logout.service.js';
+import { CallbackService } from './callback.service.js';
+import { LoginService } from './login.service.js';
+import { LogoutService } from './logout.service.js';
+import { SessionController } from './session.controller.js';
+import { SessionInfoService } from './session-info.service.js';
+import { SessionGuard } from './session.guard.js';
+
+@Module({
+  controllers: [AuthController, SessionController],
+  providers: [
+    LoginService,
+    CallbackService,
+    LogoutService,
+    BackchannelLogoutService,
+    SessionInfoService,
+    AuthResponses,
+    { provide: APP_GUARD, useClass: SessionGuard },
+  ],
+  exports: [SessionInfoService],
+})
+export class AuthModule {}

@@ -1,0 +1,40 @@
+import type { Request, Response } from 'express';
+import { createHash, randomBytes } from 'node:crypto';
+
+/**
+ * Binds login transactions to the browser that started them (BCP-3): a random value in a `__Host-`
+ * cookie (Secure, HttpOnly, SameSite=Lax so it survives the cross-site redirect back, Max-Age ≤ 600);
+ * the transaction stores its hash. One value per browser, so several tabs may log in at once.
+ */
+
+const VALUE = /^[A-Za-z0-9_-]{43}$/;
+
+export function readCookie(req: Request, name: string): string | undefined {
+  const header = req.headers.cookie;
+  if (!header) return undefined;
+  for (const part of header.split(';')) {
+    const eq = part.indexOf('=');
+    if (eq > 0 && part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim();
+  }
+  return undefined;
+}
+
+export function hashBinding(value: string): string {
+  return createHash('sha256').update(value).digest('base64url');
+}
+
+/** The browser's binding value (reused when present, else new), refreshed for `ttlSeconds`. */
+export function ensureBinding(req: Request, res: Response, cookieName: string, ttlSeconds: number): string {
+  const existing = readCookie(req, cookieName);
+  const value = existing && VALUE.test(existing) ? existing : randomBytes(32).toString('base64url');
+  res.cookie(cookieName, value, { httpOnly: true, secure: true, sameSite: 'lax', path: '/', maxAge: ttlSeconds * 1000 });
+  return value;
+}
+
+export function isBoundTo(req: Request, cookieName: string, expectedHash: string): boolean {
+  const value = readCookie(req, cookieName);
+  if (!value || !VALUE.test(value)) return false;
+  const actual = Buffer.from(hashBinding(value));
+  const expected = Buffer.from(expectedHash);
+  return actual.length === expected.length && actual.equals(expected);
+}

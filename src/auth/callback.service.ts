@@ -1,0 +1,107 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { Request } from 'express';
+import type { IDToken } from 'openid-client';
+import type { OidcConfig, SessionConfig, StepUpConfig } from '../config/config.schema.js';
+import { OIDC_CONFIG, SESSION_CONFIG, STEP_UP_CONFIG } from '../config/config.tokens.js';
+import { BffError } from '../http/bff-error.js';
+import { AuditLog } from '../logging/audit-log.js';
+import { LoginFailed } from '../oidc/oidc-errors.js';
+import { OidcClient } from '../oidc/oidc.client.js';
+import { type LoginTransaction, LoginTransactionStore } from '../session/login-transaction.store.js';
+import { sessionHandle } from '../session/session-keys.js';
+import { SessionService } from '../session/session.service.js';
+import type { TokenSet } from '../session/session.types.js';
+import { isBoundTo } from './browser-binding.js';
+
+const AUTH_ERROR = /^[a-z_]{1,64}$/;
+
+/**
+ * `GET /auth/callback`: one-time state, browser binding, PKCE and ID token checked; a NEW session with
+ * encrypted tokens; MFA recorded from the ID token (RFC 9470 §6.1: never from a refresh). Any failure:
+ * the 400 page and no session; an unreachable tenant: the 503 page.
+ */
+@Injectable()
+export class CallbackService {
+  constructor(
+    private readonly oidc: OidcClient,
+    private readonly transactions: LoginTransactionStore,
+    private readonly sessions: SessionService,
+    private readonly audit: AuditLog,
+    @Inject(OIDC_CONFIG) private readonly oidcConfig: OidcConfig,
+    @Inject(SESSION_CONFIG) private readonly sessionConfig: SessionConfig,
+    @Inject(STEP_UP_CONFIG) private readonly stepUp: StepUpConfig,
+  ) {}
+
+  /** Returns the `returnTo` to redirect to. */
+  async finish(req: Request): Promise<string> {
+    try {
+      return await this.complete(req);
+    } catch (err) {
+      const failure = err instanceof BffError ? err : new LoginFailed('The sign-in could not be completed. Please start again.', 'unexpected', err);
+      this.audit.record('login_failed', { reason: failure instanceof LoginFailed ? failure.reason : failure.code });
+      throw failure;
+    }
+  }
+
+  private async complete(req: Request): Promise<string> {
+    const query = req.query as Record<string, unknown>;
+    if (query.error !== undefined) {
+      const code = typeof query.error === 'string' && AUTH_ERROR.test(query.error) ? ` (${query.error})` : '';
+      // The transaction is spent either way (one-time state).
+      if (typeof query.state === 'string') await this.transactions.consume(query.state);
+      throw new LoginFailed(`The sign-in was not completed${code}.`, `authorization error${code}`);
+    }
+    if (typeof query.state !== 'string' || typeof query.code !== 'string') throw new LoginFailed('The sign-in response is incomplete.', 'missing code or state');
+    const transaction = await this.transactions.consume(query.state);
+    if (!transaction) throw new LoginFailed('This sign-in link has expired or was already used.', 'unknown state');
+    if (!isBoundTo(req, this.sessionConfig.transactionCookieName, transaction.binding)) {
+      throw new LoginFailed('This sign-in was started in another browser.', 'browser binding mismatch');
+    }
+    const result = await this.oidc.exchangeCode(this.callbackUrl(req), { state: query.state, nonce: transaction.nonce, codeVerifier: transaction.codeVerifier, maxAge: transaction.maxAge });
+    const mfaAt = this.mfaTime(result.claims);
+    if (transaction.acrValues && mfaAt === null) throw new LoginFailed('The sign-in did not include the required second factor.', 'mfa requested, not performed');
+    const session = await this.sessions.establish(req, this.newSession(req, result.claims, mfaAt, result.scope), this.tokenSet(result));
+    this.audit.record(transaction.acrValues ? 'step_up' : 'login', { sub: result.claims.sub, session: sessionHandle(session.id), mfa: mfaAt !== null, amr: result.claims.amr });
+    return transaction.returnTo;
+  }
+
+  /** The callback URL as registered, with the query the tenant sent (never the Host header). */
+  private callbackUrl(req: Request): URL {
+    const url = new URL(this.oidcConfig.redirectUri);
+    const q = req.originalUrl.indexOf('?');
+    url.search = q >= 0 ? req.originalUrl.slice(q) : '';
+    return url;
+  }
+
+  /** auth_time of this login when its ID token shows MFA (`amr` ∋ mfa, or `acr` = the MFA policy). */
+  private mfaTime(claims: IDToken): number | null {
+    const amr = Array.isArray(claims.amr) ? claims.amr : [];
+    const didMfa = amr.includes('mfa') || claims.acr === this.stepUp.acrValues;
+    return didMfa && typeof claims.auth_time === 'number' ? claims.auth_time : null;
+  }
+
+  private newSession(req: Request, claims: IDToken, mfaAt: number | null, scope: string | undefined) {
+    const text = (v: unknown) => (typeof v === 'string' && v ? v : undefined);
+    return {
+      user: { sub: claims.sub, iss: claims.iss, name: text(claims.name), email: text(claims.email), picture: text(claims.picture) },
+      oidcSid: text(claims.sid),
+      authTime: typeof claims.auth_time === 'number' ? claims.auth_time : undefined,
+      mfaAt,
+      scopes: (scope ?? '').split(' ').filter(Boolean),
+      userAgent: typeof req.headers['user-agent'] === 'string' ? req.headers['user-agent'].slice(0, 256) : null,
+    };
+  }
+
+  private tokenSet(result: Awaited<ReturnType<OidcClient['exchangeCode']>>): TokenSet {
+    return {
+      accessToken: result.accessToken,
+      refreshToken: result.refreshToken,
+      idToken: result.idToken,
+      expiresAt: result.expiresAt,
+      tokenType: result.tokenType.toLowerCase() === 'dpop' ? 'dpop' : 'bearer',
+      scope: result.scope,
+    };
+  }
+}
+
+export type { LoginTransaction };

@@ -1,0 +1,34 @@
+import { Controller, Get, HttpCode, Inject, Res } from '@nestjs/common';
+import type { Response } from 'express';
+import { Public } from '../auth/public.decorator.js';
+import { OidcClient } from '../oidc/oidc.client.js';
+import { REDIS_CLIENT, type RedisClient } from '../session/redis.factory.js';
+
+/**
+ * Liveness never depends on Redis (no restart storms, TST-8); readiness needs Redis answering and the
+ * OIDC discovery loaded.
+ */
+@Controller()
+export class HealthController {
+  constructor(
+    @Inject(REDIS_CLIENT) private readonly redis: RedisClient,
+    private readonly oidc: OidcClient,
+  ) {}
+
+  @Public()
+  @Get('healthz')
+  @HttpCode(200)
+  liveness() {
+    return { status: 'ok' };
+  }
+
+  @Public()
+  @Get('readyz')
+  async readiness(@Res({ passthrough: true }) res: Response) {
+    const redis = await this.redis.ping().then(() => true, () => false);
+    const oidc = this.oidc.isReady();
+    const ready = redis && oidc;
+    res.status(ready ? 200 : 503).setHeader('Cache-Control', 'no-store');
+    return { status: ready ? 'ok' : 'unavailable', checks: { redis: redis ? 'ok' : 'down', oidc_discovery: oidc ? 'ok' : 'pending' } };
+  }
+}

@@ -1,0 +1,79 @@
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import express, { type NextFunction, type Request, type Response } from 'express';
+import { pathToFileURL } from 'node:url';
+import type { Logger } from 'pino';
+import { AppModule, type AppModuleOptions } from './app.module.js';
+import type { AppConfig } from './config/config.schema.js';
+import { ConfigError } from './config/load-config.js';
+import { loadConfigFromProcess } from './config/load-config-from-process.js';
+import { noStore, requestId, securityHeaders } from './http/http-middleware.js';
+import { sendProblem, toProblem } from './http/problem.js';
+import { logProblem } from './http/problem-details.filter.js';
+import { httpLogger } from './logging/http-logger.js';
+import { createLogger } from './logging/logger.js';
+import { PinoNestLogger } from './logging/pino-nest-logger.js';
+import { OidcClient } from './oidc/oidc.client.js';
+
+export interface CreateAppOptions extends Partial<AppModuleOptions> {
+  /** Call `enableShutdownHooks` (SIGTERM/SIGINT → drain, close Redis). Off for in-process tests. */
+  shutdownHooks?: boolean;
+}
+
+/**
+ * Builds and initialises the BFF (not listening yet). Express-level middleware comes first so framework
+ * answers (404, 405, 413, bad JSON) get the request id, the security headers and `no-store` too.
+ */
+export async function createApp(config: AppConfig, options: CreateAppOptions = {}): Promise<NestExpressApplication> {
+  const logger = options.logger ?? createLogger(config.log.level);
+  const app = await NestFactory.create<NestExpressApplication>(
+    AppModule.forRoot(config, { logger, oidcFetch: options.oidcFetch, imports: options.imports }),
+    { bodyParser: false, logger: new PinoNestLogger(logger.child({ component: 'nest' })), abortOnError: false },
+  );
+  app.set('trust proxy', config.server.trustProxy);
+  app.disable('x-powered-by');
+  app.use(requestId(), httpLogger(logger), securityHeaders(), noStore());
+  // JSON for scripts, urlencoded for the logout form and back-channel logout; nothing else is parsed.
+  app.use(express.json({ limit: config.server.bodyLimit }), express.urlencoded({ extended: false, limit: config.server.bodyLimit, parameterLimit: 100 }));
+  if (options.shutdownHooks) app.enableShutdownHooks();
+  await app.init();
+  // Errors raised by Express-level middleware (body parsers) that no Nest filter saw.
+  app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
+    const problem = toProblem(err, req);
+    logProblem(logger, req, problem, err);
+    sendProblem(res, problem);
+  });
+  return app;
+}
+
+/** `node dist/main.js`: configuration from files and environment, listen, drain on SIGTERM. */
+export async function bootstrap(): Promise<NestExpressApplication> {
+  let config: AppConfig;
+  try {
+    config = loadConfigFromProcess();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(err.message);
+      process.exit(1);
+    }
+    throw err;
+  }
+  const logger: Logger = createLogger(config.log.level);
+  const app = await createApp(config, { logger, shutdownHooks: true });
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    // Nest closes the server and lets requests in flight finish; never longer than the grace period.
+    process.once(signal, () => setTimeout(() => process.exit(0), config.server.shutdownGraceMs).unref());
+  }
+  await app.listen(config.server.port);
+  logger.info({ port: config.server.port, publicOrigin: config.server.publicOrigin, issuer: config.oidc.issuer }, 'bff listening');
+  void app.get(OidcClient).discovery.whenReady().then(() => logger.info('bff ready'));
+  return app;
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  bootstrap().catch((err) => {
+    console.error(err);
+    process.exit(1);
+  });
+}

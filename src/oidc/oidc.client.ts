@@ -1,0 +1,174 @@
+import { Inject, Injectable, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import * as client from 'openid-client';
+import type { Logger } from 'pino';
+import type { OidcConfig } from '../config/config.schema.js';
+import { OIDC_CONFIG } from '../config/config.tokens.js';
+import { ROOT_LOGGER } from '../logging/logger.js';
+import { OidcDiscovery } from './oidc-discovery.js';
+import { isIdpUnavailable, LoginFailed, toIdpUnavailable } from './oidc-errors.js';
+import { OIDC_FETCH, type OidcFetch } from './oidc-fetch.js';
+
+/** Parameters of one authorization request; `scope` already vetted against the configuration. */
+export interface LoginRequest {
+  state: string;
+  nonce: string;
+  codeVerifier: string;
+  scope: string;
+  prompt?: string;
+  loginHint?: string;
+  screenHint?: string;
+  acrValues?: string;
+  maxAge?: number;
+}
+
+/** What a validated code exchange yields (the ID token's claims and the raw tokens). */
+export interface CodeExchangeResult {
+  claims: client.IDToken;
+  accessToken: string;
+  refreshToken?: string;
+  idToken?: string;
+  expiresAt: number;
+  tokenType: string;
+  scope?: string;
+}
+
+/**
+ * The only user of openid-client (STYLE §3). Authorization code + PKCE S256 with state and nonce, full ID
+ * token validation (iss, aud, exp, iat, nonce, alg allow-list, signature via enableNonRepudiationChecks,
+ * auth_time with maxAge), refresh, revocation and the end-session URL. Every call has a timeout.
+ */
+@Injectable()
+export class OidcClient implements OnModuleInit, OnApplicationShutdown {
+  readonly discovery: OidcDiscovery;
+
+  constructor(
+    @Inject(OIDC_CONFIG) private readonly config: OidcConfig,
+    @Inject(OIDC_FETCH) fetchImpl: OidcFetch,
+    @Inject(ROOT_LOGGER) logger: Logger,
+  ) {
+    this.discovery = new OidcDiscovery(config, fetchImpl, logger.child({ component: 'oidc' }));
+  }
+
+  onModuleInit(): void {
+    this.discovery.start();
+  }
+
+  onApplicationShutdown(): void {
+    this.discovery.stop();
+  }
+
+  isReady(): boolean {
+    return this.discovery.current !== undefined;
+  }
+
+  /** The discovered configuration, or 503 `idp_unavailable` while discovery has not succeeded. */
+  private get configuration(): client.Configuration {
+    const configuration = this.discovery.current;
+    if (!configuration) throw toIdpUnavailable(new Error('discovery not loaded'), true);
+    return configuration;
+  }
+
+  /** The issuer's metadata (jwks_uri for logout tokens). */
+  get serverMetadata(): client.ServerMetadata {
+    return this.configuration.serverMetadata();
+  }
+
+  static async pkceChallenge(codeVerifier: string): Promise<string> {
+    return client.calculatePKCECodeChallenge(codeVerifier);
+  }
+
+  static randomVerifier(): string {
+    return client.randomPKCECodeVerifier();
+  }
+
+  async buildLoginUrl(request: LoginRequest): Promise<URL> {
+    const params: Record<string, string> = {
+      redirect_uri: this.config.redirectUri,
+      scope: request.scope,
+      code_challenge: await client.calculatePKCECodeChallenge(request.codeVerifier),
+      code_challenge_method: 'S256',
+      state: request.state,
+      nonce: request.nonce,
+      audience: this.config.audience,
+    };
+    if (request.prompt) params.prompt = request.prompt;
+    if (request.loginHint) params.login_hint = request.loginHint;
+    if (request.screenHint) params.screen_hint = request.screenHint;
+    if (request.acrValues) params.acr_values = request.acrValues;
+    if (request.maxAge !== undefined) params.max_age = String(request.maxAge);
+    if (!this.config.usePar) return client.buildAuthorizationUrl(this.configuration, params);
+    return this.call(() => client.buildAuthorizationUrlWithPAR(this.configuration, params), true);
+  }
+
+  /** Exchanges the code and validates the ID token; LoginFailed (400) or IdpUnavailable (503). */
+  async exchangeCode(callbackUrl: URL, checks: { state: string; nonce: string; codeVerifier: string; maxAge?: number }): Promise<CodeExchangeResult> {
+    let response: Awaited<ReturnType<typeof client.authorizationCodeGrant>>;
+    try {
+      response = await client.authorizationCodeGrant(this.configuration, callbackUrl, {
+        pkceCodeVerifier: checks.codeVerifier,
+        expectedState: checks.state,
+        expectedNonce: checks.nonce,
+        idTokenExpected: true,
+        maxAge: checks.maxAge,
+      });
+    } catch (err) {
+      if (isIdpUnavailable(err)) throw toIdpUnavailable(err, true);
+      throw new LoginFailed('The sign-in response could not be verified. Please start again.', describe(err), err);
+    }
+    const claims = response.claims();
+    if (!claims) throw new LoginFailed('The sign-in response had no ID token.', 'no id_token');
+    return {
+      claims,
+      accessToken: response.access_token,
+      refreshToken: response.refresh_token,
+      idToken: response.id_token,
+      expiresAt: Math.floor(Date.now() / 1000) + (response.expires_in ?? 0),
+      tokenType: response.token_type,
+      scope: response.scope,
+    };
+  }
+
+  /** Refresh grant with the My Account audience. Errors propagate (callers tell invalid_grant from outages). */
+  async refresh(refreshToken: string, options?: client.DPoPOptions): Promise<client.TokenEndpointResponse & client.TokenEndpointResponseHelpers> {
+    return client.refreshTokenGrant(this.configuration, refreshToken, { audience: this.config.audience }, options);
+  }
+
+  /** Best effort: revokes a refresh token; resolves false on any failure (bounded by the timeout). */
+  async revokeRefreshToken(refreshToken: string): Promise<boolean> {
+    try {
+      await client.tokenRevocation(this.configuration, refreshToken, { token_type_hint: 'refresh_token' });
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /** RP-initiated logout URL: client_id, logout_hint (the OIDC sid), post_logout_redirect_uri; never an ID token. */
+  buildEndSessionUrl(oidcSid?: string): string {
+    const params: Record<string, string> = { post_logout_redirect_uri: this.config.postLogoutRedirectUri };
+    if (oidcSid) params.logout_hint = oidcSid;
+    const configuration = this.discovery.current;
+    if (!configuration?.serverMetadata().end_session_endpoint) return this.config.postLogoutRedirectUri;
+    return client.buildEndSessionUrl(configuration, params).href;
+  }
+
+  /** openid-client's error classes, for callers that map refresh outcomes. */
+  static isOAuthError(err: unknown, code: string): boolean {
+    return err instanceof client.ResponseBodyError && err.error === code;
+  }
+
+  private async call<T>(fn: () => Promise<T>, html: boolean): Promise<T> {
+    try {
+      return await fn();
+    } catch (err) {
+      if (isIdpUnavailable(err)) throw toIdpUnavailable(err, html);
+      throw err;
+    }
+  }
+}
+
+function describe(err: unknown): string {
+  if (err instanceof client.AuthorizationResponseError || err instanceof client.ResponseBodyError) return `${err.error}`;
+  const e = err as { code?: string; message?: string };
+  return [e?.code, e?.message].filter(Boolean).join(': ') || 'unknown';
+}

@@ -1,0 +1,75 @@
+import { CookieClient } from '../support/cookie-client.js';
+import { startTestBff, type TestBff } from '../support/bff.js';
+import { freePort, startTestRedis, type TestRedis } from '../support/redis.js';
+import { startTestTenant, type TestTenant } from '../support/tenant.js';
+import { completeTenantLogin, totpNow } from '../support/tenant-login.js';
+import type { SessionInfo } from '../../src/public-api.types.js';
+
+const DEMO = { username: 'demo@example.com', password: 'Demo-password-1' };
+const TOTP_SECRET = 'JBSWY3DPEHPK3PXP';
+const MFA = 'http://schemas.openid.net/pape/policies/2007/06/multi-factor';
+
+describe('login through the real tenant', () => {
+  let redis: TestRedis;
+  let tenant: TestTenant;
+  let bff: TestBff;
+
+  beforeAll(async () => {
+    redis = await startTestRedis();
+    const port = await freePort();
+    tenant = await startTestTenant({ redisUrl: redis.url, bffOrigin: `http://localhost:${port}` });
+    bff = await startTestBff({ port, issuer: tenant.issuer, redisUrl: redis.url });
+  });
+  afterAll(async () => {
+    await bff?.close();
+    await tenant?.close();
+    await redis?.close();
+  });
+
+  async function login(client: CookieClient, query = '', otp?: () => string): Promise<string> {
+    const start = await client.get(`${bff.url}/auth/login${query}`);
+    expect(start.status).toBe(302);
+    const callback = await completeTenantLogin(client, start.location as string, { ...DEMO, otp });
+    const done = await client.get(callback);
+    expect(done.status).toBe(302);
+    return done.location as string;
+  }
+
+  it('signs the demo user in and /api/session shows who it is, without tokens', async () => {
+    const client = new CookieClient();
+    expect(await login(client, '?returnTo=%2Faccount%3Ftab%3Dmfa')).toBe(`${bff.url}/account?tab=mfa`);
+    const res = await client.get(`${bff.url}/api/session`, { headers: { 'x-csrf': '1' } });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('cache-control')).toBe('no-store');
+    const info = res.json<SessionInfo>();
+    expect(info.user).toMatchObject({ email: 'demo@example.com', name: 'Demo User' });
+    expect(info.user.sub).toBeTruthy();
+    expect(info.scopes).toEqual(expect.arrayContaining(['read:me:authentication_methods']));
+    expect(info.mfa).toEqual({ last_mfa_at: null, fresh_until: null });
+    expect(info.csrf_token).toMatch(/^[A-Za-z0-9_-]{20,}$/);
+    expect(Date.parse(info.session.expires_at) - Date.parse(info.session.created_at)).toBe(43_200_000);
+    expect(res.body).not.toMatch(/eyJ/);
+  });
+
+  it('records MFA when the login asked for it and the tenant showed the TOTP page', async () => {
+    const client = new CookieClient();
+    await login(client, `?acr_values=${encodeURIComponent(MFA)}`, () => totpNow(TOTP_SECRET));
+    const info = (await client.get(`${bff.url}/api/session`, { headers: { 'x-csrf': '1' } })).json<SessionInfo>();
+    expect(info.mfa.last_mfa_at).not.toBeNull();
+    expect(Math.abs(Date.parse(info.mfa.last_mfa_at as string) - Date.now())).toBeLessThan(60_000);
+    expect(Date.parse(info.mfa.fresh_until as string) - Date.parse(info.mfa.last_mfa_at as string)).toBe(300_000);
+  });
+
+  it('gives a new session id at login: a cookie from before is useless afterwards', async () => {
+    const client = new CookieClient();
+    await login(client);
+    const before = client.cookies(bff.url)['__Host-bff'];
+    await login(client);
+    const after = client.cookies(bff.url)['__Host-bff'];
+    expect(after).not.toBe(before);
+    const stale = new CookieClient();
+    stale.setCookie(bff.url, '__Host-bff', before);
+    expect((await stale.get(`${bff.url}/api/session`, { headers: { 'x-csrf': '1' } })).status).toBe(401);
+    expect((await client.get(`${bff.url}/api/session`, { headers: { 'x-csrf': '1' } })).status).toBe(200);
+  });
+});
