@@ -55,6 +55,7 @@ export function parseLoginQuery(query: Record<string, unknown>, oidc: OidcConfig
   const screenHint = single(query, 'screen_hint');
   if (screenHint !== undefined && !SCREEN_HINTS.has(screenHint)) throw new InvalidLoginRequest('screen_hint must be login or signup.');
   const loginHint = single(query, 'login_hint');
+  // eslint-disable-next-line no-control-regex
   if (loginHint !== undefined && (loginHint.length > 256 || /[\u0000-\u001f\u007f]/.test(loginHint))) {
     throw new InvalidLoginRequest('login_hint is not acceptable.');
   }

@@ -5,6 +5,8 @@
  */
 
 const BASE = 'http://return-to.invalid';
+// Control characters (browsers strip tabs and newlines from URLs) and backslashes.
+// eslint-disable-next-line no-control-regex
 const FORBIDDEN = /[\u0000-\u001f\u007f\\]/;
 const MAX_LENGTH = 2048;
 
