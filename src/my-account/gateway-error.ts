@@ -63,3 +63,16 @@ export class UpstreamUnavailable extends GatewayError {
     super(502, 'upstream_unavailable', detail);
   }
 }
+
+/** 403: the session's token lacks the operation's scope; `login_url` asks for it (DESIGN §6). */
+export class InsufficientScope extends GatewayError {
+  constructor(
+    readonly scope: string,
+    loginUrl: string,
+  ) {
+    super(403, 'insufficient_scope', `This operation needs the scope ${scope}`, {
+      scope,
+      login_url: loginUrl,
+    });
+  }
+}
