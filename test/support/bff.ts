@@ -6,7 +6,13 @@ import { loadConfig } from '../../src/config/load-config.js';
 import { createApp } from '../../src/main.js';
 import type { OidcFetch } from '../../src/oidc/oidc-fetch.js';
 import { OidcClient } from '../../src/oidc/oidc.client.js';
+import type { CookieClient } from './cookie-client.js';
 import { freePort } from './redis.js';
+import { completeTenantLogin, type TenantCredentials } from './tenant-login.js';
+
+export const DEMO_USER = { username: 'demo@example.com', password: 'Demo-password-1' } as const;
+export const DEMO_TOTP_SECRET = 'JBSWY3DPEHPK3PXP';
+export const MFA_ACR = 'http://schemas.openid.net/pape/policies/2007/06/multi-factor';
 
 export interface TestBffOptions {
   /** Port to listen on (default: a free one). Pass the same port to `startTestTenant({ bffOrigin })`. */
@@ -64,4 +70,15 @@ async function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Pr
   } finally {
     clearTimeout(timer);
   }
+}
+
+/**
+ * A whole browser login through the BFF: `/auth/login<query>`, the tenant's pages, the callback. Returns
+ * the callback's answer (302 to returnTo on success, the 400/503 page otherwise).
+ */
+export async function loginThroughBff(client: CookieClient, bffUrl: string, query = '', credentials: TenantCredentials = DEMO_USER) {
+  const start = await client.get(`${bffUrl}/auth/login${query}`);
+  if (start.status !== 302 || !start.location) throw new Error(`/auth/login answered ${start.status}: ${start.body.slice(0, 200)}`);
+  const callback = await completeTenantLogin(client, start.location, credentials);
+  return client.get(callback);
 }
