@@ -62,6 +62,7 @@ const seedClient = z.strictObject({
         'refresh_token',
         'client_credentials',
         'http://auth0.com/oauth/grant-type/password-realm',
+        'http://auth0.com/oauth/grant-type/mfa-otp',
         'urn:okta:params:oauth:grant-type:webauthn',
       ]),
     )

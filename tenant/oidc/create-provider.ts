@@ -4,6 +4,7 @@ import { escapeHtml, renderErrorPage, renderPage } from '../interactions/html.js
 import type { TenantContext } from '../tenant-context.js';
 import { createFindAccount } from './account-claims.js';
 import { createDirectLoginIssuer, type GetResourceServerInfo } from './grants/issue-tokens.js';
+import { registerMfaOtpGrant } from './grants/mfa-otp.js';
 import { registerPasswordRealmGrant } from './grants/password-realm.js';
 import { registerWebauthnGrant } from './grants/webauthn.js';
 import { createOfflineAccessMiddleware } from './offline-access-middleware.js';
@@ -144,6 +145,7 @@ export function createProvider(deps: ProviderDeps): Provider {
   const provider = new Provider(deps.issuer, configuration(deps, getResourceServerInfo));
   const issue = createDirectLoginIssuer(provider, getResourceServerInfo);
   registerPasswordRealmGrant(provider, deps.tenant, issue);
+  registerMfaOtpGrant(provider, deps.tenant, issue);
   registerWebauthnGrant(provider, deps.tenant, deps.issuer, issue);
   provider.use(createStorageGuard(deps.isStorageUp));
   provider.use(

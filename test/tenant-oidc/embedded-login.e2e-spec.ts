@@ -4,10 +4,12 @@ import { CookieClient } from '../support/cookie-client.js';
 import { startTestRedis, type TestRedis } from '../support/redis.js';
 import { createSoftAuthenticator, type SoftAuthenticator } from '../support/soft-authenticator.js';
 import { startTestTenant, type TestTenant } from '../support/tenant.js';
+import { totpNow } from '../support/tenant-login.js';
 import { authorizationUrl, CLIENT_ID, CLIENT_SECRET, DEMO, discover, idTokenClaims, MFA_ACR, redeem, verifyAccessToken } from './support/rp.js';
 
 const PASSWORD_REALM = 'http://auth0.com/oauth/grant-type/password-realm';
 const WEBAUTHN = 'urn:okta:params:oauth:grant-type:webauthn';
+const MFA_OTP = 'http://auth0.com/oauth/grant-type/mfa-otp';
 const ALWAYS = { username: 'always@example.com', password: 'Always-password-1' };
 const BASIC = `Basic ${Buffer.from(`${CLIENT_ID}:${CLIENT_SECRET}`).toString('base64')}`;
 const WEB_ORIGIN = 'http://localhost:3000';
@@ -63,12 +65,25 @@ describe('tenant embedded logins: password-realm and native passkey grants', () 
       }
     });
 
-    it('answers 403 mfa_required for a user whose logins always need MFA', async () => {
+    it('answers 403 mfa_required for a user whose logins always need MFA; mfa-otp with the TOTP finishes the login once', async () => {
       const { status, body } = await passwordLogin(ALWAYS.username, ALWAYS.password);
       expect(status).toBe(403);
-      expect(body).toMatchObject({ error: 'mfa_required', error_description: 'Multifactor authentication required' });
-      expect(body.mfa_token).toBeTruthy();
+      expect(body).toMatchObject({ error: 'mfa_required', error_description: 'Multifactor authentication required', mfa_requirements: { challenge: [{ type: 'otp' }] } });
       expect(body.access_token).toBeUndefined();
+
+      const otp = { grant_type: MFA_OTP, mfa_token: body.mfa_token, otp: totpNow(DEMO.totpSecret) };
+      const done = await token(tenant, otp);
+      expect(done.status).toBe(200);
+      expect(decodeJwt(done.body.id_token)).toMatchObject({ email: ALWAYS.username, amr: ['pwd', 'mfa'], acr: MFA_ACR });
+      expect(await verifyAccessToken(tenant.issuer, done.body.access_token)).toMatchObject({ scope: 'read:me:factors create:me:authentication_methods' });
+      expect(await token(tenant, otp)).toMatchObject({ status: 403, body: { error: 'access_denied' } });
+    });
+
+    it('refuses mfa-otp with a wrong code, and the mfa_token is then spent', async () => {
+      const { body } = await passwordLogin(ALWAYS.username, ALWAYS.password);
+      const wrong = totpNow(DEMO.totpSecret) === '000000' ? '111111' : '000000';
+      expect(await token(tenant, { grant_type: MFA_OTP, mfa_token: body.mfa_token, otp: wrong })).toMatchObject({ status: 403, body: { error: 'access_denied', error_description: 'Invalid otp_code.' } });
+      expect((await token(tenant, { grant_type: MFA_OTP, mfa_token: body.mfa_token, otp: totpNow(DEMO.totpSecret) })).status).toBe(403);
     });
 
     it('is refused to a client that does not have the grant, and for an unknown realm', async () => {

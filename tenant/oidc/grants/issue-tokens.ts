@@ -17,6 +17,9 @@ export interface DirectLogin {
   amr: string[];
   acr?: string;
   gty: string;
+  /** The scope and audience asked for earlier (mfa-otp); by default this request's parameters. */
+  scope?: string;
+  audience?: string;
 }
 
 export type GetResourceServerInfo = (ctx: KoaContextWithOIDC, indicator: string, client: { clientId: string }) => Promise<ResourceServerInfo>;
@@ -28,8 +31,8 @@ export function createDirectLoginIssuer(provider: Provider, getResourceServerInf
 
   return async function issueDirectLoginTokens(ctx, login) {
     const { client, params } = ctx.oidc;
-    const requested = new Set<string>(String(params.scope ?? 'openid').split(' ').filter(Boolean));
-    const audience: string | undefined = params.audience || undefined;
+    const requested = new Set<string>(String(login.scope ?? params.scope ?? 'openid').split(' ').filter(Boolean));
+    const audience: string | undefined = login.audience ?? (params.audience || undefined);
     // The account is known before the policy runs, so RBAC applies (resource-server.ts).
     ctx.state.tenantAccountId = login.accountId;
     const dPoP = await helpers.validateDpop(ctx);

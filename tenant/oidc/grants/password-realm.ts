@@ -1,19 +1,21 @@
 import type { KoaContextWithOIDC, Provider } from 'oidc-provider';
-import { randomBytes } from 'node:crypto';
 import { hasMfaFactor } from '../../accounts/login-factors.js';
 import type { TenantContext } from '../../tenant-context.js';
 import { invalidRequest, tooManyAttempts, wrongEmailOrPassword } from '../oauth-errors.js';
 import { checkPassword } from '../password-check.js';
 import { PASSWORD_REALM_GRANT } from '../routes.js';
 import type { DirectLoginIssuer } from './issue-tokens.js';
+import { MfaTokens } from './mfa-token.js';
 
 /**
  * Auth0's `http://auth0.com/oauth/grant-type/password-realm` (my-account-api.md §9.8): username, password,
  * realm (the database connection), audience, scope. Only for clients that list the grant. A user whose
- * logins always need MFA gets Auth0's `mfa_required` (403) with an `mfa_token`; this tenant has no MFA API
- * to redeem that token, so such users log in through /authorize instead.
+ * logins always need MFA gets Auth0's `mfa_required` (403) with an `mfa_token`, which the `mfa-otp` grant
+ * redeems with a TOTP code (`mfa-otp.ts`).
  */
 export function registerPasswordRealmGrant(provider: Provider, tenant: TenantContext, issue: DirectLoginIssuer): void {
+  const mfaTokens = new MfaTokens(tenant.redis, tenant.prefix);
+
   async function handler(ctx: KoaContextWithOIDC): Promise<void> {
     const { username, password, realm } = ctx.oidc.params as Record<string, string | undefined>;
     if (!username || !password) throw invalidRequest('username and password are required');
@@ -27,7 +29,7 @@ export function registerPasswordRealmGrant(provider: Provider, tenant: TenantCon
       ctx.body = {
         error: 'mfa_required',
         error_description: 'Multifactor authentication required',
-        mfa_token: randomBytes(24).toString('base64url'),
+        mfa_token: await mfaTokens.issue({ accountId: account.user_id, clientId: ctx.oidc.client.clientId, scope: ctx.oidc.params.scope, audience: ctx.oidc.params.audience }),
         mfa_requirements: hasMfaFactor(account) ? { challenge: [{ type: 'otp' }] } : { enroll: [{ type: 'otp' }] },
       };
       return;
