@@ -2,6 +2,7 @@ import {
   Agent as HttpAgent,
   request as httpRequest,
   type IncomingHttpHeaders,
+  type IncomingMessage,
   type OutgoingHttpHeaders,
 } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
@@ -50,7 +51,7 @@ export function createPoolAgent(url: URL, maxSockets: number, idleTimeoutMs: num
 export function exchange(agent: PoolAgent, request: ExchangeRequest): Promise<RawResponse> {
   return new Promise((resolve, reject) => {
     let settled = false;
-    const settle = (error?: Error, response?: RawResponse) => {
+    const settle: Settle = (error, response) => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
@@ -63,27 +64,27 @@ export function exchange(agent: PoolAgent, request: ExchangeRequest): Promise<Ra
     const req = send(request.url, { method: request.method, headers: request.headers, agent });
     const timer = setTimeout(() => settle(new UpstreamTimeout(request.timeoutMs)), request.timeoutMs);
     req.on('error', (cause) => settle(unavailable('The My Account API could not be reached', cause)));
-    req.on('response', (res) => {
-      const chunks: Buffer[] = [];
-      let size = 0;
-      res.on('data', (chunk: Buffer) => {
-        size += chunk.length;
-        if (size > request.maxResponseBytes)
-          settle(new UpstreamUnavailable('The My Account API answered with a body too large'));
-        else chunks.push(chunk);
-      });
-      res.on('error', (cause) => settle(unavailable('The My Account API connection broke', cause)));
-      res.on('aborted', () => settle(new UpstreamUnavailable('The My Account API connection broke')));
-      res.on('end', () =>
-        settle(undefined, {
-          status: res.statusCode ?? 502,
-          headers: res.headers,
-          body: Buffer.concat(chunks),
-        }),
-      );
-    });
+    req.on('response', (res) => readResponse(res, request.maxResponseBytes, settle));
     req.end(request.body);
   });
+}
+
+type Settle = (error?: Error, response?: RawResponse) => void;
+
+/** Collects the body up to `maxBytes`; a broken or oversized answer settles as 502. */
+function readResponse(res: IncomingMessage, maxBytes: number, settle: Settle): void {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  res.on('data', (chunk: Buffer) => {
+    size += chunk.length;
+    if (size > maxBytes) settle(new UpstreamUnavailable('The My Account API answered with a body too large'));
+    else chunks.push(chunk);
+  });
+  res.on('error', (cause) => settle(unavailable('The My Account API connection broke', cause)));
+  res.on('aborted', () => settle(new UpstreamUnavailable('The My Account API connection broke')));
+  res.on('end', () =>
+    settle(undefined, { status: res.statusCode ?? 502, headers: res.headers, body: Buffer.concat(chunks) }),
+  );
 }
 
 function unavailable(detail: string, cause: unknown): UpstreamUnavailable {
