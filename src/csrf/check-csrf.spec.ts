@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import type { IncomingHttpHeaders } from 'node:http';
 import { checkCsrf, isJsonContentType, type CsrfRequest } from './check-csrf.js';
 
@@ -220,5 +221,39 @@ describe('isJsonContentType', () => {
     [undefined, false],
   ])('%j → %s', (value, expected) => {
     expect(isJsonContentType(value)).toBe(expected);
+  });
+});
+
+describe('checkCsrf: properties', () => {
+  const headerValue = fc.oneof(
+    fc.constant(undefined),
+    fc.constantFrom('1', '0', 'null', ORIGIN, 'same-origin', 'cross-site'),
+    fc.string({ maxLength: 20 }),
+  );
+
+  it('never lets a cookie-carrying API request through without X-CSRF: 1', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom('GET', 'POST', 'PATCH', 'DELETE', 'PUT'),
+        headerValue,
+        headerValue,
+        headerValue,
+        (method, csrf, origin, site) => {
+          fc.pre(csrf !== '1');
+          const headers: IncomingHttpHeaders = { 'x-csrf': csrf, origin, 'sec-fetch-site': site };
+          expect(checkCsrf(req(method, headers)).ok).toBe(false);
+        },
+      ),
+    );
+  });
+
+  it('never lets a cookie-carrying write through from another origin', () => {
+    fc.assert(
+      fc.property(fc.constantFrom('POST', 'PATCH', 'DELETE'), fc.webUrl(), (method, url) => {
+        const origin = new URL(url).origin;
+        fc.pre(origin !== ORIGIN);
+        expect(checkCsrf(req(method, { 'x-csrf': '1', origin })).ok).toBe(false);
+      }),
+    );
   });
 });

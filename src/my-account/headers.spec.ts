@@ -1,4 +1,11 @@
-import { buildForwardedRequestHeaders, buildReturnedResponseHeaders, rewriteLocation } from './headers.js';
+import fc from 'fast-check';
+import {
+  buildForwardedRequestHeaders,
+  buildReturnedResponseHeaders,
+  FORWARDED_REQUEST_HEADERS,
+  RETURNED_RESPONSE_HEADERS,
+  rewriteLocation,
+} from './headers.js';
 
 const BASE = 'https://tenant.example.com/me/v1';
 
@@ -145,5 +152,44 @@ describe('buildReturnedResponseHeaders', () => {
 
   it('never returns Set-Cookie, whatever its case', () => {
     expect(buildReturnedResponseHeaders({ 'Set-Cookie': 'a=b', 'SET-COOKIE': 'c=d' }, BASE)).toEqual({});
+  });
+});
+
+describe('header allow-lists: properties', () => {
+  const name = fc.oneof(
+    fc.constantFrom(
+      'cookie',
+      'authorization',
+      'dpop',
+      'host',
+      'x-forwarded-for',
+      'set-cookie',
+      'dpop-nonce',
+      'www-authenticate',
+    ),
+    fc.stringMatching(/^[a-zA-Z][a-zA-Z0-9-]{0,20}$/),
+  );
+  const bag = fc.dictionary(name, fc.string({ maxLength: 40 }));
+
+  it('never forwards a header outside the request allow-list', () => {
+    fc.assert(
+      fc.property(bag, (headers) => {
+        for (const key of Object.keys(buildForwardedRequestHeaders(headers)))
+          expect(FORWARDED_REQUEST_HEADERS).toContain(key);
+      }),
+    );
+  });
+
+  it('never returns a header outside the response allow-list', () => {
+    let returned = 0;
+    fc.assert(
+      fc.property(bag, (headers) => {
+        const keys = Object.keys(buildReturnedResponseHeaders(headers, BASE));
+        returned += keys.length;
+        for (const key of keys)
+          expect(RETURNED_RESPONSE_HEADERS.includes(key) || key.startsWith('x-ratelimit-')).toBe(true);
+      }),
+    );
+    expect(returned).toBeGreaterThan(0);
   });
 });
