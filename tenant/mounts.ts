@@ -3,18 +3,9 @@ import { createDevRouter } from './dev/dev-router.js';
 import { createMyAccountApi, type MyAccountApiOptions } from './my-account/my-account-api.js';
 import type { TenantContext, TenantMount } from './tenant-context.js';
 
-/** Optional settings the configuration may carry for the My Account API (defaults otherwise). */
-interface MyAccountTuning {
-  rate_limit?: { limit: number; window_seconds: number };
-  dpop_nonce?: boolean;
-}
-
 function apiOptions(ctx: TenantContext): MyAccountApiOptions {
-  const tuning = ctx.config.my_account_api as MyAccountTuning;
-  return {
-    ...(tuning.rate_limit ? { rateLimit: { limit: tuning.rate_limit.limit, windowSeconds: tuning.rate_limit.window_seconds } } : {}),
-    dpopNonce: tuning.dpop_nonce === true,
-  };
+  const { rate_limit: rateLimit, dpop_nonce: dpopNonce } = ctx.config.my_account_api;
+  return { rateLimit: { limit: rateLimit.limit, windowSeconds: rateLimit.window_seconds }, dpopNonce };
 }
 
 /**

@@ -65,13 +65,15 @@ users:
     expect(() => loadTenantConfig(file, {})).toThrow(new RegExp(`Invalid tenant configuration in ${file}:\\n  - `));
   });
 
-  it('applies TENANT_PORT, TENANT_ISSUER and REDIS_URL over the file', () => {
+  it('applies TENANT_PORT, TENANT_HOST, TENANT_ISSUER and REDIS_URL over the file', () => {
     const config = loadTenantConfig(DEFAULT_TENANT_CONFIG_FILE, {
       TENANT_PORT: '4555',
+      TENANT_HOST: '0.0.0.0',
       TENANT_ISSUER: 'http://tenant.test:4555/',
       REDIS_URL: 'redis://redis.test:6380',
     });
     expect(config.tenant.port).toBe(4555);
+    expect(config.tenant.host).toBe('0.0.0.0');
     expect(config.tenant.issuer).toBe('http://tenant.test:4555/');
     expect(config.redis.url).toBe('redis://redis.test:6380');
   });

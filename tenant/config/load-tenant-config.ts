@@ -41,7 +41,7 @@ export function describeIssues(issues: readonly z.core.$ZodIssue[]): string[] {
 
 type Env = Record<string, string | undefined>;
 
-/** TENANT_PORT, TENANT_ISSUER and REDIS_URL override the file (the docker compose stack sets them). */
+/** TENANT_PORT, TENANT_HOST, TENANT_ISSUER and REDIS_URL override the file (the docker compose stack sets them). */
 function applyEnvOverrides(raw: Record<string, unknown>, env: Env, problems: string[]): void {
   const section = (name: string): Record<string, unknown> => {
     const value = raw[name];
@@ -53,6 +53,7 @@ function applyEnvOverrides(raw: Record<string, unknown>, env: Env, problems: str
     if (!/^\d+$/.test(env.TENANT_PORT) || port > 65535) problems.push(`TENANT_PORT: must be a port number, got "${env.TENANT_PORT}"`);
     else section('tenant').port = port;
   }
+  if (env.TENANT_HOST !== undefined) section('tenant').host = env.TENANT_HOST;
   if (env.TENANT_ISSUER !== undefined) section('tenant').issuer = env.TENANT_ISSUER;
   if (env.REDIS_URL !== undefined) section('redis').url = env.REDIS_URL;
 }

@@ -132,6 +132,12 @@ export const tenantConfigSchema = z.strictObject({
     dpop: z.enum(['allowed', 'required']).default('allowed'),
     /** WebAuthn relying party id for passkeys (defaults to the canonical issuer's host). */
     rp_id: z.string().optional(),
+    /** Per-user request budget of the My Account API (`x-ratelimit-*` headers; 429 beyond it). */
+    rate_limit: z
+      .strictObject({ limit: z.number().int().positive(), window_seconds: z.number().int().positive() })
+      .default({ limit: 1000, window_seconds: 60 }),
+    /** When on, the My Account API demands DPoP nonces (401 `use_dpop_nonce` + `DPoP-Nonce`). */
+    dpop_nonce: z.boolean().default(false),
   }),
   users: z.array(seedUser).default([]),
   clients: z.array(seedClient).default([]),

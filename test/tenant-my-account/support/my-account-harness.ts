@@ -69,7 +69,7 @@ export interface HarnessOptions {
   devEndpoints?: boolean;
   /** Serves what no mount serves (e.g. a blank page for a browser test); 404 when absent or false. */
   fallback?: (req: IncomingMessage, res: ServerResponse) => boolean;
-  /** Settings `tenant/mounts.ts` reads beside the schema (`rate_limit`, `dpop_nonce`). */
+  /** Overrides of `my_account_api` settings (e.g. `rate_limit`, `dpop_nonce`). */
   tuning?: Record<string, unknown>;
 }
 
