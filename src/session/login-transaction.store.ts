@@ -18,13 +18,14 @@ export class LoginTransactionStore {
   constructor(
     private readonly redis: RedisClient,
     private readonly keys: SessionKeys,
+    private readonly retryAfterSeconds: number,
   ) {}
 
   async save(state: string, transaction: LoginTransaction, ttlSeconds: number): Promise<void> {
     try {
       await this.redis.set(this.keys.loginTransaction(state), JSON.stringify(transaction), 'EX', ttlSeconds, 'NX');
     } catch (err) {
-      throw new SessionStoreError(err);
+      throw new SessionStoreError(err, this.retryAfterSeconds);
     }
   }
 
@@ -34,7 +35,7 @@ export class LoginTransactionStore {
     try {
       raw = await this.redis.getdel(this.keys.loginTransaction(state));
     } catch (err) {
-      throw new SessionStoreError(err);
+      throw new SessionStoreError(err, this.retryAfterSeconds);
     }
     if (!raw) return undefined;
     try {
@@ -50,6 +51,7 @@ export class ReplayCache {
   constructor(
     private readonly redis: RedisClient,
     private readonly keys: SessionKeys,
+    private readonly retryAfterSeconds: number,
   ) {}
 
   /** True the first time `jti` is seen for `issuer`; false for a replay. */
@@ -58,7 +60,7 @@ export class ReplayCache {
       const ok = await this.redis.set(this.keys.usedJti(issuer, jti), '1', 'EX', Math.max(1, Math.ceil(ttlSeconds)), 'NX');
       return ok === 'OK';
     } catch (err) {
-      throw new SessionStoreError(err);
+      throw new SessionStoreError(err, this.retryAfterSeconds);
     }
   }
 }

@@ -43,7 +43,7 @@ describe('RedisSessionStore (real Redis)', () => {
     clock = 1_000_000;
     store = new RedisSessionStore(redis, config, () => clock);
     const cipher = new TokenCipher({ encryptionKeys: [{ kid: 'k1', key: Buffer.alloc(32, 3) }] });
-    tokens = new TokenStore(redis, store.keys, new SessionScripts(redis), cipher, 60_000);
+    tokens = new TokenStore(redis, store.keys, new SessionScripts(redis), cipher, 60_000, 2);
   });
 
   it('keeps a session under a hash-tagged key with both indexes, and reads it back', async () => {

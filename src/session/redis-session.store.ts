@@ -1,4 +1,5 @@
 import session from 'express-session';
+import { SessionStoreUnavailable } from '../http/bff-error.js';
 import type { SessionConfig } from '../config/config.schema.js';
 import type { RedisClient } from './redis.factory.js';
 import { SessionKeys, SESSION_ID_PATTERN } from './session-keys.js';
@@ -36,20 +37,20 @@ export class RedisSessionStore extends session.Store {
   }
 
   override get(sid: string, callback: (err: unknown, session?: session.SessionData | null) => void): void {
-    this.read(sid).then((s) => callback(null, s), (err) => callback(new SessionStoreError(err)));
+    this.read(sid).then((s) => callback(null, s), (err) => callback(new SessionStoreError(err, this.config.retryAfterSeconds)));
   }
 
   override set(sid: string, data: session.SessionData, callback?: (err?: unknown) => void): void {
-    this.save(sid, data).then(() => callback?.(), (err) => callback?.(new SessionStoreError(err)));
+    this.save(sid, data).then(() => callback?.(), (err) => callback?.(new SessionStoreError(err, this.config.retryAfterSeconds)));
   }
 
   override destroy(sid: string, callback?: (err?: unknown) => void): void {
-    this.remove(sid).then(() => callback?.(), (err) => callback?.(new SessionStoreError(err)));
+    this.remove(sid).then(() => callback?.(), (err) => callback?.(new SessionStoreError(err, this.config.retryAfterSeconds)));
   }
 
   /** Called by express-session after every request that did not change the session. */
   override touch(sid: string, data: session.SessionData, callback?: () => void): void {
-    this.recordActivity(sid, data).then(() => callback?.(), (err) => (callback as (e?: unknown) => void)?.(new SessionStoreError(err)));
+    this.recordActivity(sid, data).then(() => callback?.(), (err) => (callback as (e?: unknown) => void)?.(new SessionStoreError(err, this.config.retryAfterSeconds)));
   }
 
   /** The session, or null when absent, malformed, idle too long or past its absolute deadline. */
@@ -139,9 +140,9 @@ function safeParse(text: string): unknown {
 }
 
 /** Redis failed (down, timeout, refused): the caller must answer 503, never treat the user as anonymous. */
-export class SessionStoreError extends Error {
-  constructor(cause: unknown) {
-    super(`session store failed: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
-    this.name = 'SessionStoreError';
+export class SessionStoreError extends SessionStoreUnavailable {
+  constructor(cause: unknown, retryAfterSeconds: number) {
+    super(retryAfterSeconds, cause);
+    this.message = `session store failed: ${cause instanceof Error ? cause.message : String(cause)}`;
   }
 }

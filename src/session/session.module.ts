@@ -31,17 +31,17 @@ import { TokenStore } from './token.store.js';
       provide: TokenStore,
       inject: [REDIS_CLIENT, RedisSessionStore, TokenCipher, SESSION_CONFIG],
       useFactory: (redis: RedisClient, store: RedisSessionStore, cipher: TokenCipher, config: SessionConfig) =>
-        new TokenStore(redis, store.keys, new SessionScripts(redis), cipher, config.idleTimeoutSeconds * 1000),
+        new TokenStore(redis, store.keys, new SessionScripts(redis), cipher, config.idleTimeoutSeconds * 1000, config.retryAfterSeconds),
     },
     {
       provide: LoginTransactionStore,
-      inject: [REDIS_CLIENT, RedisSessionStore],
-      useFactory: (redis: RedisClient, store: RedisSessionStore) => new LoginTransactionStore(redis, store.keys),
+      inject: [REDIS_CLIENT, RedisSessionStore, SESSION_CONFIG],
+      useFactory: (redis: RedisClient, store: RedisSessionStore, config: SessionConfig) => new LoginTransactionStore(redis, store.keys, config.retryAfterSeconds),
     },
     {
       provide: ReplayCache,
-      inject: [REDIS_CLIENT, RedisSessionStore],
-      useFactory: (redis: RedisClient, store: RedisSessionStore) => new ReplayCache(redis, store.keys),
+      inject: [REDIS_CLIENT, RedisSessionStore, SESSION_CONFIG],
+      useFactory: (redis: RedisClient, store: RedisSessionStore, config: SessionConfig) => new ReplayCache(redis, store.keys, config.retryAfterSeconds),
     },
     SessionService,
   ],

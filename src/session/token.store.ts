@@ -17,6 +17,7 @@ export class TokenStore {
     private readonly scripts: SessionScripts,
     private readonly cipher: TokenCipher,
     private readonly fallbackTtlMs: number,
+    private readonly retryAfterSeconds: number,
   ) {}
 
   /** The tokens and their version, or undefined when there are none. Throws `TokenDecryptionFailed`. */
@@ -26,7 +27,7 @@ export class TokenStore {
     try {
       [v, ct] = await this.redis.hmget(this.keys.tokens(sid), 'v', 'ct');
     } catch (err) {
-      throw new SessionStoreError(err);
+      throw new SessionStoreError(err, this.retryAfterSeconds);
     }
     if (!v || !ct) return undefined;
     const version = Number(v);
@@ -48,7 +49,7 @@ export class TokenStore {
         [expectedVersion, blob, this.fallbackTtlMs],
       );
     } catch (err) {
-      throw new SessionStoreError(err);
+      throw new SessionStoreError(err, this.retryAfterSeconds);
     }
     return result > 0 ? result : undefined;
   }
