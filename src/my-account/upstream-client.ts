@@ -62,10 +62,13 @@ export class UpstreamClient {
 
   constructor(options: UpstreamClientOptions) {
     this.base = new URL(options.baseUrl);
+    if (this.base.protocol !== 'https:' && this.base.protocol !== 'http:') {
+      throw new Error(`The My Account base URL must be http(s), not ${this.base.protocol}`);
+    }
     this.prefix = `${this.base.origin}${this.base.pathname.replace(/\/+$/, '')}`;
-    const settings = { ...DEFAULTS, ...options };
-    this.agent = createPoolAgent(this.base, settings.maxSockets, settings.idleTimeoutMs);
-    this.maxResponseBytes = settings.maxResponseBytes;
+    const maxSockets = options.maxSockets ?? DEFAULTS.maxSockets;
+    this.agent = createPoolAgent(this.base, maxSockets, options.idleTimeoutMs ?? DEFAULTS.idleTimeoutMs);
+    this.maxResponseBytes = options.maxResponseBytes ?? DEFAULTS.maxResponseBytes;
   }
 
   /** The upstream URL of a matched path, as called and as used for DPoP `htu`. */

@@ -265,6 +265,20 @@ describe('UpstreamClient against a fake My Account API', () => {
   });
 });
 
+describe('UpstreamClient configuration', () => {
+  it.each(['ftp://tenant.example.com/me/v1', 'file:///etc/passwd'])('refuses the base URL %s', (baseUrl) => {
+    expect(() => new UpstreamClient({ baseUrl })).toThrow(/must be http\(s\)/);
+  });
+
+  it('builds upstream URLs under the base, with or without a trailing slash', () => {
+    const a = new UpstreamClient({ baseUrl: 'https://tenant.example.com/me/v1/' });
+    expect(a.urlFor('/authentication-methods/totp%7C1', 'type=totp').href).toBe(
+      'https://tenant.example.com/me/v1/authentication-methods/totp%7C1?type=totp',
+    );
+    a.close();
+  });
+});
+
 describe('UpstreamClient when nothing listens', () => {
   it('answers 502 upstream_unavailable on connection refused', async () => {
     const client = new UpstreamClient({ baseUrl: `http://127.0.0.1:${await freePort()}/me/v1` });
