@@ -76,3 +76,10 @@ export class InsufficientScope extends GatewayError {
     });
   }
 }
+
+/** 400: the request body is not what the operation takes (e.g. not JSON). */
+export class InvalidBody extends GatewayError {
+  constructor(detail: string) {
+    super(400, 'invalid_request', detail);
+  }
+}
