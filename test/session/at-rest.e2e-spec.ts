@@ -1,0 +1,91 @@
+import { decodeJwt } from 'jose';
+import { DEMO_TOTP_SECRET, loginThroughBff, MFA_ACR, startTestBff, type TestBff } from '../support/bff.js';
+import { CookieClient } from '../support/cookie-client.js';
+import { freePort, startTestRedis, type TestRedis } from '../support/redis.js';
+import { startTestTenant, type TestTenant } from '../support/tenant.js';
+import { totpNow } from '../support/tenant-login.js';
+import { createTokenTamper, type TokenTamper } from '../support/token-tamper.js';
+
+/** Everything under the BFF's prefix, read by type (strings, hashes, sets), as one text. */
+async function dumpBffKeys(redis: TestRedis): Promise<{ keys: string[]; text: string }> {
+  const client = redis.client();
+  try {
+    const keys: string[] = [];
+    let cursor = '0';
+    do {
+      const [next, batch] = await client.scan(cursor, 'MATCH', 'bff:*', 'COUNT', 1000);
+      keys.push(...batch);
+      cursor = next;
+    } while (cursor !== '0');
+    const parts: string[] = [];
+    for (const key of keys) {
+      const type = await client.type(key);
+      if (type === 'string') parts.push(String(await client.get(key)));
+      else if (type === 'hash') parts.push(JSON.stringify(await client.hgetall(key)));
+      else if (type === 'set') parts.push(JSON.stringify(await client.smembers(key)));
+      else parts.push(`<${type}>`);
+    }
+    return { keys, text: `${keys.join('\n')}\n${parts.join('\n')}` };
+  } finally {
+    client.disconnect();
+  }
+}
+
+describe('tokens at rest', () => {
+  let redis: TestRedis;
+  let tenant: TestTenant;
+  let bff: TestBff;
+  let tamper: TokenTamper;
+
+  beforeAll(async () => {
+    redis = await startTestRedis();
+    const port = await freePort();
+    tenant = await startTestTenant({ redisUrl: redis.url, bffOrigin: `http://localhost:${port}` });
+    tamper = await createTokenTamper();
+    bff = await startTestBff({ port, issuer: tenant.issuer, redisUrl: redis.url, oidcFetch: tamper.fetch });
+  });
+  afterAll(async () => {
+    await bff?.close();
+    await tenant?.close();
+    await redis?.close();
+  });
+
+  it('keeps no access, refresh or ID token in clear anywhere in Redis', async () => {
+    await loginThroughBff(new CookieClient(), bff.url);
+    await loginThroughBff(new CookieClient(), bff.url, `?acr_values=${encodeURIComponent(MFA_ACR)}`, {
+      username: 'demo@example.com',
+      password: 'Demo-password-1',
+      otp: () => totpNow(DEMO_TOTP_SECRET),
+    });
+    expect(tamper.issued.length).toBeGreaterThanOrEqual(6);
+    expect(tamper.issued.some((t) => t.startsWith('eyJ') && decodeJwt(t).aud === `${tenant.issuer}me/`)).toBe(true);
+
+    const { keys, text } = await dumpBffKeys(redis);
+    expect(keys.filter((k) => k.endsWith(':tokens'))).toHaveLength(2);
+    expect(keys.filter((k) => k.endsWith(':sess'))).toHaveLength(2);
+    for (const token of tamper.issued) {
+      expect(text).not.toContain(token);
+      // Not even a recognisable piece of one (signatures, payloads).
+      for (const part of token.split('.').filter((p) => p.length >= 16)) expect(text).not.toContain(part);
+    }
+    expect(text).not.toMatch(/eyJ/);
+    // Every key of a session carries its hash tag (Redis Cluster slot).
+    for (const key of keys.filter((k) => /:(sess|tokens)$/.test(k))) expect(key).toMatch(/^bff:\{[A-Za-z0-9_-]{43}\}:(sess|tokens)$/);
+  });
+
+  it('revokes the refresh token at logout', async () => {
+    const client = new CookieClient();
+    const before = tamper.issued.length;
+    await loginThroughBff(client, bff.url);
+    const refreshToken = tamper.issued.slice(before).find((t) => !t.startsWith('eyJ')) as string;
+    expect(refreshToken).toBeTruthy();
+    expect((await client.post(`${bff.url}/auth/logout`, { headers: { 'x-csrf': '1' } })).status).toBe(200);
+    const res = await fetch(`${tenant.url}/oauth/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Basic ${Buffer.from('myaccount-bff:dev-bff-secret').toString('base64')}` },
+      body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: refreshToken }),
+    });
+    expect(res.status).toBe(400);
+    expect(await res.json()).toMatchObject({ error: 'invalid_grant' });
+  });
+});

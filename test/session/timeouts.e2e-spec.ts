@@ -1,0 +1,76 @@
+import { loginThroughBff, startTestBff, type TestBff } from '../support/bff.js';
+import { CookieClient } from '../support/cookie-client.js';
+import { freePort, startTestRedis, type TestRedis } from '../support/redis.js';
+import { startTestTenant, type TestTenant } from '../support/tenant.js';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+describe('idle and absolute timeouts (shortened)', () => {
+  let redis: TestRedis;
+  let tenant: TestTenant;
+  let bff: TestBff;
+
+  beforeAll(async () => {
+    redis = await startTestRedis();
+    const port = await freePort();
+    tenant = await startTestTenant({ redisUrl: redis.url, bffOrigin: `http://localhost:${port}` });
+    bff = await startTestBff({
+      port,
+      issuer: tenant.issuer,
+      redisUrl: redis.url,
+      configure: (c) => {
+        c.session.idleTimeoutSeconds = 2;
+        c.session.absoluteTimeoutSeconds = 4;
+        c.session.touchIntervalSeconds = 0;
+      },
+    });
+  });
+  afterAll(async () => {
+    await bff?.close();
+    await tenant?.close();
+    await redis?.close();
+  });
+
+  const session = (client: CookieClient) => client.get(`${bff.url}/api/session`, { headers: { 'x-csrf': '1' } });
+  /** Any request that counts as activity (GET /api/session deliberately does not). */
+  const activity = (client: CookieClient) => client.get(`${bff.url}/auth/not-a-route`);
+
+  it('ends a session left idle longer than the idle timeout, even though the browser still sends the cookie', async () => {
+    const client = new CookieClient();
+    await loginThroughBff(client, bff.url);
+    expect((await session(client)).status).toBe(200);
+    await sleep(2300);
+    const res = await session(client);
+    expect(res.status).toBe(401);
+    expect(res.json()).toMatchObject({ code: 'login_required' });
+  });
+
+  it('GET /api/session does not extend the idle timeout; other requests do', async () => {
+    const reader = new CookieClient();
+    const active = new CookieClient();
+    await loginThroughBff(reader, bff.url);
+    await loginThroughBff(active, bff.url);
+    for (let i = 0; i < 3; i++) {
+      await sleep(800);
+      await session(reader);
+      await activity(active);
+    }
+    expect((await session(reader)).status).toBe(401);
+    expect((await session(active)).status).toBe(200);
+  });
+
+  it('ends a session at the absolute timeout however active it is', async () => {
+    const client = new CookieClient();
+    await loginThroughBff(client, bff.url);
+    const info = (await session(client)).json<{ session: { created_at: string; expires_at: string } }>();
+    expect(Date.parse(info.session.expires_at) - Date.parse(info.session.created_at)).toBe(4000);
+    let last = 200;
+    for (let i = 0; i < 10 && last === 200; i++) {
+      await sleep(500);
+      await activity(client);
+      last = (await session(client)).status;
+    }
+    expect(last).toBe(401);
+    expect(Date.now()).toBeGreaterThanOrEqual(Date.parse(info.session.expires_at));
+  });
+});
