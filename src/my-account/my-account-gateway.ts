@@ -3,7 +3,7 @@ import { safeReturnTo, StepUpRequired } from '../step-up/step-up-challenge.js';
 import { DEFAULT_STEP_UP_POLICY, type StepUpPolicy } from '../step-up/step-up-policy.js';
 import { translateUpstreamChallenge } from '../step-up/upstream-challenge.js';
 import type { DpopProofFactory } from './dpop.js';
-import { InsufficientScope, UpstreamUnavailable } from './gateway-error.js';
+import { InsufficientScope, InvalidBody, UpstreamUnavailable } from './gateway-error.js';
 import { buildForwardedRequestHeaders } from './headers.js';
 import { matchRoute, type RouteMatch, type RouteRequest } from './match-route.js';
 import { MY_ACCOUNT_ROUTES, type MyAccountRoute } from './route-table.js';
@@ -72,6 +72,8 @@ export class MyAccountGateway {
   /** Steps 2-4 for a matched request. Throws GatewayErrors; returns what to send to the browser. */
   async forward(match: RouteMatch, caller: GatewayCaller, request: GatewayRequest): Promise<UpstreamResult> {
     const { route } = match;
+    if (request.body && !route.hasJsonBody)
+      throw new InvalidBody(`${route.operationId} takes no request body`);
     const returnTo = safeReturnTo(caller.returnTo);
     if (!caller.scopes.has(route.scope)) {
       throw new InsufficientScope(

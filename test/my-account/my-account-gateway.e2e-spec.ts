@@ -69,6 +69,13 @@ describe('MyAccountGateway: route, scope, step-up, forward', () => {
     expect(upstream.seen[0].headers).not.toHaveProperty('cookie');
   });
 
+  it('refuses a body on an operation that takes none, without calling upstream', async () => {
+    upstream.reset(json(204, {}));
+    const error = await thrown(send('DELETE', '/authentication-methods/totp%7C1', caller(), '{"x":1}'));
+    expect(error).toMatchObject({ status: 400, code: 'invalid_request' });
+    expect(upstream.seen).toHaveLength(0);
+  });
+
   it('answers 403 insufficient_scope with a login_url asking for the scope, without calling upstream', async () => {
     upstream.reset(json(200, {}));
     const error = (await thrown(send('GET', '/factors', caller()))) as InsufficientScope;
