@@ -27,6 +27,7 @@ describe('GET /auth/callback refuses what it cannot verify', () => {
   });
   afterEach(() => {
     tamper.rewrite = undefined;
+    tamper.tokenEndpointDown = false;
   });
 
   /** The error page: 400, HTML, no-store, a link to start again, no session cookie, /api/session 401. */
@@ -136,5 +137,14 @@ describe('GET /auth/callback refuses what it cannot verify', () => {
     const { totpNow } = await import('../support/tenant-login.js');
     const callback = await completeTenantLogin(client, start.location as string, { ...DEMO_USER, otp: () => totpNow('JBSWY3DPEHPK3PXP') });
     await expectRefused(client, await client.get(callback));
+  });
+
+  it('a tenant that does not answer at the token endpoint: the 503 page, no session', async () => {
+    const client = new CookieClient();
+    const url = await callbackUrl(client);
+    tamper.tokenEndpointDown = true;
+    const res = await client.get(url);
+    await expectRefused(client, res, 503);
+    expect(res.headers.get('retry-after')).toMatch(/^\d+$/);
   });
 });

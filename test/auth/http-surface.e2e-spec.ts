@@ -115,4 +115,21 @@ describe('the HTTP surface of /auth and /api', () => {
       expect.arrayContaining([expect.stringMatching(/^oidc\.clientSecret \(OIDC_CLIENT_SECRET\)/), expect.stringMatching(/^redis\.url \(REDIS_URL\)/)]),
     );
   });
+
+  it('without discovery (tenant unreachable): not ready, and a login answers the 503 page', async () => {
+    const dead = await freePort();
+    const lonely = await startTestBff({ issuer: `http://localhost:${dead}/`, redisUrl: redis.url, waitForDiscovery: false });
+    try {
+      const ready = await fetch(`${lonely.url}/readyz`);
+      expect(ready.status).toBe(503);
+      expect(await ready.json()).toMatchObject({ checks: { redis: 'ok', oidc_discovery: 'pending' } });
+      const login = await fetch(`${lonely.url}/auth/login`, { redirect: 'manual' });
+      expect(login.status).toBe(503);
+      expect(login.headers.get('content-type')).toMatch(/^text\/html/);
+      expect(login.headers.get('retry-after')).toMatch(/^\d+$/);
+      expect((await fetch(`${lonely.url}/healthz`)).status).toBe(200);
+    } finally {
+      await lonely.close();
+    }
+  });
 });

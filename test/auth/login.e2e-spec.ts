@@ -72,4 +72,11 @@ describe('login through the real tenant', () => {
     expect((await stale.get(`${bff.url}/api/session`, { headers: { 'x-csrf': '1' } })).status).toBe(401);
     expect((await client.get(`${bff.url}/api/session`, { headers: { 'x-csrf': '1' } })).status).toBe(200);
   });
+
+  it.each(['//evil.example', 'https://evil.example/x', '/\\evil.example', '/%2F%2Fevil.example', 'javascript:alert(1)', '/%5Cevil', '/\t/evil.example'])(
+    'sends the browser to / after login when returnTo is %j',
+    async (returnTo) => {
+      expect(await login(new CookieClient(), `?returnTo=${encodeURIComponent(returnTo)}`)).toBe(`${bff.url}/`);
+    },
+  );
 });

@@ -10,6 +10,8 @@ export interface TokenTamper {
   fetch: OidcFetch;
   /** The next token responses' ID tokens pass through this (undefined: untouched). */
   rewrite: ((token: { header: Record<string, unknown>; claims: JWTPayload; raw: string }) => Promise<string | undefined> | string | undefined) | undefined;
+  /** While true, calls to the token endpoint fail as if the tenant were unreachable. */
+  tokenEndpointDown: boolean;
   /** Every access/refresh/ID token the tenant issued so far. */
   readonly issued: string[];
   /** Signs with the test key (kid `test-key`, RS256), which the BFF trusts through the JWKS. */
@@ -31,11 +33,13 @@ export async function createTokenTamper(): Promise<TokenTamper> {
     issued,
     publicJwk,
     rewrite: undefined,
+    tokenEndpointDown: false,
     sign,
     signWithUnknownKey: (claims) => new SignJWT(claims).setProtectedHeader({ alg: 'RS256', kid: 'test-key' }).sign(untrusted.privateKey),
     fetch: async (input, init) => {
-      const response = await globalThis.fetch(input, init);
       const url = String(input instanceof Request ? input.url : input);
+      if (tamper.tokenEndpointDown && /\/oauth\/token$/.test(url)) throw new TypeError('fetch failed', { cause: new Error('connect ECONNREFUSED') });
+      const response = await globalThis.fetch(input, init);
       if (/\/\.well-known\/jwks\.json$/.test(url) && response.ok) {
         const jwks = (await response.json()) as { keys: JWK[] };
         return Response.json({ keys: [...jwks.keys, publicJwk] }, { status: 200 });
