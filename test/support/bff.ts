@@ -1,5 +1,5 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import pino from 'pino';
+import pino, { type Logger } from 'pino';
 import type { AppModuleOptions } from '../../src/app.module.js';
 import type { AppConfig, ConfigInput } from '../../src/config/config.schema.js';
 import { loadConfig } from '../../src/config/load-config.js';
@@ -27,6 +27,8 @@ export interface TestBffOptions {
   oidcFetch?: OidcFetch;
   /** Feature modules to add (the gateway's). */
   imports?: AppModuleOptions['imports'];
+  /** The BFF's logger (default: pino at TEST_LOG_LEVEL or config/test.yaml's level). */
+  logger?: Logger;
   /** Wait for OIDC discovery before returning (default true). */
   waitForDiscovery?: boolean;
 }
@@ -51,7 +53,7 @@ export async function startTestBff(options: TestBffOptions): Promise<TestBff> {
     env: { NODE_ENV: 'test', PORT: String(port), PUBLIC_ORIGIN: url, OIDC_ISSUER: options.issuer, REDIS_URL: options.redisUrl },
     configure: options.configure,
   });
-  const logger = pino({ level: process.env.TEST_LOG_LEVEL ?? config.log.level });
+  const logger = options.logger ?? pino({ level: process.env.TEST_LOG_LEVEL ?? config.log.level });
   const app = await createApp(config, { logger, oidcFetch: options.oidcFetch, imports: options.imports });
   await app.listen(port, '127.0.0.1');
   if (options.waitForDiscovery !== false) {
