@@ -1,21 +1,45 @@
+import { BffError } from '../http/bff-error.js';
 import type { ProblemCode } from '../public-api.types.js';
 
+const TITLES: Record<number, string> = {
+  400: 'Invalid request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not found',
+  405: 'Method not allowed',
+  413: 'Payload too large',
+  415: 'Unsupported media type',
+  502: 'Bad gateway',
+  504: 'Gateway timeout',
+};
+
 /**
- * An error the gateway answers itself. It carries everything the one problem-details filter needs to render
- * it (STYLE rule 5): the HTTP `status`, a stable `code`, extra problem members (`allow`, `acr_values`, ...) and
- * response headers (`Allow`, `WWW-Authenticate`, ...). `message` is the problem `detail`: it never holds a
- * token or an upstream body.
+ * An error the gateway answers itself: a `BffError` (src/http), so the one ProblemDetailsFilter renders it
+ * (STYLE rule 5) with its `status`, stable `code`, extra problem members (`allow`, `acr_values`,
+ * `login_url`, ...) and response headers (`Allow`, `WWW-Authenticate`, ...). The detail never holds a
+ * token or an upstream body, and the filter hides it from 500 on.
  */
-export class GatewayError extends Error {
+export class GatewayError extends BffError {
   constructor(
-    readonly status: number,
-    readonly code: ProblemCode,
+    status: number,
+    code: ProblemCode,
     detail: string,
-    readonly extra: Readonly<Record<string, unknown>> = {},
-    readonly headers: Readonly<Record<string, string>> = {},
+    extras: Readonly<Record<string, unknown>> = {},
+    headers: Readonly<Record<string, string>> = {},
   ) {
-    super(detail);
-    this.name = new.target.name;
+    super({
+      status,
+      code,
+      title: TITLES[status] ?? 'Request failed',
+      detail,
+      extras: { ...extras },
+      headers: { ...headers },
+    });
+  }
+
+  /** The extra problem members (alias of `extras`). */
+  get extra(): Readonly<Record<string, unknown>> {
+    return this.extras;
   }
 }
 
