@@ -53,7 +53,7 @@ const sessionSchema = z
     idleTimeoutSeconds: z.number().int().min(1),
     absoluteTimeoutSeconds: z.number().int().min(1),
     touchIntervalSeconds: z.number().int().min(0),
-    secrets: secretList.min(1, 'needs at least one secret (SESSION_SECRETS)'),
+    secrets: secretList.min(1, 'needs at least one secret'),
     keyPrefix: z.string().regex(/^[A-Za-z0-9:_-]*$/, 'letters, digits, ":", "_" and "-" only'),
     retryAfterSeconds: z.number().int().min(1),
   })
@@ -74,7 +74,7 @@ const encryptionKey = z.string().transform((value, ctx) => {
   return { kid: match[1], key };
 });
 
-const tokensSchema = z.object({ encryptionKeys: z.array(encryptionKey).min(1, 'needs at least one key (TOKEN_ENCRYPTION_KEYS)') }).strict();
+const tokensSchema = z.object({ encryptionKeys: z.array(encryptionKey).min(1, 'needs at least one key') }).strict();
 
 const redisSchema = z
   .object({
