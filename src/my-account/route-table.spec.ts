@@ -3,7 +3,9 @@ import {
   buildRouteTable,
   DEFAULT_ROUTE_TIMEOUTS,
   findRouteByOperationId,
+  findUnknownTimeoutKeys,
   MY_ACCOUNT_ROUTES,
+  routeTimeoutsFromConfig,
 } from './route-table.js';
 
 interface OasOperation {
@@ -85,6 +87,25 @@ describe('My Account route table', () => {
     expect(findRouteByOperationId('confirmAuthenticationMethod', table)!.timeoutMs).toBe(15000);
     expect(findRouteByOperationId('createAuthenticationMethod', table)!.timeoutMs).toBe(2000);
     expect(findRouteByOperationId('getFactors', table)!.timeoutMs).toBe(1000);
+  });
+
+  it('reads timeouts from the configuration shape (method + template keys too)', () => {
+    const timeouts = routeTimeoutsFromConfig({
+      timeoutMs: 8000,
+      perRouteTimeouts: { 'POST /authentication-methods': 15000 },
+    });
+    const table = buildRouteTable(timeouts);
+    expect(findRouteByOperationId('createAuthenticationMethod', table)!.timeoutMs).toBe(15000);
+    expect(findRouteByOperationId('deleteAuthenticationMethod', table)!.timeoutMs).toBe(8000);
+    expect(findRouteByOperationId('getFactors', table)!.timeoutMs).toBe(DEFAULT_ROUTE_TIMEOUTS.readMs);
+    expect(routeTimeoutsFromConfig({ timeoutMs: 1000 }).readMs).toBe(1000);
+  });
+
+  it('names per-route timeout keys that match no route', () => {
+    expect(findUnknownTimeoutKeys({ getFactors: 1, 'GET /factors': 1, 'PUT /factors': 1, nope: 1 })).toEqual([
+      'PUT /factors',
+      'nope',
+    ]);
   });
 
   it('refuses a template naming an undeclared path parameter', () => {

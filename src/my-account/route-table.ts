@@ -49,11 +49,38 @@ export const DEFAULT_ROUTE_TIMEOUTS = { readMs: 5_000, writeMs: 10_000 } as cons
 export interface RouteTimeouts {
   readonly readMs: number;
   readonly writeMs: number;
-  /** Per operationId, overriding the read/write default. */
+  /** Per operationId or `METHOD /template` (e.g. `POST /authentication-methods`), overriding the default. */
   readonly byOperation?: Readonly<Record<string, number>>;
 }
 
 const READ_METHODS = new Set(['GET', 'HEAD']);
+
+/** `POST /authentication-methods`: how configuration names a route. */
+export const routeKey = (route: { method: string; path: string }) => `${route.method} ${route.path}`;
+
+/**
+ * Config `myAccount` → timeouts: `timeoutMs` is the write timeout, reads get the shorter of it and the read
+ * default; `perRouteTimeouts` keys are operationIds or `METHOD /template`.
+ */
+export function routeTimeoutsFromConfig(config: {
+  readonly timeoutMs: number;
+  readonly perRouteTimeouts?: Readonly<Record<string, number>>;
+}): RouteTimeouts {
+  return {
+    readMs: Math.min(config.timeoutMs, DEFAULT_ROUTE_TIMEOUTS.readMs),
+    writeMs: config.timeoutMs,
+    byOperation: config.perRouteTimeouts ?? {},
+  };
+}
+
+/** Per-route timeout keys that name no route (for configuration to refuse at boot). */
+export function findUnknownTimeoutKeys(
+  byOperation: Readonly<Record<string, number>>,
+  generated: readonly GeneratedRoute[] = GENERATED_ROUTES,
+): string[] {
+  const known = new Set(generated.flatMap((route) => [route.operationId, routeKey(route)]));
+  return Object.keys(byOperation).filter((key) => !known.has(key));
+}
 
 function compileSegments(route: GeneratedRoute): TemplateSegment[] {
   return route.path
@@ -78,7 +105,8 @@ export function buildRouteTable(
     return Object.freeze({
       ...route,
       method: route.method as HttpMethod,
-      timeoutMs: timeouts.byOperation?.[route.operationId] ?? fallback,
+      timeoutMs:
+        timeouts.byOperation?.[route.operationId] ?? timeouts.byOperation?.[routeKey(route)] ?? fallback,
       segments: compileSegments(route),
     });
   });

@@ -5,6 +5,7 @@ import {
   findStepUpPolicyProblems,
   MFA_ACR,
   resolveStepUpRequirement,
+  stepUpPolicyFromConfig,
   type StepUpPolicy,
 } from './step-up-policy.js';
 
@@ -51,6 +52,18 @@ describe('step-up policy (defaults)', () => {
     expect(resolveStepUpRequirement(route('deleteConnectedAccount'), policy)).toBeNull();
     expect(resolveStepUpRequirement(route('deleteAuthenticationMethod'), policy)).not.toBeNull();
     expect(resolveStepUpRequirement(route('createAuthenticationMethod'), policy)).toBeNull();
+  });
+
+  it('builds the policy from the configuration shape', () => {
+    const policy = stepUpPolicyFromConfig({ acrValues: 'urn:gold', maxAgeSeconds: 120, methods: ['DELETE'] });
+    expect(policy).toMatchObject({ acrValues: 'urn:gold', maxAge: 120, methods: ['DELETE'] });
+    expect(policy.allowedAcrValues).toEqual(['urn:gold', MFA_ACR]);
+    expect(resolveStepUpRequirement(route('createAuthenticationMethod'), policy)).toBeNull();
+    expect(resolveStepUpRequirement(route('deleteAuthenticationMethod'), policy)).toMatchObject({
+      acrValues: 'urn:gold',
+      maxAge: 120,
+    });
+    expect(findStepUpPolicyProblems(policy)).toEqual([]);
   });
 
   it('reports every problem of a bad policy at once', () => {

@@ -43,6 +43,24 @@ export const DEFAULT_STEP_UP_POLICY: StepUpPolicy = Object.freeze({
   allowedAcrValues: [MFA_ACR],
 });
 
+/** Config `stepUp` → policy: the configured acr values are the ones upstream challenges may ask for too. */
+export function stepUpPolicyFromConfig(config: {
+  readonly acrValues: string;
+  readonly maxAgeSeconds: number;
+  readonly methods: readonly string[];
+  readonly operations?: Readonly<Record<string, StepUpOverride>>;
+}): StepUpPolicy {
+  const configured = config.acrValues.split(' ').filter((v) => v !== '');
+  return {
+    ...DEFAULT_STEP_UP_POLICY,
+    acrValues: config.acrValues,
+    maxAge: config.maxAgeSeconds,
+    methods: [...config.methods],
+    operations: config.operations ?? {},
+    allowedAcrValues: [...new Set([...configured, ...DEFAULT_STEP_UP_POLICY.allowedAcrValues])],
+  };
+}
+
 /** What one operation requires, or null when it needs no step-up. */
 export interface StepUpRequirement {
   readonly acrValues: string;
