@@ -39,6 +39,6 @@ export class ProblemDetailsFilter implements ExceptionFilter {
 export function logProblem(logger: Logger, req: Request, problem: Problem, err: unknown): void {
   const fields = { reqId: req.id, status: problem.status, code: problem.body.code, method: req.method, path: req.path };
   if (problem.status === 500) logger.error({ ...fields, err }, 'request failed');
-  else if (problem.status > 500) logger.warn({ ...fields, err: { message: (err as Error)?.message } }, 'request failed');
+  else if (problem.status > 500) logger.warn({ ...fields, err: { message: (err as Error)?.message, cause: ((err as Error)?.cause as Error | undefined)?.message } }, 'request failed');
   else logger.debug(fields, 'request refused');
 }

@@ -31,3 +31,10 @@ export function isIdpUnavailable(err: unknown): boolean {
 export function toIdpUnavailable(err: unknown, html = false): IdpUnavailable {
   return new IdpUnavailable(undefined, html, err);
 }
+
+/** The identity provider answered, but refused what the BFF asked (e.g. a pushed request): a configuration problem. */
+export class IdpRefused extends BffError {
+  constructor(cause: unknown) {
+    super({ status: 502, code: 'idp_unavailable', title: 'Identity provider refused the request', detail: 'The sign-in could not be started.', html: true, cause });
+  }
+}

@@ -5,7 +5,7 @@ import type { OidcConfig } from '../config/config.schema.js';
 import { OIDC_CONFIG } from '../config/config.tokens.js';
 import { ROOT_LOGGER } from '../logging/logger.js';
 import { OidcDiscovery } from './oidc-discovery.js';
-import { isIdpUnavailable, LoginFailed, toIdpUnavailable } from './oidc-errors.js';
+import { IdpRefused, isIdpUnavailable, LoginFailed, toIdpUnavailable } from './oidc-errors.js';
 import { OIDC_FETCH, type OidcFetch } from './oidc-fetch.js';
 
 /** Parameters of one authorization request; `scope` already vetted against the configuration. */
@@ -162,7 +162,7 @@ export class OidcClient implements OnModuleInit, OnApplicationShutdown {
       return await fn();
     } catch (err) {
       if (isIdpUnavailable(err)) throw toIdpUnavailable(err, html);
-      throw err;
+      throw new IdpRefused(err);
     }
   }
 }

@@ -79,4 +79,29 @@ describe('login through the real tenant', () => {
       expect(await login(new CookieClient(), `?returnTo=${encodeURIComponent(returnTo)}`)).toBe(`${bff.url}/`);
     },
   );
+
+  it('keeps MFA facts for the same user at a later login without MFA, never for another user', async () => {
+    const client = new CookieClient();
+    await login(client, `?acr_values=${encodeURIComponent(MFA)}`, () => totpNow(TOTP_SECRET));
+    const session = async () => (await client.get(`${bff.url}/api/session`, { headers: { 'x-csrf': '1' } })).json<SessionInfo>();
+    const withMfa = await session();
+    expect(withMfa.mfa.last_mfa_at).not.toBeNull();
+
+    // The same user again, at a tenant that has no session of them (so no MFA this time).
+    const loginAs = async (credentials: { username: string; password: string }) => {
+      const start = await client.get(`${bff.url}/auth/login`);
+      const callback = await completeTenantLogin(new CookieClient(), start.location as string, credentials);
+      expect((await client.get(callback)).status).toBe(302);
+    };
+    await loginAs(DEMO);
+    const again = await session();
+    expect(again.user.sub).toBe(withMfa.user.sub);
+    expect(again.mfa.last_mfa_at).toBe(withMfa.mfa.last_mfa_at);
+    expect(again.session.id_hint).not.toBe(withMfa.session.id_hint);
+
+    await loginAs({ username: 'fresh@example.com', password: 'Fresh-password-1' });
+    const other = await session();
+    expect(other.user.email).toBe('fresh@example.com');
+    expect(other.mfa).toEqual({ last_mfa_at: null, fresh_until: null });
+  });
 });
