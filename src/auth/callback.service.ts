@@ -1,10 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Request } from 'express';
 import type { IDToken } from 'openid-client';
-import type { OidcConfig, SessionConfig, StepUpConfig } from '../config/config.schema.js';
-import { OIDC_CONFIG, SESSION_CONFIG, STEP_UP_CONFIG } from '../config/config.tokens.js';
+import type { MyAccountConfig, OidcConfig, SessionConfig, StepUpConfig } from '../config/config.schema.js';
+import { MY_ACCOUNT_CONFIG, OIDC_CONFIG, SESSION_CONFIG, STEP_UP_CONFIG } from '../config/config.tokens.js';
 import { BffError } from '../http/bff-error.js';
 import { AuditLog } from '../logging/audit-log.js';
+import { generateDpopKey } from '../oidc/dpop-keys.js';
 import { LoginFailed } from '../oidc/oidc-errors.js';
 import { OidcClient } from '../oidc/oidc.client.js';
 import { type LoginTransaction, LoginTransactionStore } from '../session/login-transaction.store.js';
@@ -30,6 +31,7 @@ export class CallbackService {
     @Inject(OIDC_CONFIG) private readonly oidcConfig: OidcConfig,
     @Inject(SESSION_CONFIG) private readonly sessionConfig: SessionConfig,
     @Inject(STEP_UP_CONFIG) private readonly stepUp: StepUpConfig,
+    @Inject(MY_ACCOUNT_CONFIG) private readonly myAccount: MyAccountConfig,
   ) {}
 
   /** Returns the `returnTo` to redirect to. */
@@ -57,10 +59,15 @@ export class CallbackService {
     if (!isBoundTo(req, this.sessionConfig.transactionCookieName, transaction.binding)) {
       throw new LoginFailed('This sign-in was started in another browser.', 'browser binding mismatch');
     }
-    const result = await this.oidc.exchangeCode(this.callbackUrl(req), { state: query.state, nonce: transaction.nonce, codeVerifier: transaction.codeVerifier, maxAge: transaction.maxAge });
+    // DPoP: one key per session, from the first exchange on (the tokens are bound to it).
+    const dpop = this.myAccount.tokenType === 'dpop' ? await generateDpopKey() : undefined;
+    const checks = { state: query.state, nonce: transaction.nonce, codeVerifier: transaction.codeVerifier, maxAge: transaction.maxAge };
+    const result = await this.oidc.exchangeCode(this.callbackUrl(req), checks, dpop?.keyPair);
+    if (dpop && result.tokenType.toLowerCase() !== 'dpop') throw new LoginFailed('The sign-in could not be completed.', 'DPoP required, token not bound'); // DP-8
     const mfaAt = this.mfaTime(result.claims);
     if (transaction.acrValues && mfaAt === null) throw new LoginFailed('The sign-in did not include the required second factor.', 'mfa requested, not performed');
-    const session = await this.sessions.establish(req, this.newSession(req, result.claims, mfaAt, result.scope), this.tokenSet(result));
+    const tokens = { ...this.tokenSet(result), ...(dpop ? { dpopKey: dpop.privateJwk } : {}) };
+    const session = await this.sessions.establish(req, this.newSession(req, result.claims, mfaAt, result.scope), tokens);
     this.audit.record(transaction.acrValues ? 'step_up' : 'login', { sub: result.claims.sub, session: sessionHandle(session.id), mfa: mfaAt !== null, amr: result.claims.amr });
     return transaction.returnTo;
   }

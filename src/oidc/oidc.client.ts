@@ -101,16 +101,21 @@ export class OidcClient implements OnModuleInit, OnApplicationShutdown {
   }
 
   /** Exchanges the code and validates the ID token; LoginFailed (400) or IdpUnavailable (503). */
-  async exchangeCode(callbackUrl: URL, checks: { state: string; nonce: string; codeVerifier: string; maxAge?: number }): Promise<CodeExchangeResult> {
+  async exchangeCode(
+    callbackUrl: URL,
+    checks: { state: string; nonce: string; codeVerifier: string; maxAge?: number },
+    dpopKeyPair?: CryptoKeyPair,
+  ): Promise<CodeExchangeResult> {
     let response: Awaited<ReturnType<typeof client.authorizationCodeGrant>>;
     try {
-      response = await client.authorizationCodeGrant(this.configuration, callbackUrl, {
-        pkceCodeVerifier: checks.codeVerifier,
-        expectedState: checks.state,
-        expectedNonce: checks.nonce,
-        idTokenExpected: true,
-        maxAge: checks.maxAge,
-      });
+      const options = dpopKeyPair ? { DPoP: client.getDPoPHandle(this.configuration, dpopKeyPair) } : undefined;
+      response = await client.authorizationCodeGrant(
+        this.configuration,
+        callbackUrl,
+        { pkceCodeVerifier: checks.codeVerifier, expectedState: checks.state, expectedNonce: checks.nonce, idTokenExpected: true, maxAge: checks.maxAge },
+        undefined,
+        options,
+      );
     } catch (err) {
       if (isIdpUnavailable(err)) throw toIdpUnavailable(err, true);
       throw new LoginFailed('The sign-in response could not be verified. Please start again.', describe(err), err);
@@ -128,8 +133,13 @@ export class OidcClient implements OnModuleInit, OnApplicationShutdown {
     };
   }
 
-  /** Refresh grant with the My Account audience. Errors propagate (callers tell invalid_grant from outages). */
-  async refresh(refreshToken: string, options?: client.DPoPOptions): Promise<client.TokenEndpointResponse & client.TokenEndpointResponseHelpers> {
+  /**
+   * Refresh grant with the My Account audience; with the session's DPoP key when it has one (the new
+   * access token stays bound to it). Errors propagate: `OidcClient.isOAuthError(err, 'invalid_grant')`
+   * ends the session, `isIdpUnavailable(err)` keeps it (503).
+   */
+  async refresh(refreshToken: string, dpopKeyPair?: CryptoKeyPair): Promise<client.TokenEndpointResponse & client.TokenEndpointResponseHelpers> {
+    const options = dpopKeyPair ? { DPoP: client.getDPoPHandle(this.configuration, dpopKeyPair) } : undefined;
     return client.refreshTokenGrant(this.configuration, refreshToken, { audience: this.config.audience }, options);
   }
 

@@ -1,3 +1,5 @@
+import type { JWK } from 'jose';
+
 /** What lives in Redis for a session (DESIGN §7). Tokens are apart, encrypted (token.store.ts). */
 
 export interface SessionUser {
@@ -36,8 +38,8 @@ export interface TokenSet {
   expiresAt: number;
   tokenType: 'bearer' | 'dpop';
   scope?: string;
-  /** DPoP key pair (private and public JWK) when `myAccount.tokenType` is dpop. */
-  dpopKey?: { privateJwk: JsonWebKey; publicJwk: JsonWebKey };
+  /** The session's DPoP key (a P-256 private JWK) when `myAccount.tokenType` is dpop. */
+  dpopKey?: JWK;
 }
 
 export interface VersionedTokens {
