@@ -6,11 +6,13 @@ import { ROOT_LOGGER } from '../logging/logger.js';
 import { LoginTransactionStore, ReplayCache } from './login-transaction.store.js';
 import { createRedisClient, REDIS_CLIENT, type RedisClient } from './redis.factory.js';
 import { RedisSessionStore } from './redis-session.store.js';
+import { SessionLock } from './session-lock.js';
 import { SessionScripts } from './session-scripts.js';
 import { createSessionMiddleware } from './session.middleware.js';
 import { SessionService } from './session.service.js';
 import { TokenCipher } from './token-cipher.js';
 import { TokenStore } from './token.store.js';
+import { UserSessions } from './user-sessions.service.js';
 
 /** Redis, the session store and middleware, token records, login transactions. Global: one per app. */
 @Global()
@@ -43,9 +45,15 @@ import { TokenStore } from './token.store.js';
       inject: [REDIS_CLIENT, RedisSessionStore, SESSION_CONFIG],
       useFactory: (redis: RedisClient, store: RedisSessionStore, config: SessionConfig) => new ReplayCache(redis, store.keys, config.retryAfterSeconds),
     },
+    {
+      provide: SessionLock,
+      inject: [REDIS_CLIENT, RedisSessionStore, SESSION_CONFIG],
+      useFactory: (redis: RedisClient, store: RedisSessionStore, config: SessionConfig) => new SessionLock(redis, store.keys, config.retryAfterSeconds),
+    },
     SessionService,
+    UserSessions,
   ],
-  exports: [REDIS_CLIENT, RedisSessionStore, TokenCipher, TokenStore, LoginTransactionStore, ReplayCache, SessionService],
+  exports: [REDIS_CLIENT, RedisSessionStore, TokenCipher, TokenStore, LoginTransactionStore, ReplayCache, SessionLock, SessionService, UserSessions],
 })
 export class SessionModule implements NestModule, OnApplicationShutdown {
   constructor(
