@@ -3,17 +3,11 @@ import type { Request } from 'express';
 import { timingSafeEqual } from 'node:crypto';
 import type { OidcConfig, ServerConfig } from '../config/config.schema.js';
 import { OIDC_CONFIG, SERVER_CONFIG } from '../config/config.tokens.js';
-import { BffError } from '../http/bff-error.js';
+import { CsrfFailed } from '../csrf/csrf-errors.js';
 import { AuditLog } from '../logging/audit-log.js';
 import { OidcClient } from '../oidc/oidc.client.js';
 import { sessionHandle } from '../session/session-keys.js';
 import { SessionService } from '../session/session.service.js';
-
-export class CsrfFailed extends BffError {
-  constructor(detail: string) {
-    super({ status: 403, code: 'csrf_failed', title: 'Forbidden', detail });
-  }
-}
 
 /** How the logout was asked for: a form post (answer 303) or a script (answer 200 JSON). */
 export type LogoutStyle = 'form' | 'script';

@@ -3,6 +3,7 @@ import { loginThroughBff, startTestBff, type TestBff } from '../support/bff.js';
 import { CookieClient } from '../support/cookie-client.js';
 import { freePort, startTestRedis, type TestRedis } from '../support/redis.js';
 import { startTestTenant, type TestTenant } from '../support/tenant.js';
+import { createTokenTamper, type TokenTamper } from '../support/token-tamper.js';
 
 /**
  * A TCP hop between the BFF and Redis that a test can cut and restore (the network seam): Redis keeps
@@ -45,13 +46,15 @@ describe('Redis unreachable', () => {
   let tenant: TestTenant;
   let bff: TestBff;
   let proxy: Awaited<ReturnType<typeof startCuttableProxy>>;
+  let tamper: TokenTamper;
 
   beforeAll(async () => {
     redis = await startTestRedis();
     proxy = await startCuttableProxy(redis.port);
     const port = await freePort();
     tenant = await startTestTenant({ redisUrl: redis.url, bffOrigin: `http://localhost:${port}` });
-    bff = await startTestBff({ port, issuer: tenant.issuer, redisUrl: proxy.url });
+    tamper = await createTokenTamper();
+    bff = await startTestBff({ port, issuer: tenant.issuer, redisUrl: proxy.url, oidcFetch: tamper.fetch });
   });
   afterAll(async () => {
     await bff?.close();
@@ -82,6 +85,14 @@ describe('Redis unreachable', () => {
     expect(login.status).toBe(503);
     expect(login.headers.get('content-type')).toMatch(/^text\/html/);
     expect((await fetch(`${bff.url}/readyz`)).status).toBe(503);
+    // A back-channel logout cannot be honoured: never a 200 (the tenant may retry).
+    const now = Math.floor(Date.now() / 1000);
+    const logoutToken = await tamper.sign({
+      iss: tenant.issuer, aud: 'myaccount-bff', iat: now, exp: now + 120, jti: `j-${now}`, sub: 'someone',
+      events: { 'http://schemas.openid.net/event/backchannel-logout': {} },
+    });
+    const bcl = await fetch(`${bff.url}/auth/backchannel-logout`, { method: 'POST', body: new URLSearchParams({ logout_token: logoutToken }) });
+    expect(bcl.status).toBe(503);
     expect((await fetch(`${bff.url}/healthz`)).status).toBe(200);
 
     await proxy.restore();
