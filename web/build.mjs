@@ -10,7 +10,8 @@ import * as esbuild from 'esbuild';
 
 const webDir = dirname(fileURLToPath(import.meta.url));
 const outFlag = process.argv.indexOf('--out');
-const outDir = outFlag > 0 && process.argv[outFlag + 1] ? resolve(process.argv[outFlag + 1]) : join(webDir, 'dist');
+const outDir =
+  outFlag > 0 && process.argv[outFlag + 1] ? resolve(process.argv[outFlag + 1]) : join(webDir, 'dist');
 
 rmSync(outDir, { recursive: true, force: true });
 mkdirSync(join(outDir, 'assets'), { recursive: true });
@@ -43,5 +44,7 @@ writeFileSync(join(outDir, 'index.html'), html);
 
 for (const file of [js, css]) {
   const bytes = readFileSync(join(outDir, file));
-  process.stdout.write(`${relative(process.cwd(), outDir) || '.'}${file}  ${bytes.length} B (${gzipSync(bytes).length} B gzip)\n`);
+  process.stdout.write(
+    `${relative(process.cwd(), outDir) || '.'}${file}  ${bytes.length} B (${gzipSync(bytes).length} B gzip)\n`,
+  );
 }

@@ -147,6 +147,25 @@ describe('account page', () => {
     await page.getByRole('heading', { name: 'Demo User' }).waitFor();
   });
 
+  it('a section that fails to load says so in words and loads again on Try again', async () => {
+    const { page } = await open((b) => {
+      b.signIn(true);
+      b.overrides.set('GET /api/me/v1/authentication-methods', {
+        status: 502,
+        body: { type: 'x', title: 'x', status: 502, detail: 'upstream 503', code: 'upstream_unavailable' },
+        type: 'application/problem+json',
+      });
+    });
+    await page.goto(origin + '/');
+    await page
+      .getByText(
+        "We couldn't load your sign-in methods. The account service is unavailable right now. Please try again shortly.",
+      )
+      .waitFor();
+    await page.getByRole('button', { name: 'Try again' }).click();
+    await page.locator('[data-method-id="totp|dev_demo"]').waitFor();
+  });
+
   it('TOTP: QR code drawn locally, setup key shown, a wrong code explained, the right one verifies', async () => {
     const { page, bff } = await signedInPage(true);
     await page

@@ -1,6 +1,6 @@
 import { mePath } from '../client/index.js';
 import type { AppContext } from './context.js';
-import { button, fill, h, timeEl } from './dom.js';
+import { button, fill, h, showLoadError, timeEl } from './dom.js';
 import { relativeTime } from './format.js';
 import { errorMessage } from './messages.js';
 import { openModal } from './modal.js';
@@ -55,8 +55,7 @@ export function connectedAccountsSection(app: AppContext) {
         }),
       );
     } catch (err) {
-      status.hidden = false;
-      status.textContent = errorMessage(err);
+      showLoadError(status, 'your connected accounts', errorMessage(err, 'load'), () => void load());
     }
   }
 

@@ -59,3 +59,9 @@ export function setBusy(el: HTMLButtonElement | HTMLElement, busy: boolean): voi
   if (busy) el.setAttribute('aria-busy', 'true');
   else el.removeAttribute('aria-busy');
 }
+
+/** A section's "could not load" line: what failed, why in words, and a way to try again. */
+export function showLoadError(status: HTMLElement, what: string, reason: string, retry: () => void): void {
+  fill(status, `We couldn't load ${what}. ${reason} `, button('Try again', retry, 'btn btn-small'));
+  status.hidden = false;
+}

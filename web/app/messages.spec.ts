@@ -71,6 +71,15 @@ describe('errorMessage', () => {
     expect(errorMessage(myAccount(status))).toMatch(re);
   });
 
+  it('reads a missing list (404) as a part that is not available, not as a vanished item', () => {
+    expect(errorMessage(problem('not_found', 404), 'load')).toBe(
+      "This part of your account isn't available right now.",
+    );
+    expect(errorMessage(myAccount(404), 'load')).toBe("This part of your account isn't available right now.");
+    expect(errorMessage(problem('upstream_unavailable', 502), 'load')).toMatch(/unavailable right now/);
+    expect(errorMessage(problem('not_found', 404))).toMatch(/no longer exists/);
+  });
+
   it('maps a failed passkey verification', () => {
     expect(errorMessage(myAccount(400), 'passkey')).toMatch(/passkey couldn't be verified/);
   });

@@ -31,9 +31,19 @@ const WEBAUTHN_SENTENCES: Record<string, string> = {
 };
 
 /** Where the error happened, when that changes what the person should do. */
-export type ErrorContext = 'general' | 'code' | 'passkey';
+export type ErrorContext = 'general' | 'code' | 'passkey' | 'load';
+
+const UNAVAILABLE = "This part of your account isn't available right now.";
 
 export function errorMessage(err: unknown, context: ErrorContext = 'general'): string {
+  // A list that is not there (404) is a feature this deployment lacks, not an item that vanished.
+  if (
+    context === 'load' &&
+    (err instanceof BffProblem || err instanceof MyAccountApiError) &&
+    err.status === 404
+  ) {
+    return UNAVAILABLE;
+  }
   if (err instanceof BffProblem) return PROBLEM_SENTENCES[err.code] ?? GENERIC;
   if (err instanceof MyAccountApiError) return myAccountSentence(err, context);
   if (err instanceof NetworkError) return "The server can't be reached. Check your connection and try again.";

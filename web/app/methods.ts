@@ -1,6 +1,6 @@
 import { mePath } from '../client/index.js';
 import type { AppContext } from './context.js';
-import { button, fill, h, timeEl } from './dom.js';
+import { button, fill, h, showLoadError, timeEl } from './dom.js';
 import { enrollFlows, type EnrollKind } from './enroll.js';
 import {
   type AuthenticationMethod,
@@ -44,8 +44,7 @@ export function methodsSection(app: AppContext) {
       status.hidden = methods.length > 0;
       fill(list, ...methods.map(item));
     } catch (err) {
-      status.hidden = false;
-      status.textContent = errorMessage(err);
+      showLoadError(status, 'your sign-in methods', errorMessage(err, 'load'), () => void load());
     }
   }
 

@@ -1,6 +1,6 @@
 import type { ActiveSession } from '../../src/public-api.types.js';
 import type { AppContext } from './context.js';
-import { button, fill, h, timeEl } from './dom.js';
+import { button, fill, h, showLoadError, timeEl } from './dom.js';
 import { describeUserAgent, relativeTime } from './format.js';
 import { errorMessage } from './messages.js';
 import { openModal } from './modal.js';
@@ -28,8 +28,7 @@ export function sessionsSection(app: AppContext) {
       status.textContent = sessions.length ? '' : 'No active sessions.';
       fill(list, ...sessions.map(item));
     } catch (err) {
-      status.hidden = false;
-      status.textContent = errorMessage(err);
+      showLoadError(status, 'your sessions', errorMessage(err, 'load'), () => void load());
     }
   }
 
