@@ -25,17 +25,27 @@ export interface CreateAppOptions extends Partial<AppModuleOptions> {
  * Builds and initialises the BFF (not listening yet). Express-level middleware comes first so framework
  * answers (404, 405, 413, bad JSON) get the request id, the security headers and `no-store` too.
  */
-export async function createApp(config: AppConfig, options: CreateAppOptions = {}): Promise<NestExpressApplication> {
+export async function createApp(
+  config: AppConfig,
+  options: CreateAppOptions = {},
+): Promise<NestExpressApplication> {
   const logger = options.logger ?? createLogger(config.log.level);
   const app = await NestFactory.create<NestExpressApplication>(
     AppModule.forRoot(config, { logger, oidcFetch: options.oidcFetch, imports: options.imports }),
-    { bodyParser: false, logger: new PinoNestLogger(logger.child({ component: 'nest' })), abortOnError: false },
+    {
+      bodyParser: false,
+      logger: new PinoNestLogger(logger.child({ component: 'nest' })),
+      abortOnError: false,
+    },
   );
   app.set('trust proxy', config.server.trustProxy);
   app.disable('x-powered-by');
   app.use(requestId(), httpLogger(logger), securityHeaders(), noStore());
   // JSON for scripts, urlencoded for the logout form and back-channel logout; nothing else is parsed.
-  app.use(express.json({ limit: config.server.bodyLimit }), express.urlencoded({ extended: false, limit: config.server.bodyLimit, parameterLimit: 100 }));
+  app.use(
+    express.json({ limit: config.server.bodyLimit }),
+    express.urlencoded({ extended: false, limit: config.server.bodyLimit, parameterLimit: 100 }),
+  );
   if (options.shutdownHooks) app.enableShutdownHooks();
   await app.init();
   // Errors raised by Express-level middleware (body parsers) that no Nest filter saw.
@@ -66,8 +76,14 @@ export async function bootstrap(): Promise<NestExpressApplication> {
     process.once(signal, () => setTimeout(() => process.exit(0), config.server.shutdownGraceMs).unref());
   }
   await app.listen(config.server.port);
-  logger.info({ port: config.server.port, publicOrigin: config.server.publicOrigin, issuer: config.oidc.issuer }, 'bff listening');
-  void app.get(OidcClient).discovery.whenReady().then(() => logger.info('bff ready'));
+  logger.info(
+    { port: config.server.port, publicOrigin: config.server.publicOrigin, issuer: config.oidc.issuer },
+    'bff listening',
+  );
+  void app
+    .get(OidcClient)
+    .discovery.whenReady()
+    .then(() => logger.info('bff ready'));
   return app;
 }
 

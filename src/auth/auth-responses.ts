@@ -11,7 +11,12 @@ export class AuthResponses {
   constructor(@Inject(SESSION_CONFIG) private readonly config: SessionConfig) {}
 
   loggedOut(res: Response, style: LogoutStyle, logoutUrl: string): void {
-    res.clearCookie(this.config.cookieName, { path: '/', secure: true, httpOnly: true, sameSite: this.config.sameSite });
+    res.clearCookie(this.config.cookieName, {
+      path: '/',
+      secure: true,
+      httpOnly: true,
+      sameSite: this.config.sameSite,
+    });
     res.setHeader('Clear-Site-Data', '"cookies", "storage"');
     if (style === 'form') {
       res.redirect(303, logoutUrl);

@@ -25,7 +25,8 @@ export class BackchannelLogoutService {
 
   async logout(body: unknown): Promise<void> {
     const token = (body as Record<string, unknown> | undefined)?.logout_token;
-    if (typeof token !== 'string' || token.length === 0 || token.length > 16_384) throw this.refuse('logout_token missing or oversized');
+    if (typeof token !== 'string' || token.length === 0 || token.length > 16_384)
+      throw this.refuse('logout_token missing or oversized');
     let target;
     try {
       target = await this.verifier.verify(token);
@@ -33,9 +34,15 @@ export class BackchannelLogoutService {
       if (err instanceof BffError) throw err;
       throw this.refuse(err instanceof InvalidLogoutToken ? err.reason : 'unverifiable');
     }
-    const ids = target.sid ? await this.sessions.idsByOidcSid(target.sid) : await this.sessions.idsBySub(target.sub as string);
+    const ids = target.sid
+      ? await this.sessions.idsByOidcSid(target.sid)
+      : await this.sessions.idsBySub(target.sub as string);
     const destroyed = await Promise.all(ids.map((id) => this.destroy(id, target.sub)));
-    this.audit.record('backchannel_logout', { sub: target.sub, oidc_sid: target.sid, sessions: destroyed.filter(Boolean).length });
+    this.audit.record('backchannel_logout', {
+      sub: target.sub,
+      oidc_sid: target.sid,
+      sessions: destroyed.filter(Boolean).length,
+    });
   }
 
   private async destroy(id: string, sub: string | undefined): Promise<boolean> {
@@ -43,7 +50,11 @@ export class BackchannelLogoutService {
     // A token naming both sid and sub only ends the sessions where both match.
     if (data && sub && data.user?.sub !== sub) return false;
     const tokens = await this.sessions.destroyById(id);
-    this.audit.record('session_revoked', { sub: data?.user?.sub, session: sessionHandle(id), reason: 'backchannel_logout' });
+    this.audit.record('session_revoked', {
+      sub: data?.user?.sub,
+      session: sessionHandle(id),
+      reason: 'backchannel_logout',
+    });
     if (tokens?.refreshToken) void this.revokeBounded(tokens.refreshToken);
     return true;
   }
@@ -55,8 +66,9 @@ export class BackchannelLogoutService {
   }
 
   private async revokeBounded(refreshToken: string): Promise<void> {
-    const bound = new Promise<boolean>((resolve) => setTimeout(() => resolve(false), this.config.timeoutMs).unref());
+    const bound = new Promise<boolean>((resolve) =>
+      setTimeout(() => resolve(false), this.config.timeoutMs).unref(),
+    );
     await Promise.race([this.oidc.revokeRefreshToken(refreshToken), bound]);
   }
-
 }

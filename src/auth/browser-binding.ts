@@ -27,7 +27,13 @@ export function hashBinding(value: string): string {
 export function ensureBinding(req: Request, res: Response, cookieName: string, ttlSeconds: number): string {
   const existing = readCookie(req, cookieName);
   const value = existing && VALUE.test(existing) ? existing : randomBytes(32).toString('base64url');
-  res.cookie(cookieName, value, { httpOnly: true, secure: true, sameSite: 'lax', path: '/', maxAge: ttlSeconds * 1000 });
+  res.cookie(cookieName, value, {
+    httpOnly: true,
+    secure: true,
+    sameSite: 'lax',
+    path: '/',
+    maxAge: ttlSeconds * 1000,
+  });
   return value;
 }
 

@@ -39,8 +39,13 @@ export class CallbackService {
     try {
       return await this.complete(req);
     } catch (err) {
-      const failure = err instanceof BffError ? err : new LoginFailed('The sign-in could not be completed. Please start again.', 'unexpected', err);
-      this.audit.record('login_failed', { reason: failure instanceof LoginFailed ? failure.reason : failure.code });
+      const failure =
+        err instanceof BffError
+          ? err
+          : new LoginFailed('The sign-in could not be completed. Please start again.', 'unexpected', err);
+      this.audit.record('login_failed', {
+        reason: failure instanceof LoginFailed ? failure.reason : failure.code,
+      });
       throw failure;
     }
   }
@@ -53,22 +58,43 @@ export class CallbackService {
       if (typeof query.state === 'string') await this.transactions.consume(query.state);
       throw new LoginFailed(`The sign-in was not completed${code}.`, `authorization error${code}`);
     }
-    if (typeof query.state !== 'string' || typeof query.code !== 'string') throw new LoginFailed('The sign-in response is incomplete.', 'missing code or state');
+    if (typeof query.state !== 'string' || typeof query.code !== 'string')
+      throw new LoginFailed('The sign-in response is incomplete.', 'missing code or state');
     const transaction = await this.transactions.consume(query.state);
-    if (!transaction) throw new LoginFailed('This sign-in link has expired or was already used.', 'unknown state');
+    if (!transaction)
+      throw new LoginFailed('This sign-in link has expired or was already used.', 'unknown state');
     if (!isBoundTo(req, this.sessionConfig.transactionCookieName, transaction.binding)) {
       throw new LoginFailed('This sign-in was started in another browser.', 'browser binding mismatch');
     }
     // DPoP: one key per session, from the first exchange on (the tokens are bound to it).
     const dpop = this.myAccount.tokenType === 'dpop' ? await generateDpopKey() : undefined;
-    const checks = { state: query.state, nonce: transaction.nonce, codeVerifier: transaction.codeVerifier, maxAge: transaction.maxAge };
+    const checks = {
+      state: query.state,
+      nonce: transaction.nonce,
+      codeVerifier: transaction.codeVerifier,
+      maxAge: transaction.maxAge,
+    };
     const result = await this.oidc.exchangeCode(this.callbackUrl(req), checks, dpop?.keyPair);
-    if (dpop && result.tokenType.toLowerCase() !== 'dpop') throw new LoginFailed('The sign-in could not be completed.', 'DPoP required, token not bound'); // DP-8
+    if (dpop && result.tokenType.toLowerCase() !== 'dpop')
+      throw new LoginFailed('The sign-in could not be completed.', 'DPoP required, token not bound'); // DP-8
     const mfaAt = this.mfaTime(result.claims);
-    if (transaction.acrValues && mfaAt === null) throw new LoginFailed('The sign-in did not include the required second factor.', 'mfa requested, not performed');
+    if (transaction.acrValues && mfaAt === null)
+      throw new LoginFailed(
+        'The sign-in did not include the required second factor.',
+        'mfa requested, not performed',
+      );
     const tokens = { ...this.tokenSet(result), ...(dpop ? { dpopKey: dpop.privateJwk } : {}) };
-    const session = await this.sessions.establish(req, this.newSession(req, result.claims, mfaAt, result.scope), tokens);
-    this.audit.record(transaction.acrValues ? 'step_up' : 'login', { sub: result.claims.sub, session: sessionHandle(session.id), mfa: mfaAt !== null, amr: result.claims.amr });
+    const session = await this.sessions.establish(
+      req,
+      this.newSession(req, result.claims, mfaAt, result.scope),
+      tokens,
+    );
+    this.audit.record(transaction.acrValues ? 'step_up' : 'login', {
+      sub: result.claims.sub,
+      session: sessionHandle(session.id),
+      mfa: mfaAt !== null,
+      amr: result.claims.amr,
+    });
     return transaction.returnTo;
   }
 
@@ -90,12 +116,19 @@ export class CallbackService {
   private newSession(req: Request, claims: IDToken, mfaAt: number | null, scope: string | undefined) {
     const text = (v: unknown) => (typeof v === 'string' && v ? v : undefined);
     return {
-      user: { sub: claims.sub, iss: claims.iss, name: text(claims.name), email: text(claims.email), picture: text(claims.picture) },
+      user: {
+        sub: claims.sub,
+        iss: claims.iss,
+        name: text(claims.name),
+        email: text(claims.email),
+        picture: text(claims.picture),
+      },
       oidcSid: text(claims.sid),
       authTime: typeof claims.auth_time === 'number' ? claims.auth_time : undefined,
       mfaAt,
       scopes: (scope ?? '').split(' ').filter(Boolean),
-      userAgent: typeof req.headers['user-agent'] === 'string' ? req.headers['user-agent'].slice(0, 256) : null,
+      userAgent:
+        typeof req.headers['user-agent'] === 'string' ? req.headers['user-agent'].slice(0, 256) : null,
     };
   }
 

@@ -14,7 +14,17 @@ describe('parseLoginQuery', () => {
   });
 
   it('passes vetted values through', () => {
-    expect(parse({ returnTo: '/account', prompt: 'login', login_hint: 'demo@example.com', screen_hint: 'signup', acr_values: MFA, max_age: '0', scope: 'read:me:consents openid' })).toEqual({
+    expect(
+      parse({
+        returnTo: '/account',
+        prompt: 'login',
+        login_hint: 'demo@example.com',
+        screen_hint: 'signup',
+        acr_values: MFA,
+        max_age: '0',
+        scope: 'read:me:consents openid',
+      }),
+    ).toEqual({
       returnTo: '/account',
       scope: [...config.oidc.scopes, 'read:me:consents'].join(' '),
       prompt: 'login',

@@ -34,7 +34,8 @@ function vetScope(requested: string | undefined, oidc: OidcConfig): string {
   const scopes = [...oidc.scopes];
   for (const scope of (requested ?? '').split(' ').filter(Boolean)) {
     if (scopes.includes(scope)) continue;
-    if (!oidc.allowedExtraScopes.includes(scope)) throw new InvalidLoginRequest(`The scope "${scope}" cannot be requested.`);
+    if (!oidc.allowedExtraScopes.includes(scope))
+      throw new InvalidLoginRequest(`The scope "${scope}" cannot be requested.`);
     scopes.push(scope);
   }
   return scopes.join(' ');
@@ -42,18 +43,26 @@ function vetScope(requested: string | undefined, oidc: OidcConfig): string {
 
 function vetMaxAge(raw: string | undefined): number | undefined {
   if (raw === undefined) return undefined;
-  if (!/^\d{1,9}$/.test(raw) || Number(raw) > MAX_AGE_LIMIT) throw new InvalidLoginRequest('max_age must be a number of seconds.');
+  if (!/^\d{1,9}$/.test(raw) || Number(raw) > MAX_AGE_LIMIT)
+    throw new InvalidLoginRequest('max_age must be a number of seconds.');
   return Number(raw);
 }
 
 /** `GET /auth/login` query → parameters; every value is checked against an allow-list or a shape. */
-export function parseLoginQuery(query: Record<string, unknown>, oidc: OidcConfig, stepUp: StepUpConfig): LoginParams {
+export function parseLoginQuery(
+  query: Record<string, unknown>,
+  oidc: OidcConfig,
+  stepUp: StepUpConfig,
+): LoginParams {
   const prompt = single(query, 'prompt');
-  if (prompt !== undefined && !oidc.allowedPrompts.includes(prompt as never)) throw new InvalidLoginRequest(`prompt "${prompt}" is not allowed.`);
+  if (prompt !== undefined && !oidc.allowedPrompts.includes(prompt as never))
+    throw new InvalidLoginRequest(`prompt "${prompt}" is not allowed.`);
   const acrValues = single(query, 'acr_values');
-  if (acrValues !== undefined && acrValues !== stepUp.acrValues) throw new InvalidLoginRequest('acr_values is not an allowed policy.');
+  if (acrValues !== undefined && acrValues !== stepUp.acrValues)
+    throw new InvalidLoginRequest('acr_values is not an allowed policy.');
   const screenHint = single(query, 'screen_hint');
-  if (screenHint !== undefined && !SCREEN_HINTS.has(screenHint)) throw new InvalidLoginRequest('screen_hint must be login or signup.');
+  if (screenHint !== undefined && !SCREEN_HINTS.has(screenHint))
+    throw new InvalidLoginRequest('screen_hint must be login or signup.');
   const loginHint = single(query, 'login_hint');
   // eslint-disable-next-line no-control-regex
   if (loginHint !== undefined && (loginHint.length > 256 || /[\u0000-\u001f\u007f]/.test(loginHint))) {

@@ -32,7 +32,15 @@ export class LoginService {
     const binding = ensureBinding(req, res, this.sessionConfig.transactionCookieName, ttl);
     await this.transactions.save(
       state,
-      { codeVerifier, nonce, returnTo: params.returnTo, binding: hashBinding(binding), maxAge: params.maxAge, acrValues: params.acrValues, createdAt: Date.now() },
+      {
+        codeVerifier,
+        nonce,
+        returnTo: params.returnTo,
+        binding: hashBinding(binding),
+        maxAge: params.maxAge,
+        acrValues: params.acrValues,
+        createdAt: Date.now(),
+      },
       ttl,
     );
     return url.href;

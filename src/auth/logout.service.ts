@@ -46,16 +46,21 @@ export class LogoutService {
   /** With a session, a logout must come from our own pages: `X-CSRF: 1` or the session's form token. */
   private checkCsrf(req: Request, expected: string): void {
     const origin = req.headers.origin;
-    if (origin !== undefined && origin !== this.server.publicOrigin) throw new CsrfFailed('The request came from another origin.');
+    if (origin !== undefined && origin !== this.server.publicOrigin)
+      throw new CsrfFailed('The request came from another origin.');
     const site = req.headers['sec-fetch-site'];
-    if (site !== undefined && site !== 'same-origin') throw new CsrfFailed('The request came from another site.');
+    if (site !== undefined && site !== 'same-origin')
+      throw new CsrfFailed('The request came from another site.');
     if (this.styleOf(req) === 'script') return;
     const given = (req.body as Record<string, unknown> | undefined)?.csrf;
-    if (typeof given !== 'string' || !sameText(given, expected)) throw new CsrfFailed('The form token is missing or wrong.');
+    if (typeof given !== 'string' || !sameText(given, expected))
+      throw new CsrfFailed('The form token is missing or wrong.');
   }
 
   private async revoke(refreshToken: string): Promise<void> {
-    const bound = new Promise<boolean>((resolve) => setTimeout(() => resolve(false), this.oidcConfig.timeoutMs).unref());
+    const bound = new Promise<boolean>((resolve) =>
+      setTimeout(() => resolve(false), this.oidcConfig.timeoutMs).unref(),
+    );
     await Promise.race([this.oidc.revokeRefreshToken(refreshToken), bound]);
   }
 }

@@ -1,16 +1,13 @@
 import { isSafeReturnTo, normalizeReturnTo } from './return-to.js';
 
 describe('normalizeReturnTo', () => {
-  it.each([
-    '/',
-    '/account',
-    '/account/security?tab=mfa#passkeys',
-    '/search?q=a%20b',
-    '/a/b/../c',
-  ])('keeps the same-origin path %s', (value) => {
-    expect(isSafeReturnTo(value)).toBe(true);
-    expect(normalizeReturnTo(value)).toBe(value);
-  });
+  it.each(['/', '/account', '/account/security?tab=mfa#passkeys', '/search?q=a%20b', '/a/b/../c'])(
+    'keeps the same-origin path %s',
+    (value) => {
+      expect(isSafeReturnTo(value)).toBe(true);
+      expect(normalizeReturnTo(value)).toBe(value);
+    },
+  );
 
   it.each([
     ['scheme-relative', '//evil.example'],

@@ -27,7 +27,12 @@ export class SessionInfoService {
     const { sub, name, email, picture } = data.user;
     return {
       user: { sub, name, email, picture },
-      session: { id_hint: sessionHandle(id), created_at: iso(data.createdAt), expires_at: iso(expiresAt), idle_expires_at: iso(idleExpiresAt) },
+      session: {
+        id_hint: sessionHandle(id),
+        created_at: iso(data.createdAt),
+        expires_at: iso(expiresAt),
+        idle_expires_at: iso(idleExpiresAt),
+      },
       mfa: {
         last_mfa_at: lastMfa === null ? null : iso(lastMfa * 1000),
         fresh_until: lastMfa === null ? null : iso((lastMfa + this.stepUp.maxAgeSeconds) * 1000),

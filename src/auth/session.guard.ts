@@ -24,8 +24,12 @@ export class SessionGuard implements CanActivate {
   canActivate(context: ExecutionContext): boolean {
     if (context.getType() !== 'http') return true;
     const req = context.switchToHttp().getRequest<Request>();
-    if (req[STORE_FAILURE] !== undefined) throw new SessionStoreUnavailable(this.config.retryAfterSeconds, req[STORE_FAILURE]);
-    const isPublic = this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, [context.getHandler(), context.getClass()]);
+    if (req[STORE_FAILURE] !== undefined)
+      throw new SessionStoreUnavailable(this.config.retryAfterSeconds, req[STORE_FAILURE]);
+    const isPublic = this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, [
+      context.getHandler(),
+      context.getClass(),
+    ]);
     if (isPublic) return true;
     this.sessions.require(req);
     return true;

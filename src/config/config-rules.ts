@@ -58,7 +58,11 @@ function everywhere(draft: Draft, problem: (path: string[], message: string) => 
   }
 }
 
-function production(draft: Draft, devSecrets: Set<string>, problem: (path: string[], message: string) => void): void {
+function production(
+  draft: Draft,
+  devSecrets: Set<string>,
+  problem: (path: string[], message: string) => void,
+): void {
   const issuer = parseUrl(draft.oidc?.issuer);
   for (const [path, value] of [
     [['server', 'publicOrigin'], draft.server?.publicOrigin],
@@ -68,14 +72,18 @@ function production(draft: Draft, devSecrets: Set<string>, problem: (path: strin
   ] as const) {
     if (parseUrl(value)?.protocol === 'http:') problem([...path], 'must be https:// in production');
   }
-  if (draft.oidc?.allowInsecureRequests) problem(['oidc', 'allowInsecureRequests'], 'must be false in production');
+  if (draft.oidc?.allowInsecureRequests)
+    problem(['oidc', 'allowInsecureRequests'], 'must be false in production');
   const baseUrl = parseUrl(draft.myAccount?.baseUrl);
   // Auth0 refuses a My Account token on another host of the tenant (same-domain rule).
   if (baseUrl && issuer && baseUrl.host !== issuer.host) {
     problem(['myAccount', 'baseUrl'], `must be on the issuer's host ${issuer.host} in production`);
   }
   const secretAt = (path: string[], value: unknown) => {
-    if (typeof value === 'string' && (devSecrets.has(value) || devSecrets.has(value.slice(value.indexOf(':') + 1)))) {
+    if (
+      typeof value === 'string' &&
+      (devSecrets.has(value) || devSecrets.has(value.slice(value.indexOf(':') + 1)))
+    ) {
       problem(path, 'is a development secret; production needs its own');
     }
   };
@@ -83,16 +91,24 @@ function production(draft: Draft, devSecrets: Set<string>, problem: (path: strin
   secretAt(['oidc', 'privateKeyJwt', 'key'], draft.oidc?.privateKeyJwt?.key);
   (draft.session?.secrets ?? []).forEach((s: unknown, i: number) => {
     secretAt(['session', 'secrets', String(i)], s);
-    if (typeof s === 'string' && s.length < 32) problem(['session', 'secrets', String(i)], 'must be at least 32 characters');
+    if (typeof s === 'string' && s.length < 32)
+      problem(['session', 'secrets', String(i)], 'must be at least 32 characters');
   });
-  (draft.tokens?.encryptionKeys ?? []).forEach((k: unknown, i: number) => secretAt(['tokens', 'encryptionKeys', String(i)], k));
+  (draft.tokens?.encryptionKeys ?? []).forEach((k: unknown, i: number) =>
+    secretAt(['tokens', 'encryptionKeys', String(i)], k),
+  );
 }
 
 /** Problems beyond the schema: required secrets, origin rules and, in production, the refusals. */
 export function checkConfigRules(draft: Draft, env: string, devSecrets: Set<string>): string[] {
   const problems: string[] = [];
   const problem = (path: string[], message: string) =>
-    problems.push(describeIssue(path.map((p) => (/^\d+$/.test(p) ? Number(p) : p)), message));
+    problems.push(
+      describeIssue(
+        path.map((p) => (/^\d+$/.test(p) ? Number(p) : p)),
+        message,
+      ),
+    );
   everywhere(draft, problem);
   if (env === 'production') production(draft, devSecrets, problem);
   return problems;

@@ -29,7 +29,13 @@ const oidcSchema = z
     clientId: z.string().min(1, 'is required'),
     clientSecret: z.string().nullable(),
     tokenEndpointAuthMethod: z.enum(['client_secret_basic', 'client_secret_post', 'private_key_jwt']),
-    privateKeyJwt: z.object({ key: z.string().nullable(), kid: z.string().nullable(), alg: z.enum(['RS256', 'ES256', 'PS256']) }).strict(),
+    privateKeyJwt: z
+      .object({
+        key: z.string().nullable(),
+        kid: z.string().nullable(),
+        alg: z.enum(['RS256', 'ES256', 'PS256']),
+      })
+      .strict(),
     scopes: z.array(z.string().regex(/^[\x21\x23-\x5b\x5d-\x7e]+$/, 'must be a scope token')).min(1),
     audience: httpUrl.nullable(),
     allowedExtraScopes: z.array(z.string().min(1)),
@@ -74,13 +80,25 @@ const encryptionKey = z.string().transform((value, ctx) => {
   return { kid: match[1], key };
 });
 
-const tokensSchema = z.object({ encryptionKeys: z.array(encryptionKey).min(1, 'needs at least one key') }).strict();
+const tokensSchema = z
+  .object({ encryptionKeys: z.array(encryptionKey).min(1, 'needs at least one key') })
+  .strict();
 
 const redisSchema = z
   .object({
     url: z.url({ protocol: /^rediss?$/, error: 'must be a redis:// or rediss:// URL' }),
-    sentinel: z.object({ sentinels: z.array(hostPort).min(1), name: z.string().min(1), password: z.string().nullable().optional() }).strict().nullable(),
-    cluster: z.object({ nodes: z.array(hostPort).min(1) }).strict().nullable(),
+    sentinel: z
+      .object({
+        sentinels: z.array(hostPort).min(1),
+        name: z.string().min(1),
+        password: z.string().nullable().optional(),
+      })
+      .strict()
+      .nullable(),
+    cluster: z
+      .object({ nodes: z.array(hostPort).min(1) })
+      .strict()
+      .nullable(),
     commandTimeoutMs: z.number().int().min(10),
     connectTimeoutMs: z.number().int().min(10),
   })
@@ -123,7 +141,11 @@ export type ConfigInput = z.input<typeof configSchema>;
 /** The validated configuration, derived values filled in. */
 export type ParsedConfig = z.output<typeof configSchema>;
 
-type DeepReadonly<T> = T extends Buffer ? T : T extends object ? { readonly [K in keyof T]: DeepReadonly<T[K]> } : T;
+type DeepReadonly<T> = T extends Buffer
+  ? T
+  : T extends object
+    ? { readonly [K in keyof T]: DeepReadonly<T[K]> }
+    : T;
 
 interface Derived {
   oidc: { audience: string; redirectUri: string; postLogoutRedirectUri: string };

@@ -31,8 +31,15 @@ describe('loadConfig', () => {
     expect(config.oidc.audience).toBe('http://localhost:4000/me/');
     expect(config.myAccount.baseUrl).toBe('http://localhost:4000/me/v1');
     expect(config.oidc.redirectUri).toBe('http://localhost:3000/auth/callback');
-    expect(config.oidc.scopes).toEqual(expect.arrayContaining(['openid', 'offline_access', 'read:me:authentication_methods']));
-    expect(config.session).toMatchObject({ cookieName: '__Host-bff', sameSite: 'lax', idleTimeoutSeconds: 1800, absoluteTimeoutSeconds: 43200 });
+    expect(config.oidc.scopes).toEqual(
+      expect.arrayContaining(['openid', 'offline_access', 'read:me:authentication_methods']),
+    );
+    expect(config.session).toMatchObject({
+      cookieName: '__Host-bff',
+      sameSite: 'lax',
+      idleTimeoutSeconds: 1800,
+      absoluteTimeoutSeconds: 43200,
+    });
     expect(config.tokens.encryptionKeys[0].key).toHaveLength(32);
     expect(config.stepUp.methods).toEqual(['POST', 'PATCH', 'DELETE']);
     expect(config.auth.passwordLogin.enabled).toBe(false);
@@ -73,7 +80,10 @@ describe('loadConfig', () => {
 
   it('lists every problem at once, naming the setting and its variable', () => {
     const problems = problemsOf(() =>
-      loadConfig({ env: testEnv, configure: (draft) => void ((draft.oidc.clientSecret = null), (draft.redis.url = 'not a url')) }),
+      loadConfig({
+        env: testEnv,
+        configure: (draft) => void ((draft.oidc.clientSecret = null), (draft.redis.url = 'not a url')),
+      }),
     );
     expect(problems).toEqual(
       expect.arrayContaining([
@@ -85,16 +95,28 @@ describe('loadConfig', () => {
 
   it('names bad values from the environment, several at once', () => {
     const problems = problemsOf(() =>
-      loadConfig({ env: { ...testEnv, PORT: 'eighty', TOKEN_ENCRYPTION_KEYS: 'k1:short', PUBLIC_ORIGIN: 'http://app.example.com', SESSION_SAME_SITE: 'none' } }),
+      loadConfig({
+        env: {
+          ...testEnv,
+          PORT: 'eighty',
+          TOKEN_ENCRYPTION_KEYS: 'k1:short',
+          PUBLIC_ORIGIN: 'http://app.example.com',
+          SESSION_SAME_SITE: 'none',
+        },
+      }),
     );
     expect(problems.join('\n')).toMatch(/server\.port \(PORT\)/);
-    expect(problems.join('\n')).toMatch(/tokens\.encryptionKeys\[0\] \(TOKEN_ENCRYPTION_KEYS\): must be kid:base64 of 32 bytes/);
+    expect(problems.join('\n')).toMatch(
+      /tokens\.encryptionKeys\[0\] \(TOKEN_ENCRYPTION_KEYS\): must be kid:base64 of 32 bytes/,
+    );
     expect(problems.join('\n')).toMatch(/server\.publicOrigin \(PUBLIC_ORIGIN\): must be https:\/\//);
     expect(problems.join('\n')).toMatch(/session\.sameSite \(SESSION_SAME_SITE\)/);
   });
 
   it('refuses unknown settings', () => {
-    const problems = problemsOf(() => loadConfig({ env: testEnv, configure: (d) => void ((d.session as Record<string, unknown>).ttl = 5) }));
+    const problems = problemsOf(() =>
+      loadConfig({ env: testEnv, configure: (d) => void ((d.session as Record<string, unknown>).ttl = 5) }),
+    );
     expect(problems.join('\n')).toMatch(/session/);
   });
 
@@ -125,7 +147,15 @@ describe('loadConfig', () => {
   it('refuses http:// origins and issuers, insecure requests and missing keys in production', () => {
     const problems = problemsOf(() =>
       loadConfig({
-        env: { ...prodEnv, AUTH0_DOMAIN: '', OIDC_ISSUER: 'http://localhost:4000/', PUBLIC_ORIGIN: 'http://localhost:3000', OIDC_ALLOW_INSECURE_REQUESTS: 'true', SESSION_SECRETS: '', TOKEN_ENCRYPTION_KEYS: '' },
+        env: {
+          ...prodEnv,
+          AUTH0_DOMAIN: '',
+          OIDC_ISSUER: 'http://localhost:4000/',
+          PUBLIC_ORIGIN: 'http://localhost:3000',
+          OIDC_ALLOW_INSECURE_REQUESTS: 'true',
+          SESSION_SECRETS: '',
+          TOKEN_ENCRYPTION_KEYS: '',
+        },
       }),
     );
     const text = problems.join('\n');
@@ -137,12 +167,18 @@ describe('loadConfig', () => {
   });
 
   it("requires the My Account API on the issuer's host in production (Auth0 same-domain rule)", () => {
-    const problems = problemsOf(() => loadConfig({ env: { ...prodEnv, MY_ACCOUNT_BASE_URL: 'https://tenant.eu.auth0.com/me/v1' } }));
-    expect(problems.join('\n')).toMatch(/myAccount\.baseUrl \(MY_ACCOUNT_BASE_URL\): must be on the issuer's host login\.example\.com/);
+    const problems = problemsOf(() =>
+      loadConfig({ env: { ...prodEnv, MY_ACCOUNT_BASE_URL: 'https://tenant.eu.auth0.com/me/v1' } }),
+    );
+    expect(problems.join('\n')).toMatch(
+      /myAccount\.baseUrl \(MY_ACCOUNT_BASE_URL\): must be on the issuer's host login\.example\.com/,
+    );
   });
 
   it('refuses AUTH0_DOMAIN and OIDC_ISSUER together', () => {
-    const problems = problemsOf(() => loadConfig({ env: { ...prodEnv, OIDC_ISSUER: 'https://other.example.com/' } }));
+    const problems = problemsOf(() =>
+      loadConfig({ env: { ...prodEnv, OIDC_ISSUER: 'https://other.example.com/' } }),
+    );
     expect(problems.join('\n')).toMatch(/set AUTH0_DOMAIN or OIDC_ISSUER, not both/);
   });
 });

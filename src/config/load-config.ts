@@ -20,7 +20,9 @@ export interface LoadConfigOptions {
 /** Every problem of a configuration, each naming its setting (and variable). */
 export class ConfigError extends Error {
   constructor(readonly problems: readonly string[]) {
-    super(`Invalid configuration (${problems.length} problem${problems.length === 1 ? '' : 's'}):\n  - ${problems.join('\n  - ')}`);
+    super(
+      `Invalid configuration (${problems.length} problem${problems.length === 1 ? '' : 's'}):\n  - ${problems.join('\n  - ')}`,
+    );
     this.name = 'ConfigError';
   }
 }
@@ -49,7 +51,6 @@ function readYaml(file: string, problems: string[]): Tree {
   return {};
 }
 
-
 function derive(parsed: ParsedConfig, env: string): AppConfig {
   const { issuer } = parsed.oidc;
   const origin = parsed.server.publicOrigin.replace(/\/+$/, '');
@@ -63,7 +64,10 @@ function derive(parsed: ParsedConfig, env: string): AppConfig {
       redirectUri: `${origin}${parsed.oidc.callbackPath}`,
       postLogoutRedirectUri: `${origin}${parsed.oidc.postLogoutRedirectPath}`,
     },
-    myAccount: { ...parsed.myAccount, baseUrl: (parsed.myAccount.baseUrl ?? `${issuer}me/v1`).replace(/\/+$/, '') },
+    myAccount: {
+      ...parsed.myAccount,
+      baseUrl: (parsed.myAccount.baseUrl ?? `${issuer}me/v1`).replace(/\/+$/, ''),
+    },
   } as AppConfig;
 }
 
@@ -84,7 +88,10 @@ export function loadConfig(options: LoadConfigOptions): AppConfig {
   const env = options.env.NODE_ENV || 'development';
   const problems: string[] = [];
   if (!existsSync(join(dir, 'default.yaml'))) problems.push(`${join(dir, 'default.yaml')}: missing`);
-  let draft = deepMerge(readYaml(join(dir, 'default.yaml'), problems), readYaml(join(dir, `${env}.yaml`), problems));
+  let draft = deepMerge(
+    readYaml(join(dir, 'default.yaml'), problems),
+    readYaml(join(dir, `${env}.yaml`), problems),
+  );
   draft = structuredClone(draft);
   problems.push(...applyEnv(draft, options.env));
   options.configure?.(draft as unknown as ConfigInput);
@@ -92,8 +99,15 @@ export function loadConfig(options: LoadConfigOptions): AppConfig {
   if (!result.success) {
     problems.push(...result.error.issues.map((issue) => describeIssue(issue.path, issue.message)));
   }
-  const devSecrets = collectDevSecrets([join(dir, 'development.yaml'), join(dir, 'test.yaml')].map((f) => readYaml(f, [])));
-  const forRules = result.success ? { ...draft, myAccount: { ...(draft.myAccount as Tree), baseUrl: derive(result.data, env).myAccount.baseUrl } } : draft;
+  const devSecrets = collectDevSecrets(
+    [join(dir, 'development.yaml'), join(dir, 'test.yaml')].map((f) => readYaml(f, [])),
+  );
+  const forRules = result.success
+    ? {
+        ...draft,
+        myAccount: { ...(draft.myAccount as Tree), baseUrl: derive(result.data, env).myAccount.baseUrl },
+      }
+    : draft;
   problems.push(...checkConfigRules(forRules, env, devSecrets));
   if (problems.length || !result.success) throw new ConfigError([...new Set(problems)]);
   return deepFreeze(derive(result.data, env));

@@ -25,10 +25,16 @@ export class HealthController {
   @Public()
   @Get('readyz')
   async readiness(@Res({ passthrough: true }) res: Response) {
-    const redis = await this.redis.ping().then(() => true, () => false);
+    const redis = await this.redis.ping().then(
+      () => true,
+      () => false,
+    );
     const oidc = this.oidc.isReady();
     const ready = redis && oidc;
     res.status(ready ? 200 : 503).setHeader('Cache-Control', 'no-store');
-    return { status: ready ? 'ok' : 'unavailable', checks: { redis: redis ? 'ok' : 'down', oidc_discovery: oidc ? 'ok' : 'pending' } };
+    return {
+      status: ready ? 'ok' : 'unavailable',
+      checks: { redis: redis ? 'ok' : 'down', oidc_discovery: oidc ? 'ok' : 'pending' },
+    };
   }
 }

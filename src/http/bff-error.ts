@@ -29,7 +29,10 @@ export class BffError extends Error {
   readonly html: boolean;
 
   constructor(options: BffErrorOptions) {
-    super(options.detail ?? options.title, options.cause === undefined ? undefined : { cause: options.cause });
+    super(
+      options.detail ?? options.title,
+      options.cause === undefined ? undefined : { cause: options.cause },
+    );
     this.name = new.target.name;
     this.status = options.status;
     this.code = options.code;
@@ -44,7 +47,13 @@ export class BffError extends Error {
 /** 401 `login_required`: no (valid) session. */
 export class NotAuthenticated extends BffError {
   constructor(detail = 'Sign in first.') {
-    super({ status: 401, code: 'login_required', title: 'Login required', detail, extras: { login_url: '/auth/login' } });
+    super({
+      status: 401,
+      code: 'login_required',
+      title: 'Login required',
+      detail,
+      extras: { login_url: '/auth/login' },
+    });
   }
 }
 
@@ -71,7 +80,19 @@ export class InvalidRequest extends BffError {
 
 /** 503 `idp_unavailable`: the tenant did not answer (discovery, token endpoint). */
 export class IdpUnavailable extends BffError {
-  constructor(detail = 'The identity provider did not answer. Try again shortly.', html = false, cause?: unknown) {
-    super({ status: 503, code: 'idp_unavailable', title: 'Identity provider unavailable', detail, headers: { 'Retry-After': '5' }, html, cause });
+  constructor(
+    detail = 'The identity provider did not answer. Try again shortly.',
+    html = false,
+    cause?: unknown,
+  ) {
+    super({
+      status: 503,
+      code: 'idp_unavailable',
+      title: 'Identity provider unavailable',
+      detail,
+      headers: { 'Retry-After': '5' },
+      html,
+      cause,
+    });
   }
 }

@@ -1,12 +1,22 @@
 /** A small HTML page for failed browser navigations (/auth/*): everything escaped, a link to start again. */
 
-const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+const ESCAPES: Record<string, string> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&#39;',
+};
 
 export function escapeHtml(value: string): string {
   return value.replace(/[&<>"']/g, (c) => ESCAPES[c]);
 }
 
-export function renderErrorPage(title: string, message: string, retry = { href: '/auth/login', label: 'Sign in again' }): string {
+export function renderErrorPage(
+  title: string,
+  message: string,
+  retry = { href: '/auth/login', label: 'Sign in again' },
+): string {
   return [
     '<!doctype html>',
     '<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width">',
@@ -21,5 +31,6 @@ export function renderErrorPage(title: string, message: string, retry = { href: 
 /** Headers of that page: no script, no framing, no referrer (the URL may hold a code). */
 export const ERROR_PAGE_HEADERS = {
   'Content-Type': 'text/html; charset=utf-8',
-  'Content-Security-Policy': "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
+  'Content-Security-Policy':
+    "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
 };

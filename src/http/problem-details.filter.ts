@@ -29,16 +29,37 @@ export class ProblemDetailsFilter implements ExceptionFilter {
 
   private methodNotAllowed(exception: unknown, req: Request): Problem | undefined {
     if (!(exception instanceof NotFoundException) || !/^Cannot /.test(exception.message)) return undefined;
-    const allow = allowedMethods(this.adapterHost.httpAdapter.getInstance<Express>(), req.path).filter((m) => m !== req.method);
+    const allow = allowedMethods(this.adapterHost.httpAdapter.getInstance<Express>(), req.path).filter(
+      (m) => m !== req.method,
+    );
     if (!allow.length) return undefined;
-    const problem = toProblem({ status: 405, expose: true, message: `${req.method} is not allowed here.` }, req);
+    const problem = toProblem(
+      { status: 405, expose: true, message: `${req.method} is not allowed here.` },
+      req,
+    );
     return { ...problem, headers: { Allow: allow.join(', ') } };
   }
 }
 
 export function logProblem(logger: Logger, req: Request, problem: Problem, err: unknown): void {
-  const fields = { reqId: req.id, status: problem.status, code: problem.body.code, method: req.method, path: req.path };
+  const fields = {
+    reqId: req.id,
+    status: problem.status,
+    code: problem.body.code,
+    method: req.method,
+    path: req.path,
+  };
   if (problem.status === 500) logger.error({ ...fields, err }, 'request failed');
-  else if (problem.status > 500) logger.warn({ ...fields, err: { message: (err as Error)?.message, cause: ((err as Error)?.cause as Error | undefined)?.message } }, 'request failed');
+  else if (problem.status > 500)
+    logger.warn(
+      {
+        ...fields,
+        err: {
+          message: (err as Error)?.message,
+          cause: ((err as Error)?.cause as Error | undefined)?.message,
+        },
+      },
+      'request failed',
+    );
   else logger.debug(fields, 'request refused');
 }

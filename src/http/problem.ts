@@ -45,7 +45,9 @@ function statusOf(err: unknown): number {
 
 /** From 500 on the detail is generic: the cause goes to the log, never to the client. */
 function hiddenDetail(status: number): string {
-  return status === 503 || status === 504 ? 'Temporarily unavailable. Try again shortly.' : 'The server could not complete the request.';
+  return status === 503 || status === 504
+    ? 'Temporarily unavailable. Try again shortly.'
+    : 'The server could not complete the request.';
 }
 
 function detailOf(err: unknown, status: number): string {
@@ -54,19 +56,31 @@ function detailOf(err: unknown, status: number): string {
   const e = err as HttpLikeError;
   if (e?.type === 'entity.parse.failed') return 'The body is not valid JSON.';
   if (e?.type === 'entity.too.large') return 'The body is larger than allowed.';
-  return e?.expose && e.message ? e.message : CODES[status]?.[1] ?? 'Request failed';
+  return e?.expose && e.message ? e.message : (CODES[status]?.[1] ?? 'Request failed');
 }
 
 /** Any thrown value → a problem; detail hidden from 500 on, never a stack trace. */
 export function toProblem(err: unknown, req: Request): Problem {
   const status = statusOf(err);
-  const [code, title] = CODES[status] ?? (status >= 500 ? ['server_error', 'Internal server error'] : ['invalid_request', 'Request failed']);
+  const [code, title] =
+    CODES[status] ??
+    (status >= 500 ? ['server_error', 'Internal server error'] : ['invalid_request', 'Request failed']);
   const type = 'about:blank';
   if (err instanceof BffError) {
     const detail = status < 500 ? err.detail : hiddenDetail(status);
-    return { status, html: err.html || isNavigation(req), headers: err.headers, body: { ...err.extras, type, title: err.title, status, detail, code: err.code } };
+    return {
+      status,
+      html: err.html || isNavigation(req),
+      headers: err.headers,
+      body: { ...err.extras, type, title: err.title, status, detail, code: err.code },
+    };
   }
-  return { status, html: isNavigation(req), headers: {}, body: { type, title, status, detail: detailOf(err, status), code } };
+  return {
+    status,
+    html: isNavigation(req),
+    headers: {},
+    body: { type, title, status, detail: detailOf(err, status), code },
+  };
 }
 
 /** Browser navigations (GET /auth/...) get a page; scripts and everything else get JSON. */

@@ -29,7 +29,10 @@ export class AuditLog {
   }
 
   record(event: AuditEvent, fields: Record<string, unknown> = {}): void {
-    const level = event.endsWith('_failed') || event.endsWith('_rejected') || event === 'session_tokens_undecryptable' ? 'warn' : 'info';
+    const level =
+      event.endsWith('_failed') || event.endsWith('_rejected') || event === 'session_tokens_undecryptable'
+        ? 'warn'
+        : 'info';
     this.logger[level]({ event, ...fields }, event);
   }
 }

@@ -10,7 +10,10 @@ export function sanitizeUrl(url: string | undefined): string {
   const q = url.indexOf('?');
   if (q < 0) return url;
   const params = new URLSearchParams(url.slice(q + 1));
-  const shown = [...params.keys()].map((k) => `${encodeURIComponent(k)}=${SECRET_PARAMS.test(k) ? '[redacted]' : encodeURIComponent(params.get(k) ?? '')}`);
+  const shown = [...params.keys()].map(
+    (k) =>
+      `${encodeURIComponent(k)}=${SECRET_PARAMS.test(k) ? '[redacted]' : encodeURIComponent(params.get(k) ?? '')}`,
+  );
   return `${url.slice(0, q)}?${shown.join('&')}`;
 }
 
@@ -20,7 +23,8 @@ export function httpLogger(logger: Logger) {
     logger,
     genReqId: (req) => req.id,
     quietReqLogger: true,
-    customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'info' : 'info'),
+    customLogLevel: (_req, res, err) =>
+      err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'info' : 'info',
     serializers: {
       req: (req: IncomingMessage & { raw?: IncomingMessage }) => ({
         id: req.id,
@@ -28,7 +32,10 @@ export function httpLogger(logger: Logger) {
         url: sanitizeUrl(req.url),
         headers: req.headers,
       }),
-      res: (res: ServerResponse & { headers?: Record<string, unknown> }) => ({ statusCode: res.statusCode, headers: res.headers }),
+      res: (res: ServerResponse & { headers?: Record<string, unknown> }) => ({
+        statusCode: res.statusCode,
+        headers: res.headers,
+      }),
     },
   });
 }

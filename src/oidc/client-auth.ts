@@ -10,7 +10,9 @@ export async function buildClientAuth(config: OidcConfig): Promise<client.Client
     case 'private_key_jwt': {
       const { key, kid, alg } = config.privateKeyJwt;
       if (!key) throw new Error('oidc.privateKeyJwt.key is required for private_key_jwt');
-      const privateKey = key.trim().startsWith('{') ? await importJWK(JSON.parse(key), alg) : await importPKCS8(key, alg);
+      const privateKey = key.trim().startsWith('{')
+        ? await importJWK(JSON.parse(key), alg)
+        : await importPKCS8(key, alg);
       return client.PrivateKeyJwt({ key: privateKey as CryptoKey, kid: kid ?? undefined });
     }
     default:

@@ -13,7 +13,8 @@ export async function generateDpopKey(): Promise<{ keyPair: CryptoKeyPair; priva
 /** Rebuilds the key pair from the stored private JWK (P-256 only). */
 export async function importDpopKey(privateJwk: JWK): Promise<CryptoKeyPair> {
   const { kty, crv, x, y, d } = privateJwk;
-  if (kty !== 'EC' || crv !== 'P-256' || !x || !y || !d) throw new Error('A DPoP key must be a P-256 private JWK');
+  if (kty !== 'EC' || crv !== 'P-256' || !x || !y || !d)
+    throw new Error('A DPoP key must be a P-256 private JWK');
   const privateKey = (await importJWK({ kty, crv, x, y, d }, 'ES256')) as CryptoKey;
   const publicKey = (await importJWK({ kty, crv, x, y }, 'ES256')) as CryptoKey;
   return { privateKey, publicKey };

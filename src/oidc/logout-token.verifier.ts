@@ -44,7 +44,8 @@ export class LogoutTokenVerifier {
     const payload = await this.verifySignature(token);
     const target = checkClaims(payload);
     const ttl = (payload.exp as number) - Math.floor(Date.now() / 1000) + CLOCK_TOLERANCE_SECONDS;
-    if (!(await this.replays.firstUse(this.config.issuer, payload.jti as string, ttl))) throw new InvalidLogoutToken('jti replayed');
+    if (!(await this.replays.firstUse(this.config.issuer, payload.jti as string, ttl)))
+      throw new InvalidLogoutToken('jti replayed');
     return target;
   }
 
@@ -82,9 +83,11 @@ export class LogoutTokenVerifier {
 
 function checkClaims(payload: JWTPayload): LogoutTarget {
   const events = payload.events as Record<string, unknown> | undefined;
-  if (!events || typeof events !== 'object' || Array.isArray(events)) throw new InvalidLogoutToken('no events claim');
+  if (!events || typeof events !== 'object' || Array.isArray(events))
+    throw new InvalidLogoutToken('no events claim');
   const event = events[BACKCHANNEL_LOGOUT_EVENT];
-  if (typeof event !== 'object' || event === null || Array.isArray(event)) throw new InvalidLogoutToken('no backchannel-logout event');
+  if (typeof event !== 'object' || event === null || Array.isArray(event))
+    throw new InvalidLogoutToken('no backchannel-logout event');
   if ('nonce' in payload) throw new InvalidLogoutToken('nonce present');
   const sub = typeof payload.sub === 'string' && payload.sub ? payload.sub : undefined;
   const sid = typeof payload.sid === 'string' && payload.sid ? payload.sid : undefined;

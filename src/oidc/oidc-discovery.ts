@@ -50,7 +50,10 @@ export class OidcDiscovery {
       this.resolveReady(configuration);
     } catch (err) {
       if (this.stopped) return;
-      this.logger.warn({ issuer: this.config.issuer, err: { message: (err as Error).message } }, 'oidc discovery failed; retrying');
+      this.logger.warn(
+        { issuer: this.config.issuer, err: { message: (err as Error).message } },
+        'oidc discovery failed; retrying',
+      );
       this.timer = setTimeout(() => void this.attempt(), this.config.discoveryRetryMs);
       this.timer.unref();
     }
@@ -65,7 +68,11 @@ export class OidcDiscovery {
       // An allow-list of ID token algorithms (oauth4webapi accepts a list here). BCP-9.
       { id_token_signed_response_alg: [...this.config.idTokenAlgs] as unknown as string },
       await buildClientAuth(this.config),
-      { execute, timeout: Math.ceil(this.config.timeoutMs / 1000), [client.customFetch]: (url, options) => this.fetchImpl(url, options as RequestInit) },
+      {
+        execute,
+        timeout: Math.ceil(this.config.timeoutMs / 1000),
+        [client.customFetch]: (url, options) => this.fetchImpl(url, options as RequestInit),
+      },
     );
     configuration.timeout = Math.ceil(this.config.timeoutMs / 1000);
     return configuration;

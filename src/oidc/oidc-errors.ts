@@ -2,7 +2,11 @@ import { BffError, IdpUnavailable } from '../http/bff-error.js';
 
 /** A login callback that cannot complete: 400 page, no session (DESIGN §5). */
 export class LoginFailed extends BffError {
-  constructor(detail: string, readonly reason: string, cause?: unknown) {
+  constructor(
+    detail: string,
+    readonly reason: string,
+    cause?: unknown,
+  ) {
     super({ status: 400, code: 'invalid_request', title: 'Sign-in failed', detail, html: true, cause });
   }
 }
@@ -35,6 +39,13 @@ export function toIdpUnavailable(err: unknown, html = false): IdpUnavailable {
 /** The identity provider answered, but refused what the BFF asked (e.g. a pushed request): a configuration problem. */
 export class IdpRefused extends BffError {
   constructor(cause: unknown) {
-    super({ status: 502, code: 'idp_unavailable', title: 'Identity provider refused the request', detail: 'The sign-in could not be started.', html: true, cause });
+    super({
+      status: 502,
+      code: 'idp_unavailable',
+      title: 'Identity provider refused the request',
+      detail: 'The sign-in could not be started.',
+      html: true,
+      cause,
+    });
   }
 }

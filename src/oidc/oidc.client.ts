@@ -108,17 +108,29 @@ export class OidcClient implements OnModuleInit, OnApplicationShutdown {
   ): Promise<CodeExchangeResult> {
     let response: Awaited<ReturnType<typeof client.authorizationCodeGrant>>;
     try {
-      const options = dpopKeyPair ? { DPoP: client.getDPoPHandle(this.configuration, dpopKeyPair) } : undefined;
+      const options = dpopKeyPair
+        ? { DPoP: client.getDPoPHandle(this.configuration, dpopKeyPair) }
+        : undefined;
       response = await client.authorizationCodeGrant(
         this.configuration,
         callbackUrl,
-        { pkceCodeVerifier: checks.codeVerifier, expectedState: checks.state, expectedNonce: checks.nonce, idTokenExpected: true, maxAge: checks.maxAge },
+        {
+          pkceCodeVerifier: checks.codeVerifier,
+          expectedState: checks.state,
+          expectedNonce: checks.nonce,
+          idTokenExpected: true,
+          maxAge: checks.maxAge,
+        },
         undefined,
         options,
       );
     } catch (err) {
       if (isIdpUnavailable(err)) throw toIdpUnavailable(err, true);
-      throw new LoginFailed('The sign-in response could not be verified. Please start again.', describe(err), err);
+      throw new LoginFailed(
+        'The sign-in response could not be verified. Please start again.',
+        describe(err),
+        err,
+      );
     }
     const claims = response.claims();
     if (!claims) throw new LoginFailed('The sign-in response had no ID token.', 'no id_token');
@@ -138,9 +150,17 @@ export class OidcClient implements OnModuleInit, OnApplicationShutdown {
    * access token stays bound to it). Errors propagate: `OidcClient.isOAuthError(err, 'invalid_grant')`
    * ends the session, `isIdpUnavailable(err)` keeps it (503).
    */
-  async refresh(refreshToken: string, dpopKeyPair?: CryptoKeyPair): Promise<client.TokenEndpointResponse & client.TokenEndpointResponseHelpers> {
+  async refresh(
+    refreshToken: string,
+    dpopKeyPair?: CryptoKeyPair,
+  ): Promise<client.TokenEndpointResponse & client.TokenEndpointResponseHelpers> {
     const options = dpopKeyPair ? { DPoP: client.getDPoPHandle(this.configuration, dpopKeyPair) } : undefined;
-    return client.refreshTokenGrant(this.configuration, refreshToken, { audience: this.config.audience }, options);
+    return client.refreshTokenGrant(
+      this.configuration,
+      refreshToken,
+      { audience: this.config.audience },
+      options,
+    );
   }
 
   /** Best effort: revokes a refresh token; resolves false on any failure (bounded by the timeout). */
@@ -178,7 +198,8 @@ export class OidcClient implements OnModuleInit, OnApplicationShutdown {
 }
 
 function describe(err: unknown): string {
-  if (err instanceof client.AuthorizationResponseError || err instanceof client.ResponseBodyError) return `${err.error}`;
+  if (err instanceof client.AuthorizationResponseError || err instanceof client.ResponseBodyError)
+    return `${err.error}`;
   const e = err as { code?: string; message?: string };
   return [e?.code, e?.message].filter(Boolean).join(': ') || 'unknown';
 }

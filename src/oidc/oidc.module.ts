@@ -10,7 +10,14 @@ export class OidcModule {
   static forRoot(options: { fetch?: OidcFetch } = {}): DynamicModule {
     return {
       module: OidcModule,
-      providers: [{ provide: OIDC_FETCH, useValue: options.fetch ?? ((...args: Parameters<OidcFetch>) => globalThis.fetch(...args)) }, OidcClient, LogoutTokenVerifier],
+      providers: [
+        {
+          provide: OIDC_FETCH,
+          useValue: options.fetch ?? ((...args: Parameters<OidcFetch>) => globalThis.fetch(...args)),
+        },
+        OidcClient,
+        LogoutTokenVerifier,
+      ],
       exports: [OIDC_FETCH, OidcClient, LogoutTokenVerifier],
     };
   }

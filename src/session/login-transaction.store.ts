@@ -23,7 +23,13 @@ export class LoginTransactionStore {
 
   async save(state: string, transaction: LoginTransaction, ttlSeconds: number): Promise<void> {
     try {
-      await this.redis.set(this.keys.loginTransaction(state), JSON.stringify(transaction), 'EX', ttlSeconds, 'NX');
+      await this.redis.set(
+        this.keys.loginTransaction(state),
+        JSON.stringify(transaction),
+        'EX',
+        ttlSeconds,
+        'NX',
+      );
     } catch (err) {
       throw new SessionStoreError(err, this.retryAfterSeconds);
     }
@@ -57,7 +63,13 @@ export class ReplayCache {
   /** True the first time `jti` is seen for `issuer`; false for a replay. */
   async firstUse(issuer: string, jti: string, ttlSeconds: number): Promise<boolean> {
     try {
-      const ok = await this.redis.set(this.keys.usedJti(issuer, jti), '1', 'EX', Math.max(1, Math.ceil(ttlSeconds)), 'NX');
+      const ok = await this.redis.set(
+        this.keys.usedJti(issuer, jti),
+        '1',
+        'EX',
+        Math.max(1, Math.ceil(ttlSeconds)),
+        'NX',
+      );
       return ok === 'OK';
     } catch (err) {
       throw new SessionStoreError(err, this.retryAfterSeconds);

@@ -21,7 +21,15 @@ const config: SessionConfig = {
 };
 const sid = (n: number) => `${'a'.repeat(42)}${n}`;
 const data = (sub: string, oidcSid = 'op-sid-1') =>
-  ({ cookie: { path: '/' }, user: { sub, iss: 'http://issuer/' }, oidcSid, mfa: { lastMfaAt: null }, csrfToken: 'c', userAgent: null, scopes: [] }) as unknown as SessionData;
+  ({
+    cookie: { path: '/' },
+    user: { sub, iss: 'http://issuer/' },
+    oidcSid,
+    mfa: { lastMfaAt: null },
+    csrfToken: 'c',
+    userAgent: null,
+    scopes: [],
+  }) as unknown as SessionData;
 
 describe('RedisSessionStore (real Redis)', () => {
   let server: TestRedis;
@@ -32,7 +40,10 @@ describe('RedisSessionStore (real Redis)', () => {
 
   beforeAll(async () => {
     server = await startTestRedis();
-    redis = createRedisClient({ url: server.url, sentinel: null, cluster: null, commandTimeoutMs: 300, connectTimeoutMs: 500 }, pino({ level: 'silent' }));
+    redis = createRedisClient(
+      { url: server.url, sentinel: null, cluster: null, commandTimeoutMs: 300, connectTimeoutMs: 500 },
+      pino({ level: 'silent' }),
+    );
   });
   afterAll(async () => {
     redis.disconnect();
@@ -48,7 +59,13 @@ describe('RedisSessionStore (real Redis)', () => {
 
   it('keeps a session under a hash-tagged key with both indexes, and reads it back', async () => {
     await store.save(sid(1), data('user|1'));
-    expect(await redis.keys('*')).toEqual(expect.arrayContaining([`bff:{${sid(1)}}:sess`, 'bff:{sub:user%7C1}:sessions', 'bff:{oidcsid:op-sid-1}:sessions']));
+    expect(await redis.keys('*')).toEqual(
+      expect.arrayContaining([
+        `bff:{${sid(1)}}:sess`,
+        'bff:{sub:user%7C1}:sessions',
+        'bff:{oidcsid:op-sid-1}:sessions',
+      ]),
+    );
     const read = await store.read(sid(1));
     expect(read).toMatchObject({ user: { sub: 'user|1' }, createdAt: 1_000_000, lastSeenAt: 1_000_000 });
     expect(await store.idsBySub('user|1')).toEqual([sid(1)]);
@@ -101,18 +118,35 @@ describe('RedisSessionStore (real Redis)', () => {
     await store.save(sid(1), data('u1'));
     await store.recordActivity(sid(1), data('u1'));
     expect(await store.read(sid(1))).toBeNull();
-    expect(await tokens.write(sid(1), { accessToken: 'at2', expiresAt: 1, tokenType: 'bearer' }, 0)).toBeUndefined();
+    expect(
+      await tokens.write(sid(1), { accessToken: 'at2', expiresAt: 1, tokenType: 'bearer' }, 0),
+    ).toBeUndefined();
   });
 
   it('keeps tokens encrypted and versioned: compare-and-set refuses a stale writer', async () => {
     await store.save(sid(1), data('u1'));
-    const v1 = await tokens.write(sid(1), { accessToken: 'eyJ.access', refreshToken: 'rt-1', expiresAt: 1, tokenType: 'bearer' }, 0);
+    const v1 = await tokens.write(
+      sid(1),
+      { accessToken: 'eyJ.access', refreshToken: 'rt-1', expiresAt: 1, tokenType: 'bearer' },
+      0,
+    );
     expect(v1).toBe(1);
     const raw = await redis.hgetall(`bff:{${sid(1)}}:tokens`);
     expect(JSON.stringify(raw)).not.toMatch(/eyJ|rt-1/);
-    expect(await tokens.write(sid(1), { accessToken: 'b', refreshToken: 'rt-2', expiresAt: 2, tokenType: 'bearer' }, 1)).toBe(2);
-    expect(await tokens.write(sid(1), { accessToken: 'stale', expiresAt: 2, tokenType: 'bearer' }, 1)).toBeUndefined();
-    expect(await tokens.read(sid(1))).toEqual({ version: 2, tokens: { accessToken: 'b', refreshToken: 'rt-2', expiresAt: 2, tokenType: 'bearer' } });
+    expect(
+      await tokens.write(
+        sid(1),
+        { accessToken: 'b', refreshToken: 'rt-2', expiresAt: 2, tokenType: 'bearer' },
+        1,
+      ),
+    ).toBe(2);
+    expect(
+      await tokens.write(sid(1), { accessToken: 'stale', expiresAt: 2, tokenType: 'bearer' }, 1),
+    ).toBeUndefined();
+    expect(await tokens.read(sid(1))).toEqual({
+      version: 2,
+      tokens: { accessToken: 'b', refreshToken: 'rt-2', expiresAt: 2, tokenType: 'bearer' },
+    });
   });
 
   it('refuses a token record copied from another session', async () => {
@@ -126,7 +160,9 @@ describe('RedisSessionStore (real Redis)', () => {
   it('reports Redis failures as store errors, quickly', async () => {
     await server.stop();
     try {
-      await expect(new Promise((resolve, reject) => store.get(sid(1), (err, s) => (err ? reject(err) : resolve(s))))).rejects.toThrow(/session store failed/);
+      await expect(
+        new Promise((resolve, reject) => store.get(sid(1), (err, s) => (err ? reject(err) : resolve(s)))),
+      ).rejects.toThrow(/session store failed/);
     } finally {
       await server.start();
     }

@@ -37,20 +37,33 @@ export class RedisSessionStore extends session.Store {
   }
 
   override get(sid: string, callback: (err: unknown, session?: session.SessionData | null) => void): void {
-    this.read(sid).then((s) => callback(null, s), (err) => callback(new SessionStoreError(err, this.config.retryAfterSeconds)));
+    this.read(sid).then(
+      (s) => callback(null, s),
+      (err) => callback(new SessionStoreError(err, this.config.retryAfterSeconds)),
+    );
   }
 
   override set(sid: string, data: session.SessionData, callback?: (err?: unknown) => void): void {
-    this.save(sid, data).then(() => callback?.(), (err) => callback?.(new SessionStoreError(err, this.config.retryAfterSeconds)));
+    this.save(sid, data).then(
+      () => callback?.(),
+      (err) => callback?.(new SessionStoreError(err, this.config.retryAfterSeconds)),
+    );
   }
 
   override destroy(sid: string, callback?: (err?: unknown) => void): void {
-    this.remove(sid).then(() => callback?.(), (err) => callback?.(new SessionStoreError(err, this.config.retryAfterSeconds)));
+    this.remove(sid).then(
+      () => callback?.(),
+      (err) => callback?.(new SessionStoreError(err, this.config.retryAfterSeconds)),
+    );
   }
 
   /** Called by express-session after every request that did not change the session. */
   override touch(sid: string, data: session.SessionData, callback?: () => void): void {
-    this.recordActivity(sid, data).then(() => callback?.(), (err) => (callback as (e?: unknown) => void)?.(new SessionStoreError(err, this.config.retryAfterSeconds)));
+    this.recordActivity(sid, data).then(
+      () => callback?.(),
+      (err) =>
+        (callback as (e?: unknown) => void)?.(new SessionStoreError(err, this.config.retryAfterSeconds)),
+    );
   }
 
   /** The session, or null when absent, malformed, idle too long or past its absolute deadline. */
@@ -64,7 +77,11 @@ export class RedisSessionStore extends session.Store {
       return null;
     }
     try {
-      return { ...(JSON.parse(data) as session.SessionData), createdAt: Number(created), lastSeenAt: Number(seen) };
+      return {
+        ...(JSON.parse(data) as session.SessionData),
+        createdAt: Number(created),
+        lastSeenAt: Number(seen),
+      };
     } catch {
       return null;
     }
@@ -84,8 +101,16 @@ export class RedisSessionStore extends session.Store {
   async recordActivity(sid: string, data: session.SessionData): Promise<void> {
     if (isActivityIgnored(data)) return;
     const now = this.now();
-    if (typeof data.lastSeenAt === 'number' && now - data.lastSeenAt < this.config.touchIntervalSeconds * 1000) return;
-    await this.scripts.run('bffSessionTouch', [this.keys.session(sid), this.keys.tokens(sid)], [now, this.idleMs, this.absMs]);
+    if (
+      typeof data.lastSeenAt === 'number' &&
+      now - data.lastSeenAt < this.config.touchIntervalSeconds * 1000
+    )
+      return;
+    await this.scripts.run(
+      'bffSessionTouch',
+      [this.keys.session(sid), this.keys.tokens(sid)],
+      [now, this.idleMs, this.absMs],
+    );
   }
 
   /** Deletes the session and its tokens, leaves a tombstone, and drops it from the indexes. */
@@ -113,7 +138,8 @@ export class RedisSessionStore extends session.Store {
   /** Index sets live as long as their newest member can (the absolute timeout), refreshed on each write. */
   private async index(sid: string, data: session.SessionData): Promise<void> {
     const writes: Promise<unknown>[] = [];
-    const add = (key: string) => writes.push(this.redis.sadd(key, sid).then(() => this.redis.pexpire(key, this.absMs)));
+    const add = (key: string) =>
+      writes.push(this.redis.sadd(key, sid).then(() => this.redis.pexpire(key, this.absMs)));
     if (data.user?.sub) add(this.keys.bySub(data.user.sub));
     if (data.oidcSid) add(this.keys.byOidcSid(data.oidcSid));
     await Promise.all(writes);

@@ -10,7 +10,11 @@ describe('createRedisClient', () => {
     const client = createRedisClient({ ...base, sentinel: null, cluster: null }, logger);
     try {
       expect(client).toBeInstanceOf(Redis);
-      expect(client.options).toMatchObject({ commandTimeout: 200, connectTimeout: 200, maxRetriesPerRequest: 1 });
+      expect(client.options).toMatchObject({
+        commandTimeout: 200,
+        connectTimeout: 200,
+        maxRetriesPerRequest: 1,
+      });
       expect(client.listenerCount('error')).toBeGreaterThan(0);
     } finally {
       client.disconnect();
@@ -18,19 +22,40 @@ describe('createRedisClient', () => {
   });
 
   it('builds a Sentinel client with the master name and the URL credentials', () => {
-    const client = createRedisClient({ ...base, sentinel: { sentinels: [{ host: '127.0.0.1', port: 2 }], name: 'mymaster', password: 's' }, cluster: null }, logger) as Redis;
+    const client = createRedisClient(
+      {
+        ...base,
+        sentinel: { sentinels: [{ host: '127.0.0.1', port: 2 }], name: 'mymaster', password: 's' },
+        cluster: null,
+      },
+      logger,
+    ) as Redis;
     try {
-      expect(client.options).toMatchObject({ name: 'mymaster', sentinels: [{ host: '127.0.0.1', port: 2 }], sentinelPassword: 's', username: 'user', password: 'p@ss', commandTimeout: 200 });
+      expect(client.options).toMatchObject({
+        name: 'mymaster',
+        sentinels: [{ host: '127.0.0.1', port: 2 }],
+        sentinelPassword: 's',
+        username: 'user',
+        password: 'p@ss',
+        commandTimeout: 200,
+      });
     } finally {
       client.disconnect();
     }
   });
 
   it('builds a Cluster client over the seed nodes', () => {
-    const client = createRedisClient({ ...base, sentinel: null, cluster: { nodes: [{ host: '127.0.0.1', port: 3 }] } }, logger) as Cluster;
+    const client = createRedisClient(
+      { ...base, sentinel: null, cluster: { nodes: [{ host: '127.0.0.1', port: 3 }] } },
+      logger,
+    ) as Cluster;
     try {
       expect(client).toBeInstanceOf(Cluster);
-      expect(client.options.redisOptions).toMatchObject({ commandTimeout: 200, maxRetriesPerRequest: 1, password: 'p@ss' });
+      expect(client.options.redisOptions).toMatchObject({
+        commandTimeout: 200,
+        maxRetriesPerRequest: 1,
+        password: 'p@ss',
+      });
     } finally {
       client.disconnect();
     }

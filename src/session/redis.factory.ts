@@ -35,10 +35,13 @@ export function createRedisClient(config: RedisConfig, logger: Logger): RedisCli
   const url = new URL(config.url);
   let client: RedisClient;
   if (config.cluster) {
-    client = new Cluster(config.cluster.nodes.map((n) => ({ ...n })), {
-      redisOptions: { ...commonOptions(config), ...credentials(url) },
-      enableOfflineQueue: true,
-    });
+    client = new Cluster(
+      config.cluster.nodes.map((n) => ({ ...n })),
+      {
+        redisOptions: { ...commonOptions(config), ...credentials(url) },
+        enableOfflineQueue: true,
+      },
+    );
   } else if (config.sentinel) {
     client = new Redis({
       ...commonOptions(config),

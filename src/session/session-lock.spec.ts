@@ -12,7 +12,10 @@ describe('SessionLock (real Redis)', () => {
 
   beforeAll(async () => {
     server = await startTestRedis();
-    redis = createRedisClient({ url: server.url, sentinel: null, cluster: null, commandTimeoutMs: 300, connectTimeoutMs: 500 }, pino({ level: 'silent' }));
+    redis = createRedisClient(
+      { url: server.url, sentinel: null, cluster: null, commandTimeoutMs: 300, connectTimeoutMs: 500 },
+      pino({ level: 'silent' }),
+    );
     lock = new SessionLock(redis, new SessionKeys('bff:'), 2);
   });
   afterAll(async () => {

@@ -20,7 +20,11 @@ declare module 'express-serve-static-core' {
  * No key for anonymous requests (saveUninitialized false), no rewrite of unchanged sessions (resave
  * false; activity goes through the store's throttled `touch`).
  */
-export function createSessionMiddleware(config: SessionConfig, store: RedisSessionStore, logger: Logger): RequestHandler {
+export function createSessionMiddleware(
+  config: SessionConfig,
+  store: RedisSessionStore,
+  logger: Logger,
+): RequestHandler {
   const inner = session({
     name: config.cookieName,
     secret: [...config.secrets],
@@ -42,7 +46,11 @@ export function createSessionMiddleware(config: SessionConfig, store: RedisSessi
     inner(req, res, (err?: unknown) => {
       if (continued) {
         // A save or touch after the response was sent: nothing to answer any more, only to record.
-        if (err) logger.warn({ reqId: req.id, err: { message: (err as Error).message } }, 'session write after response failed');
+        if (err)
+          logger.warn(
+            { reqId: req.id, err: { message: (err as Error).message } },
+            'session write after response failed',
+          );
         return;
       }
       continued = true;

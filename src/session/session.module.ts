@@ -1,4 +1,12 @@
-import { Global, Inject, type MiddlewareConsumer, Module, type NestModule, type OnApplicationShutdown, RequestMethod } from '@nestjs/common';
+import {
+  Global,
+  Inject,
+  type MiddlewareConsumer,
+  Module,
+  type NestModule,
+  type OnApplicationShutdown,
+  RequestMethod,
+} from '@nestjs/common';
 import type { Logger } from 'pino';
 import type { RedisConfig, SessionConfig, TokensConfig } from '../config/config.schema.js';
 import { REDIS_CONFIG, SESSION_CONFIG, TOKENS_CONFIG } from '../config/config.tokens.js';
@@ -21,39 +29,69 @@ import { UserSessions } from './user-sessions.service.js';
     {
       provide: REDIS_CLIENT,
       inject: [REDIS_CONFIG, ROOT_LOGGER],
-      useFactory: (config: RedisConfig, logger: Logger) => createRedisClient(config, logger.child({ component: 'redis' })),
+      useFactory: (config: RedisConfig, logger: Logger) =>
+        createRedisClient(config, logger.child({ component: 'redis' })),
     },
     {
       provide: RedisSessionStore,
       inject: [REDIS_CLIENT, SESSION_CONFIG],
       useFactory: (redis: RedisClient, config: SessionConfig) => new RedisSessionStore(redis, config),
     },
-    { provide: TokenCipher, inject: [TOKENS_CONFIG], useFactory: (config: TokensConfig) => new TokenCipher(config) },
+    {
+      provide: TokenCipher,
+      inject: [TOKENS_CONFIG],
+      useFactory: (config: TokensConfig) => new TokenCipher(config),
+    },
     {
       provide: TokenStore,
       inject: [REDIS_CLIENT, RedisSessionStore, TokenCipher, SESSION_CONFIG],
-      useFactory: (redis: RedisClient, store: RedisSessionStore, cipher: TokenCipher, config: SessionConfig) =>
-        new TokenStore(redis, store.keys, new SessionScripts(redis), cipher, config.idleTimeoutSeconds * 1000, config.retryAfterSeconds),
+      useFactory: (
+        redis: RedisClient,
+        store: RedisSessionStore,
+        cipher: TokenCipher,
+        config: SessionConfig,
+      ) =>
+        new TokenStore(
+          redis,
+          store.keys,
+          new SessionScripts(redis),
+          cipher,
+          config.idleTimeoutSeconds * 1000,
+          config.retryAfterSeconds,
+        ),
     },
     {
       provide: LoginTransactionStore,
       inject: [REDIS_CLIENT, RedisSessionStore, SESSION_CONFIG],
-      useFactory: (redis: RedisClient, store: RedisSessionStore, config: SessionConfig) => new LoginTransactionStore(redis, store.keys, config.retryAfterSeconds),
+      useFactory: (redis: RedisClient, store: RedisSessionStore, config: SessionConfig) =>
+        new LoginTransactionStore(redis, store.keys, config.retryAfterSeconds),
     },
     {
       provide: ReplayCache,
       inject: [REDIS_CLIENT, RedisSessionStore, SESSION_CONFIG],
-      useFactory: (redis: RedisClient, store: RedisSessionStore, config: SessionConfig) => new ReplayCache(redis, store.keys, config.retryAfterSeconds),
+      useFactory: (redis: RedisClient, store: RedisSessionStore, config: SessionConfig) =>
+        new ReplayCache(redis, store.keys, config.retryAfterSeconds),
     },
     {
       provide: SessionLock,
       inject: [REDIS_CLIENT, RedisSessionStore, SESSION_CONFIG],
-      useFactory: (redis: RedisClient, store: RedisSessionStore, config: SessionConfig) => new SessionLock(redis, store.keys, config.retryAfterSeconds),
+      useFactory: (redis: RedisClient, store: RedisSessionStore, config: SessionConfig) =>
+        new SessionLock(redis, store.keys, config.retryAfterSeconds),
     },
     SessionService,
     UserSessions,
   ],
-  exports: [REDIS_CLIENT, RedisSessionStore, TokenCipher, TokenStore, LoginTransactionStore, ReplayCache, SessionLock, SessionService, UserSessions],
+  exports: [
+    REDIS_CLIENT,
+    RedisSessionStore,
+    TokenCipher,
+    TokenStore,
+    LoginTransactionStore,
+    ReplayCache,
+    SessionLock,
+    SessionService,
+    UserSessions,
+  ],
 })
 export class SessionModule implements NestModule, OnApplicationShutdown {
   constructor(
@@ -67,7 +105,10 @@ export class SessionModule implements NestModule, OnApplicationShutdown {
   configure(consumer: MiddlewareConsumer): void {
     consumer
       .apply(createSessionMiddleware(this.config, this.store, this.logger))
-      .forRoutes({ path: 'auth/{*path}', method: RequestMethod.ALL }, { path: 'api/{*path}', method: RequestMethod.ALL });
+      .forRoutes(
+        { path: 'auth/{*path}', method: RequestMethod.ALL },
+        { path: 'api/{*path}', method: RequestMethod.ALL },
+      );
   }
 
   async onApplicationShutdown(): Promise<void> {

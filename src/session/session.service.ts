@@ -45,7 +45,8 @@ export class SessionService {
 
   /** The signed-in session, or undefined. Throws 503 when the store failed for this request. */
   current(req: Request): CurrentSession | undefined {
-    if (req[STORE_FAILURE] !== undefined) throw new SessionStoreUnavailable(this.config.retryAfterSeconds, req[STORE_FAILURE]);
+    if (req[STORE_FAILURE] !== undefined)
+      throw new SessionStoreUnavailable(this.config.retryAfterSeconds, req[STORE_FAILURE]);
     const data = req.session as SessionData | undefined;
     return data?.user?.sub ? { id: req.sessionID, data } : undefined;
   }
@@ -68,7 +69,10 @@ export class SessionService {
    */
   async establish(req: Request, init: NewSession, tokens: TokenSet): Promise<CurrentSession> {
     const previous = this.current(req);
-    const carriedMfa = previous?.data.user.sub === init.user.sub && previous.data.user.iss === init.user.iss ? previous.data.mfa?.lastMfaAt ?? null : null;
+    const carriedMfa =
+      previous?.data.user.sub === init.user.sub && previous.data.user.iss === init.user.iss
+        ? (previous.data.mfa?.lastMfaAt ?? null)
+        : null;
     if (previous) await this.callback((cb) => req.session.regenerate(cb));
     const now = Date.now();
     const data: Partial<SessionData> = {
@@ -84,7 +88,8 @@ export class SessionService {
     };
     Object.assign(req.session, data);
     const sid = req.sessionID;
-    if ((await this.tokenStore.write(sid, tokens, 0)) === undefined) throw new SessionStoreUnavailable(this.config.retryAfterSeconds);
+    if ((await this.tokenStore.write(sid, tokens, 0)) === undefined)
+      throw new SessionStoreUnavailable(this.config.retryAfterSeconds);
     await this.callback((cb) => req.session.save(cb));
     return { id: sid, data: req.session as SessionData };
   }
@@ -95,7 +100,10 @@ export class SessionService {
       return await this.tokenStore.read(sid);
     } catch (err) {
       if (err instanceof TokenDecryptionFailed) {
-        this.audit.record('session_tokens_undecryptable', { session: sessionHandle(sid), reason: err.message });
+        this.audit.record('session_tokens_undecryptable', {
+          session: sessionHandle(sid),
+          reason: err.message,
+        });
         throw new NotAuthenticated('The session could not be read. Sign in again.');
       }
       throw new SessionStoreUnavailable(this.config.retryAfterSeconds, err);
@@ -145,7 +153,9 @@ export class SessionService {
   }
 
   private callback(fn: (cb: (err?: unknown) => void) => void): Promise<void> {
-    return this.guard(() => new Promise<void>((resolve, reject) => fn((err) => (err ? reject(err) : resolve()))));
+    return this.guard(
+      () => new Promise<void>((resolve, reject) => fn((err) => (err ? reject(err) : resolve()))),
+    );
   }
 }
 

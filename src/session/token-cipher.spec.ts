@@ -27,7 +27,16 @@ describe('TokenCipher', () => {
   it.each([
     ['garbage', 'not-a-blob'],
     ['an unknown key id', 'v1.k9.AAAA.AAAA.AAAA'],
-    ['a flipped ciphertext byte', (() => { const p = cipher.encrypt('secret', 'a').split('.'); p[3] = Buffer.from(Buffer.from(p[3], 'base64url').map((b, i) => (i === 0 ? b ^ 1 : b))).toString('base64url'); return p.join('.'); })()],
+    [
+      'a flipped ciphertext byte',
+      (() => {
+        const p = cipher.encrypt('secret', 'a').split('.');
+        p[3] = Buffer.from(Buffer.from(p[3], 'base64url').map((b, i) => (i === 0 ? b ^ 1 : b))).toString(
+          'base64url',
+        );
+        return p.join('.');
+      })(),
+    ],
   ])('refuses %s', (_label, blob) => {
     expect(() => cipher.decrypt(blob, 'a')).toThrow(TokenDecryptionFailed);
   });

@@ -22,19 +22,28 @@ export class TokenCipher {
     const cipher = createCipheriv('aes-256-gcm', this.current.key, iv);
     cipher.setAAD(Buffer.from(aad, 'utf8'));
     const ct = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
-    return ['v1', this.current.kid, iv.toString('base64url'), ct.toString('base64url'), cipher.getAuthTag().toString('base64url')].join('.');
+    return [
+      'v1',
+      this.current.kid,
+      iv.toString('base64url'),
+      ct.toString('base64url'),
+      cipher.getAuthTag().toString('base64url'),
+    ].join('.');
   }
 
   /** Throws `TokenDecryptionFailed` on an unknown key, a malformed blob or a failed authentication. */
   decrypt(blob: string, aad: string): string {
     const parts = blob.split('.');
     const key = parts.length === 5 && parts[0] === 'v1' ? this.keys.get(parts[1]) : undefined;
-    if (!key) throw new TokenDecryptionFailed(parts.length === 5 ? `unknown key id ${parts[1]}` : 'malformed record');
+    if (!key)
+      throw new TokenDecryptionFailed(parts.length === 5 ? `unknown key id ${parts[1]}` : 'malformed record');
     try {
       const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(parts[2], 'base64url'));
       decipher.setAAD(Buffer.from(aad, 'utf8'));
       decipher.setAuthTag(Buffer.from(parts[4], 'base64url'));
-      return Buffer.concat([decipher.update(Buffer.from(parts[3], 'base64url')), decipher.final()]).toString('utf8');
+      return Buffer.concat([decipher.update(Buffer.from(parts[3], 'base64url')), decipher.final()]).toString(
+        'utf8',
+      );
     } catch {
       throw new TokenDecryptionFailed('authentication failed');
     }

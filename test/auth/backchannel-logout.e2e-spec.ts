@@ -31,25 +31,40 @@ describe('POST /auth/backchannel-logout', () => {
   async function signedIn(): Promise<{ client: CookieClient; sub: string; sid: string }> {
     const client = new CookieClient();
     expect((await loginThroughBff(client, bff.url)).status).toBe(302);
-    const idToken = tamper.issued.filter((t) => t.split('.').length === 3 && decodeJwt(t).nonce !== undefined).at(-1) as string;
+    const idToken = tamper.issued
+      .filter((t) => t.split('.').length === 3 && decodeJwt(t).nonce !== undefined)
+      .at(-1) as string;
     const { sub, sid } = decodeJwt(idToken) as { sub: string; sid: string };
     return { client, sub, sid };
   }
 
-  const alive = async (client: CookieClient) => (await client.get(`${bff.url}/api/session`, { headers: { 'x-csrf': '1' } })).status;
+  const alive = async (client: CookieClient) =>
+    (await client.get(`${bff.url}/api/session`, { headers: { 'x-csrf': '1' } })).status;
 
   function claims(extra: JWTPayload): JWTPayload {
     const now = Math.floor(Date.now() / 1000);
-    return { iss: tenant.issuer, aud: 'myaccount-bff', iat: now, exp: now + 120, jti: randomUUID(), events: { [EVENT]: {} }, ...extra };
+    return {
+      iss: tenant.issuer,
+      aud: 'myaccount-bff',
+      iat: now,
+      exp: now + 120,
+      jti: randomUUID(),
+      events: { [EVENT]: {} },
+      ...extra,
+    };
   }
 
   const post = (token: string | undefined) =>
-    new CookieClient().post(`${bff.url}/auth/backchannel-logout`, { form: token === undefined ? {} : { logout_token: token } });
+    new CookieClient().post(`${bff.url}/auth/backchannel-logout`, {
+      form: token === undefined ? {} : { logout_token: token },
+    });
 
   it('ends the session the tenant names when the user logs out at the tenant (a real logout token)', async () => {
     const { client } = await signedIn();
     const other = await signedIn();
-    const end = await client.get(`${tenant.url}/oidc/logout?client_id=myaccount-bff&post_logout_redirect_uri=${encodeURIComponent(`${bff.url}/`)}`);
+    const end = await client.get(
+      `${tenant.url}/oidc/logout?client_id=myaccount-bff&post_logout_redirect_uri=${encodeURIComponent(`${bff.url}/`)}`,
+    );
     expect(end.status).toBe(303);
     expect(await alive(client)).toBe(401);
     expect(await alive(other.client)).toBe(200);
@@ -59,7 +74,9 @@ describe('POST /auth/backchannel-logout', () => {
     const first = await signedIn();
     const second = await signedIn();
     expect(first.sid).not.toBe(second.sid);
-    const bySid = await post(await tamper.sign(claims({ sid: first.sid, sub: first.sub }), { typ: 'logout+jwt' }));
+    const bySid = await post(
+      await tamper.sign(claims({ sid: first.sid, sub: first.sub }), { typ: 'logout+jwt' }),
+    );
     expect(bySid.status).toBe(200);
     expect(bySid.headers.get('cache-control')).toBe('no-store');
     expect(await alive(first.client)).toBe(401);
@@ -91,11 +108,21 @@ describe('POST /auth/backchannel-logout', () => {
     it.each<[string, () => Promise<string | undefined> | string | undefined]>([
       ['a nonce', () => tamper.sign(claims({ sid: session.sid, nonce: 'n' }))],
       ['no events', () => tamper.sign(claims({ sid: session.sid, events: undefined }))],
-      ['another event', () => tamper.sign(claims({ sid: session.sid, events: { 'http://schemas.openid.net/event/other': {} } }))],
-      ['an event that is not an object', () => tamper.sign(claims({ sid: session.sid, events: { [EVENT]: 'yes' } }))],
+      [
+        'another event',
+        () =>
+          tamper.sign(claims({ sid: session.sid, events: { 'http://schemas.openid.net/event/other': {} } })),
+      ],
+      [
+        'an event that is not an object',
+        () => tamper.sign(claims({ sid: session.sid, events: { [EVENT]: 'yes' } })),
+      ],
       ['a wrong aud', () => tamper.sign(claims({ sid: session.sid, aud: 'another-client' }))],
       ['a wrong iss', () => tamper.sign(claims({ sid: session.sid, iss: 'http://evil.example/' }))],
-      ['an expired exp', () => tamper.sign(claims({ sid: session.sid, iat: now() - 3600, exp: now() - 600 }))],
+      [
+        'an expired exp',
+        () => tamper.sign(claims({ sid: session.sid, iat: now() - 3600, exp: now() - 600 })),
+      ],
       ['no iat', () => tamper.sign(claims({ sid: session.sid, iat: undefined }))],
       ['no jti', () => tamper.sign(claims({ sid: session.sid, jti: undefined }))],
       ['neither sub nor sid', () => tamper.sign(claims({}))],

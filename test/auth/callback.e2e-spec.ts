@@ -86,27 +86,48 @@ describe('GET /auth/callback refuses what it cannot verify', () => {
     const client = new CookieClient();
     const start = await client.get(`${bff.url}/auth/login`);
     const state = new URL(start.location as string).searchParams.get('state') as string;
-    const res = await client.get(`${bff.url}/auth/callback?error=access_denied&error_description=${encodeURIComponent('<script>alert(1)</script>')}&state=${state}`);
+    const res = await client.get(
+      `${bff.url}/auth/callback?error=access_denied&error_description=${encodeURIComponent('<script>alert(1)</script>')}&state=${state}`,
+    );
     await expectRefused(client, res);
     expect(res.body).not.toContain('<script>');
     expect(res.body).not.toContain('alert(1)');
     expect(res.body).toContain('access_denied');
-    const hostile = await client.get(`${bff.url}/auth/callback?error=${encodeURIComponent('"><script>x</script>')}`);
+    const hostile = await client.get(
+      `${bff.url}/auth/callback?error=${encodeURIComponent('"><script>x</script>')}`,
+    );
     await expectRefused(client, hostile);
     expect(hostile.body).not.toContain('<script>');
   });
 
   const now = () => Math.floor(Date.now() / 1000);
   it.each([
-    ['a wrong iss', (c: Record<string, unknown>, _raw: string) => tamper.sign({ ...c, iss: 'http://evil.example/' })],
+    [
+      'a wrong iss',
+      (c: Record<string, unknown>, _raw: string) => tamper.sign({ ...c, iss: 'http://evil.example/' }),
+    ],
     ['a wrong aud', (c: Record<string, unknown>, _raw: string) => tamper.sign({ ...c, aud: 'someone-else' })],
-    ['an extra untrusted aud', (c: Record<string, unknown>, _raw: string) => tamper.sign({ ...c, aud: ['myaccount-bff', 'someone-else'] })],
-    ['a wrong nonce', (c: Record<string, unknown>, _raw: string) => tamper.sign({ ...c, nonce: 'not-the-nonce' })],
+    [
+      'an extra untrusted aud',
+      (c: Record<string, unknown>, _raw: string) =>
+        tamper.sign({ ...c, aud: ['myaccount-bff', 'someone-else'] }),
+    ],
+    [
+      'a wrong nonce',
+      (c: Record<string, unknown>, _raw: string) => tamper.sign({ ...c, nonce: 'not-the-nonce' }),
+    ],
     ['no nonce', (c: Record<string, unknown>, _raw: string) => tamper.sign({ ...c, nonce: undefined })],
-    ['an expired exp', (c: Record<string, unknown>, _raw: string) => tamper.sign({ ...c, iat: now() - 7200, exp: now() - 3600 })],
+    [
+      'an expired exp',
+      (c: Record<string, unknown>, _raw: string) =>
+        tamper.sign({ ...c, iat: now() - 7200, exp: now() - 3600 }),
+    ],
     ['no sub', (c: Record<string, unknown>, _raw: string) => tamper.sign({ ...c, sub: undefined })],
     ['alg none', (c: Record<string, unknown>, _raw: string) => unsignedJwt(c)],
-    ['a signature by an unknown key', (c: Record<string, unknown>, _raw: string) => tamper.signWithUnknownKey(c)],
+    [
+      'a signature by an unknown key',
+      (c: Record<string, unknown>, _raw: string) => tamper.signWithUnknownKey(c),
+    ],
     [
       'a changed claim under the original signature',
       (c: Record<string, unknown>, raw: string) => {
@@ -133,9 +154,14 @@ describe('GET /auth/callback refuses what it cannot verify', () => {
   it('a step-up login whose ID token shows no MFA', async () => {
     tamper.rewrite = ({ claims }) => tamper.sign({ ...claims, amr: ['pwd'], acr: undefined });
     const client = new CookieClient();
-    const start = await client.get(`${bff.url}/auth/login?acr_values=${encodeURIComponent('http://schemas.openid.net/pape/policies/2007/06/multi-factor')}`);
+    const start = await client.get(
+      `${bff.url}/auth/login?acr_values=${encodeURIComponent('http://schemas.openid.net/pape/policies/2007/06/multi-factor')}`,
+    );
     const { totpNow } = await import('../support/tenant-login.js');
-    const callback = await completeTenantLogin(client, start.location as string, { ...DEMO_USER, otp: () => totpNow('JBSWY3DPEHPK3PXP') });
+    const callback = await completeTenantLogin(client, start.location as string, {
+      ...DEMO_USER,
+      otp: () => totpNow('JBSWY3DPEHPK3PXP'),
+    });
     await expectRefused(client, await client.get(callback));
   });
 

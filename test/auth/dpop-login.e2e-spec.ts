@@ -22,7 +22,13 @@ describe('login with myAccount.tokenType dpop', () => {
     const port = await freePort();
     tenant = await startTestTenant({ redisUrl: redis.url, bffOrigin: `http://localhost:${port}` });
     tamper = await createTokenTamper();
-    bff = await startTestBff({ port, issuer: tenant.issuer, redisUrl: redis.url, oidcFetch: tamper.fetch, configure: (c) => void (c.myAccount.tokenType = 'dpop') });
+    bff = await startTestBff({
+      port,
+      issuer: tenant.issuer,
+      redisUrl: redis.url,
+      oidcFetch: tamper.fetch,
+      configure: (c) => void (c.myAccount.tokenType = 'dpop'),
+    });
   });
   afterAll(async () => {
     await bff?.close();
@@ -41,7 +47,9 @@ describe('login with myAccount.tokenType dpop', () => {
     const jkt = await calculateJwkThumbprint({ kty: key.kty, crv: key.crv, x: key.x, y: key.y } as JWK);
     expect((decodeJwt(stored?.tokens.accessToken as string).cnf as { jkt: string }).jkt).toBe(jkt);
 
-    const refreshed = await bff.app.get(OidcClient).refresh(stored?.tokens.refreshToken as string, await importDpopKey(key));
+    const refreshed = await bff.app
+      .get(OidcClient)
+      .refresh(stored?.tokens.refreshToken as string, await importDpopKey(key));
     expect(refreshed.token_type.toLowerCase()).toBe('dpop');
     expect((decodeJwt(refreshed.access_token).cnf as { jkt: string }).jkt).toBe(jkt);
 

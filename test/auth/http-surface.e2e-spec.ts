@@ -12,7 +12,12 @@ describe('the HTTP surface of /auth and /api', () => {
     redis = await startTestRedis();
     const port = await freePort();
     tenant = await startTestTenant({ redisUrl: redis.url, bffOrigin: `http://localhost:${port}` });
-    bff = await startTestBff({ port, issuer: tenant.issuer, redisUrl: redis.url, configure: (c) => void (c.server.bodyLimit = '8kb') });
+    bff = await startTestBff({
+      port,
+      issuer: tenant.issuer,
+      redisUrl: redis.url,
+      configure: (c) => void (c.server.bodyLimit = '8kb'),
+    });
   });
   afterAll(async () => {
     await bff?.close();
@@ -20,7 +25,8 @@ describe('the HTTP surface of /auth and /api', () => {
     await redis?.close();
   });
 
-  const call = (path: string, init: RequestInit = {}) => fetch(`${bff.url}${path}`, { redirect: 'manual', ...init });
+  const call = (path: string, init: RequestInit = {}) =>
+    fetch(`${bff.url}${path}`, { redirect: 'manual', ...init });
   const form = { 'content-type': 'application/x-www-form-urlencoded' };
   const json = { 'content-type': 'application/json' };
 
@@ -32,27 +38,66 @@ describe('the HTTP surface of /auth and /api', () => {
     ['an unknown /auth path', '/auth/nope', {}, 404, 'application/problem+json'],
     ['an unknown /api path', '/api/nope/deeper', {}, 404, 'application/problem+json'],
     ['a wrong method on /api/session', '/api/session', { method: 'DELETE' }, 405, 'application/problem+json'],
-    ['a wrong method on /auth/backchannel-logout', '/auth/backchannel-logout', { method: 'GET' }, 405, 'application/problem+json'],
-    ['a body over the limit', '/auth/backchannel-logout', { method: 'POST', headers: form, body: `logout_token=${'a'.repeat(9000)}` }, 413, 'application/problem+json'],
-    ['malformed JSON', '/auth/logout', { method: 'POST', headers: json, body: '{"csrf":' }, 400, 'application/problem+json'],
-    ['a bad back-channel logout', '/auth/backchannel-logout', { method: 'POST', headers: form, body: 'logout_token=x' }, 400, 'application/problem+json'],
-    ['logout without a session', '/auth/logout', { method: 'POST', headers: { 'x-csrf': '1' } }, 200, 'application/json'],
-  ])('%s → the expected status, a problem or page, Cache-Control: no-store', async (_label, path, init, status, type) => {
-    const res = await call(path, init);
-    expect(res.status).toBe(status);
-    expect(res.headers.get('cache-control')).toBe('no-store');
-    if (type) expect(res.headers.get('content-type')).toMatch(new RegExp(`^${type.replace('+', '\\+')}`));
-    expect(res.headers.get('x-content-type-options')).toBe('nosniff');
-    expect(res.headers.get('referrer-policy')).toBe('no-referrer');
-    expect(res.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
-    expect(res.headers.get('x-powered-by')).toBeNull();
-    const body = await res.text();
-    expect(body).not.toMatch(/\bat [\w.<>]+ \(|node_modules|Error:/);
-    if (type === 'application/problem+json') {
-      const problem = JSON.parse(body);
-      expect(problem).toMatchObject({ type: expect.any(String), title: expect.any(String), status, detail: expect.any(String), code: expect.any(String) });
-    }
-  });
+    [
+      'a wrong method on /auth/backchannel-logout',
+      '/auth/backchannel-logout',
+      { method: 'GET' },
+      405,
+      'application/problem+json',
+    ],
+    [
+      'a body over the limit',
+      '/auth/backchannel-logout',
+      { method: 'POST', headers: form, body: `logout_token=${'a'.repeat(9000)}` },
+      413,
+      'application/problem+json',
+    ],
+    [
+      'malformed JSON',
+      '/auth/logout',
+      { method: 'POST', headers: json, body: '{"csrf":' },
+      400,
+      'application/problem+json',
+    ],
+    [
+      'a bad back-channel logout',
+      '/auth/backchannel-logout',
+      { method: 'POST', headers: form, body: 'logout_token=x' },
+      400,
+      'application/problem+json',
+    ],
+    [
+      'logout without a session',
+      '/auth/logout',
+      { method: 'POST', headers: { 'x-csrf': '1' } },
+      200,
+      'application/json',
+    ],
+  ])(
+    '%s → the expected status, a problem or page, Cache-Control: no-store',
+    async (_label, path, init, status, type) => {
+      const res = await call(path, init);
+      expect(res.status).toBe(status);
+      expect(res.headers.get('cache-control')).toBe('no-store');
+      if (type) expect(res.headers.get('content-type')).toMatch(new RegExp(`^${type.replace('+', '\\+')}`));
+      expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+      expect(res.headers.get('referrer-policy')).toBe('no-referrer');
+      expect(res.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
+      expect(res.headers.get('x-powered-by')).toBeNull();
+      const body = await res.text();
+      expect(body).not.toMatch(/\bat [\w.<>]+ \(|node_modules|Error:/);
+      if (type === 'application/problem+json') {
+        const problem = JSON.parse(body);
+        expect(problem).toMatchObject({
+          type: expect.any(String),
+          title: expect.any(String),
+          status,
+          detail: expect.any(String),
+          code: expect.any(String),
+        });
+      }
+    },
+  );
 
   it('names the allowed methods on 405', async () => {
     const res = await call('/api/session', { method: 'POST' });
@@ -62,8 +107,12 @@ describe('the HTTP surface of /auth and /api', () => {
   });
 
   it('echoes a sane x-request-id and replaces an insane one', async () => {
-    expect((await call('/api/session', { headers: { 'x-request-id': 'abc-123' } })).headers.get('x-request-id')).toBe('abc-123');
-    const replaced = (await call('/api/session', { headers: { 'x-request-id': '<script>'.repeat(30) } })).headers.get('x-request-id');
+    expect(
+      (await call('/api/session', { headers: { 'x-request-id': 'abc-123' } })).headers.get('x-request-id'),
+    ).toBe('abc-123');
+    const replaced = (
+      await call('/api/session', { headers: { 'x-request-id': '<script>'.repeat(30) } })
+    ).headers.get('x-request-id');
     expect(replaced).toMatch(/^[0-9a-f-]{36}$/);
   });
 
@@ -75,7 +124,9 @@ describe('the HTTP surface of /auth and /api', () => {
   });
 
   it('login redirects to /authorize with PKCE S256, state, nonce, audience and the configured scopes', async () => {
-    const res = await call('/auth/login?returnTo=%2F%2Fevil.example&acr_values=http%3A%2F%2Fschemas.openid.net%2Fpape%2Fpolicies%2F2007%2F06%2Fmulti-factor&max_age=300&login_hint=demo%40example.com');
+    const res = await call(
+      '/auth/login?returnTo=%2F%2Fevil.example&acr_values=http%3A%2F%2Fschemas.openid.net%2Fpape%2Fpolicies%2F2007%2F06%2Fmulti-factor&max_age=300&login_hint=demo%40example.com',
+    );
     const url = new URL(res.headers.get('location') as string);
     expect(url.origin + url.pathname).toBe(`${tenant.url}/authorize`);
     const p = url.searchParams;
@@ -87,7 +138,9 @@ describe('the HTTP surface of /auth and /api', () => {
     expect(p.get('state')).toMatch(/^[A-Za-z0-9_-]{43}$/);
     expect(p.get('nonce')).toMatch(/^[A-Za-z0-9_-]{43}$/);
     expect(p.get('audience')).toBe(`${tenant.issuer}me/`);
-    expect(p.get('scope')?.split(' ')).toEqual(expect.arrayContaining(['openid', 'offline_access', 'read:me:authentication_methods']));
+    expect(p.get('scope')?.split(' ')).toEqual(
+      expect.arrayContaining(['openid', 'offline_access', 'read:me:authentication_methods']),
+    );
     expect(p.get('acr_values')).toBe('http://schemas.openid.net/pape/policies/2007/06/multi-factor');
     expect(p.get('max_age')).toBe('300');
     expect(p.get('login_hint')).toBe('demo@example.com');
@@ -112,13 +165,20 @@ describe('the HTTP surface of /auth and /api', () => {
     await expect(attempt).rejects.toBeInstanceOf(ConfigError);
     const error = (await attempt.catch((e: unknown) => e)) as ConfigError;
     expect(error.problems).toEqual(
-      expect.arrayContaining([expect.stringMatching(/^oidc\.clientSecret \(OIDC_CLIENT_SECRET\)/), expect.stringMatching(/^redis\.url \(REDIS_URL\)/)]),
+      expect.arrayContaining([
+        expect.stringMatching(/^oidc\.clientSecret \(OIDC_CLIENT_SECRET\)/),
+        expect.stringMatching(/^redis\.url \(REDIS_URL\)/),
+      ]),
     );
   });
 
   it('without discovery (tenant unreachable): not ready, and a login answers the 503 page', async () => {
     const dead = await freePort();
-    const lonely = await startTestBff({ issuer: `http://localhost:${dead}/`, redisUrl: redis.url, waitForDiscovery: false });
+    const lonely = await startTestBff({
+      issuer: `http://localhost:${dead}/`,
+      redisUrl: redis.url,
+      waitForDiscovery: false,
+    });
     try {
       const ready = await fetch(`${lonely.url}/readyz`);
       expect(ready.status).toBe(503);

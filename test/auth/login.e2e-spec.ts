@@ -54,10 +54,14 @@ describe('login through the real tenant', () => {
   it('records MFA when the login asked for it and the tenant showed the TOTP page', async () => {
     const client = new CookieClient();
     await login(client, `?acr_values=${encodeURIComponent(MFA)}`, () => totpNow(TOTP_SECRET));
-    const info = (await client.get(`${bff.url}/api/session`, { headers: { 'x-csrf': '1' } })).json<SessionInfo>();
+    const info = (
+      await client.get(`${bff.url}/api/session`, { headers: { 'x-csrf': '1' } })
+    ).json<SessionInfo>();
     expect(info.mfa.last_mfa_at).not.toBeNull();
     expect(Math.abs(Date.parse(info.mfa.last_mfa_at as string) - Date.now())).toBeLessThan(60_000);
-    expect(Date.parse(info.mfa.fresh_until as string) - Date.parse(info.mfa.last_mfa_at as string)).toBe(300_000);
+    expect(Date.parse(info.mfa.fresh_until as string) - Date.parse(info.mfa.last_mfa_at as string)).toBe(
+      300_000,
+    );
   });
 
   it('gives a new session id at login: a cookie from before is useless afterwards', async () => {
@@ -73,17 +77,23 @@ describe('login through the real tenant', () => {
     expect((await client.get(`${bff.url}/api/session`, { headers: { 'x-csrf': '1' } })).status).toBe(200);
   });
 
-  it.each(['//evil.example', 'https://evil.example/x', '/\\evil.example', '/%2F%2Fevil.example', 'javascript:alert(1)', '/%5Cevil', '/\t/evil.example'])(
-    'sends the browser to / after login when returnTo is %j',
-    async (returnTo) => {
-      expect(await login(new CookieClient(), `?returnTo=${encodeURIComponent(returnTo)}`)).toBe(`${bff.url}/`);
-    },
-  );
+  it.each([
+    '//evil.example',
+    'https://evil.example/x',
+    '/\\evil.example',
+    '/%2F%2Fevil.example',
+    'javascript:alert(1)',
+    '/%5Cevil',
+    '/\t/evil.example',
+  ])('sends the browser to / after login when returnTo is %j', async (returnTo) => {
+    expect(await login(new CookieClient(), `?returnTo=${encodeURIComponent(returnTo)}`)).toBe(`${bff.url}/`);
+  });
 
   it('keeps MFA facts for the same user at a later login without MFA, never for another user', async () => {
     const client = new CookieClient();
     await login(client, `?acr_values=${encodeURIComponent(MFA)}`, () => totpNow(TOTP_SECRET));
-    const session = async () => (await client.get(`${bff.url}/api/session`, { headers: { 'x-csrf': '1' } })).json<SessionInfo>();
+    const session = async () =>
+      (await client.get(`${bff.url}/api/session`, { headers: { 'x-csrf': '1' } })).json<SessionInfo>();
     const withMfa = await session();
     expect(withMfa.mfa.last_mfa_at).not.toBeNull();
 

@@ -24,7 +24,9 @@ describe('POST /auth/logout', () => {
   async function signedIn(): Promise<{ client: CookieClient; csrf: string; cookie: string }> {
     const client = new CookieClient();
     expect((await loginThroughBff(client, bff.url)).status).toBe(302);
-    const info = (await client.get(`${bff.url}/api/session`, { headers: { 'x-csrf': '1' } })).json<{ csrf_token: string }>();
+    const info = (await client.get(`${bff.url}/api/session`, { headers: { 'x-csrf': '1' } })).json<{
+      csrf_token: string;
+    }>();
     return { client, csrf: info.csrf_token, cookie: client.cookies(bff.url)['__Host-bff'] };
   }
 
@@ -72,9 +74,25 @@ describe('POST /auth/logout', () => {
   it('refuses a form without the right csrf token, or from another origin, and keeps the session', async () => {
     const { client, csrf } = await signedIn();
     expect((await client.post(`${bff.url}/auth/logout`, { form: { csrf: 'wrong' } })).status).toBe(403);
-    expect((await client.post(`${bff.url}/auth/logout`, { form: {} })).json()).toMatchObject({ code: 'csrf_failed' });
-    expect((await client.post(`${bff.url}/auth/logout`, { form: { csrf }, headers: { origin: 'https://evil.example' } })).status).toBe(403);
-    expect((await client.post(`${bff.url}/auth/logout`, { form: { csrf }, headers: { 'sec-fetch-site': 'cross-site' } })).status).toBe(403);
+    expect((await client.post(`${bff.url}/auth/logout`, { form: {} })).json()).toMatchObject({
+      code: 'csrf_failed',
+    });
+    expect(
+      (
+        await client.post(`${bff.url}/auth/logout`, {
+          form: { csrf },
+          headers: { origin: 'https://evil.example' },
+        })
+      ).status,
+    ).toBe(403);
+    expect(
+      (
+        await client.post(`${bff.url}/auth/logout`, {
+          form: { csrf },
+          headers: { 'sec-fetch-site': 'cross-site' },
+        })
+      ).status,
+    ).toBe(403);
     expect((await client.get(`${bff.url}/api/session`, { headers: { 'x-csrf': '1' } })).status).toBe(200);
   });
 

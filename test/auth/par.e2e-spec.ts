@@ -13,7 +13,12 @@ describe('login with Pushed Authorization Requests (oidc.usePar)', () => {
     redis = await startTestRedis();
     const port = await freePort();
     tenant = await startTestTenant({ redisUrl: redis.url, bffOrigin: `http://localhost:${port}` });
-    bff = await startTestBff({ port, issuer: tenant.issuer, redisUrl: redis.url, configure: (c) => void (c.oidc.usePar = true) });
+    bff = await startTestBff({
+      port,
+      issuer: tenant.issuer,
+      redisUrl: redis.url,
+      configure: (c) => void (c.oidc.usePar = true),
+    });
   });
   afterAll(async () => {
     await bff?.close();
@@ -29,12 +34,18 @@ describe('login with Pushed Authorization Requests (oidc.usePar)', () => {
     expect(authorize.searchParams.has('code_challenge')).toBe(false);
     expect(authorize.searchParams.has('state')).toBe(false);
     expect((await loginThroughBff(client, bff.url)).status).toBe(302);
-    const info = (await client.get(`${bff.url}/api/session`, { headers: { 'x-csrf': '1' } })).json<SessionInfo>();
+    const info = (
+      await client.get(`${bff.url}/api/session`, { headers: { 'x-csrf': '1' } })
+    ).json<SessionInfo>();
     expect(info.user.email).toBe('demo@example.com');
   });
 
   it('answers a page, never a 500, when the tenant refuses the pushed request', async () => {
-    const stranger = await startTestBff({ issuer: tenant.issuer, redisUrl: redis.url, configure: (c) => void (c.oidc.usePar = true) });
+    const stranger = await startTestBff({
+      issuer: tenant.issuer,
+      redisUrl: redis.url,
+      configure: (c) => void (c.oidc.usePar = true),
+    });
     try {
       const res = await new CookieClient().get(`${stranger.url}/auth/login`);
       expect(res.status).toBe(502);

@@ -58,7 +58,9 @@ describe('tokens at rest', () => {
       otp: () => totpNow(DEMO_TOTP_SECRET),
     });
     expect(tamper.issued.length).toBeGreaterThanOrEqual(6);
-    expect(tamper.issued.some((t) => t.startsWith('eyJ') && decodeJwt(t).aud === `${tenant.issuer}me/`)).toBe(true);
+    expect(tamper.issued.some((t) => t.startsWith('eyJ') && decodeJwt(t).aud === `${tenant.issuer}me/`)).toBe(
+      true,
+    );
 
     const { keys, text } = await dumpBffKeys(redis);
     expect(keys.filter((k) => k.endsWith(':tokens'))).toHaveLength(2);
@@ -70,7 +72,8 @@ describe('tokens at rest', () => {
     }
     expect(text).not.toMatch(/eyJ/);
     // Every key of a session carries its hash tag (Redis Cluster slot).
-    for (const key of keys.filter((k) => /:(sess|tokens)$/.test(k))) expect(key).toMatch(/^bff:\{[A-Za-z0-9_-]{43}\}:(sess|tokens)$/);
+    for (const key of keys.filter((k) => /:(sess|tokens)$/.test(k)))
+      expect(key).toMatch(/^bff:\{[A-Za-z0-9_-]{43}\}:(sess|tokens)$/);
   });
 
   it('revokes the refresh token at logout', async () => {
@@ -82,7 +85,10 @@ describe('tokens at rest', () => {
     expect((await client.post(`${bff.url}/auth/logout`, { headers: { 'x-csrf': '1' } })).status).toBe(200);
     const res = await fetch(`${tenant.url}/oauth/token`, {
       method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Basic ${Buffer.from('myaccount-bff:dev-bff-secret').toString('base64')}` },
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        authorization: `Basic ${Buffer.from('myaccount-bff:dev-bff-secret').toString('base64')}`,
+      },
       body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: refreshToken }),
     });
     expect(res.status).toBe(400);

@@ -21,14 +21,18 @@ describe('the session cookie', () => {
     await redis?.close();
   });
 
-  const sessionWith = (cookieHeader: string) => fetch(`${bff.url}/api/session`, { headers: { cookie: cookieHeader, 'x-csrf': '1' } });
+  const sessionWith = (cookieHeader: string) =>
+    fetch(`${bff.url}/api/session`, { headers: { cookie: cookieHeader, 'x-csrf': '1' } });
 
   it('is __Host-bff: Secure, HttpOnly, Path=/, no Domain, SameSite=Lax, no Max-Age', async () => {
     const client = new CookieClient();
     const callback = await loginThroughBff(client, bff.url);
     const cookies = callback.headers.getSetCookie().filter((c) => c.startsWith('__Host-bff='));
     expect(cookies).toHaveLength(1);
-    const attributes = cookies[0].split(';').slice(1).map((a) => a.trim().toLowerCase());
+    const attributes = cookies[0]
+      .split(';')
+      .slice(1)
+      .map((a) => a.trim().toLowerCase());
     expect(attributes).toEqual(expect.arrayContaining(['path=/', 'httponly', 'secure', 'samesite=lax']));
     expect(attributes.some((a) => a.startsWith('domain'))).toBe(false);
     expect(attributes.some((a) => a.startsWith('max-age') || a.startsWith('expires'))).toBe(false);
@@ -37,7 +41,10 @@ describe('the session cookie', () => {
   it('binds the login transaction with a __Host- cookie: Secure, HttpOnly, SameSite=Lax, Max-Age ≤ 600', async () => {
     const start = await new CookieClient().get(`${bff.url}/auth/login`);
     const tx = start.headers.getSetCookie().find((c) => c.startsWith('__Host-bff-tx=')) as string;
-    const attributes = tx.split(';').slice(1).map((a) => a.trim().toLowerCase());
+    const attributes = tx
+      .split(';')
+      .slice(1)
+      .map((a) => a.trim().toLowerCase());
     expect(attributes).toEqual(expect.arrayContaining(['path=/', 'httponly', 'secure', 'samesite=lax']));
     expect(attributes.some((a) => a.startsWith('domain'))).toBe(false);
     const maxAge = Number(attributes.find((a) => a.startsWith('max-age='))?.slice(8));
@@ -53,15 +60,27 @@ describe('the session cookie', () => {
       valid = client.cookies(bff.url)['__Host-bff'];
     });
 
-    const sign = (sid: string, secret: string) => `s:${sid}.${createHmac('sha256', secret).update(sid).digest('base64').replace(/=+$/, '')}`;
+    const sign = (sid: string, secret: string) =>
+      `s:${sid}.${createHmac('sha256', secret).update(sid).digest('base64').replace(/=+$/, '')}`;
     it.each<[string, () => string]>([
       ['garbage', () => '__Host-bff=%%%garbage;;=='],
       ['8 kB of it', () => `__Host-bff=s:${'A'.repeat(8192)}`],
       ['unsigned', () => `__Host-bff=${decodeURIComponent(valid).slice(2, 45)}`],
       ['a tampered signature', () => `__Host-bff=${valid.slice(0, -3)}abc`],
-      ['a well-signed id that was never issued', () => `__Host-bff=${encodeURIComponent(sign('B'.repeat(43), 'test-session-secret-change-me-0001'))}`],
-      ['signed with another secret', () => `__Host-bff=${encodeURIComponent(sign(decodeURIComponent(valid).slice(2, 45), 'another-secret'))}`],
-      ['a hash-tag injection', () => `__Host-bff=${encodeURIComponent(sign('}:x{'.padEnd(43, 'x'), 'test-session-secret-change-me-0001'))}`],
+      [
+        'a well-signed id that was never issued',
+        () => `__Host-bff=${encodeURIComponent(sign('B'.repeat(43), 'test-session-secret-change-me-0001'))}`,
+      ],
+      [
+        'signed with another secret',
+        () =>
+          `__Host-bff=${encodeURIComponent(sign(decodeURIComponent(valid).slice(2, 45), 'another-secret'))}`,
+      ],
+      [
+        'a hash-tag injection',
+        () =>
+          `__Host-bff=${encodeURIComponent(sign('}:x{'.padEnd(43, 'x'), 'test-session-secret-change-me-0001'))}`,
+      ],
       ['duplicated, garbage first', () => `__Host-bff=garbage; __Host-bff=${valid}`],
     ])('%s', async (_label, header) => {
       const res = await sessionWith(header());
@@ -77,8 +96,12 @@ describe('the session cookie', () => {
     it('ignores a session id offered anywhere but the cookie', async () => {
       const sid = decodeURIComponent(valid).slice(2, 45);
       for (const res of [
-        await fetch(`${bff.url}/api/session?sid=${sid}&connect.sid=${encodeURIComponent(valid)}`, { headers: { 'x-csrf': '1' } }),
-        await fetch(`${bff.url}/api/session`, { headers: { 'x-csrf': '1', 'x-session-id': sid, authorization: `Bearer ${sid}` } }),
+        await fetch(`${bff.url}/api/session?sid=${sid}&connect.sid=${encodeURIComponent(valid)}`, {
+          headers: { 'x-csrf': '1' },
+        }),
+        await fetch(`${bff.url}/api/session`, {
+          headers: { 'x-csrf': '1', 'x-session-id': sid, authorization: `Bearer ${sid}` },
+        }),
       ]) {
         expect(res.status).toBe(401);
       }
@@ -89,7 +112,14 @@ describe('the session cookie', () => {
     const client = redis.client();
     try {
       const before = (await client.keys('bff:*')).sort();
-      for (const path of ['/api/session', '/auth/callback', '/auth/nope', '/api/nope', '/healthz', '/readyz']) {
+      for (const path of [
+        '/api/session',
+        '/auth/callback',
+        '/auth/nope',
+        '/api/nope',
+        '/healthz',
+        '/readyz',
+      ]) {
         await fetch(`${bff.url}${path}`, { headers: { 'x-csrf': '1', cookie: '__Host-bff=s:nothing.sig' } });
       }
       await fetch(`${bff.url}/auth/logout`, { method: 'POST', headers: { 'x-csrf': '1' } });

@@ -18,8 +18,16 @@ describe('logs', () => {
     const port = await freePort();
     tenant = await startTestTenant({ redisUrl: redis.url, bffOrigin: `http://localhost:${port}` });
     tamper = await createTokenTamper();
-    const sink = new Writable({ write: (chunk, _enc, done) => void (lines.push(...String(chunk).split('\n').filter(Boolean)), done()) });
-    bff = await startTestBff({ port, issuer: tenant.issuer, redisUrl: redis.url, oidcFetch: tamper.fetch, logger: createLogger('debug', sink) });
+    const sink = new Writable({
+      write: (chunk, _enc, done) => void (lines.push(...String(chunk).split('\n').filter(Boolean)), done()),
+    });
+    bff = await startTestBff({
+      port,
+      issuer: tenant.issuer,
+      redisUrl: redis.url,
+      oidcFetch: tamper.fetch,
+      logger: createLogger('debug', sink),
+    });
   });
   afterAll(async () => {
     await bff?.close();
@@ -31,11 +39,16 @@ describe('logs', () => {
     const client = new CookieClient();
     const start = await client.get(`${bff.url}/auth/login`);
     const { completeTenantLogin } = await import('../support/tenant-login.js');
-    const callback = await completeTenantLogin(client, start.location as string, { username: 'demo@example.com', password: 'Demo-password-1' });
+    const callback = await completeTenantLogin(client, start.location as string, {
+      username: 'demo@example.com',
+      password: 'Demo-password-1',
+    });
     const code = new URL(callback).searchParams.get('code') as string;
     await client.get(callback, { headers: { 'x-request-id': 'trace-me-1' } });
     const cookie = client.cookies(bff.url)['__Host-bff'];
-    await client.get(`${bff.url}/api/session`, { headers: { 'x-csrf': '1', authorization: 'Bearer eyJ.secret.header', dpop: 'eyJ.dpop.proof' } });
+    await client.get(`${bff.url}/api/session`, {
+      headers: { 'x-csrf': '1', authorization: 'Bearer eyJ.secret.header', dpop: 'eyJ.dpop.proof' },
+    });
     await client.post(`${bff.url}/auth/logout`, { headers: { 'x-csrf': '1' } });
     await loginThroughBff(new CookieClient(), bff.url);
 
@@ -46,7 +59,16 @@ describe('logs', () => {
 
     const text = lines.join('\n');
     expect(text).toContain('[redacted]');
-    for (const secret of [...tamper.issued, code, cookie, decodeURIComponent(cookie), 'eyJ.secret.header', 'eyJ.dpop.proof', 'dev-bff-secret', 'test-session-secret-change-me-0001']) {
+    for (const secret of [
+      ...tamper.issued,
+      code,
+      cookie,
+      decodeURIComponent(cookie),
+      'eyJ.secret.header',
+      'eyJ.dpop.proof',
+      'dev-bff-secret',
+      'test-session-secret-change-me-0001',
+    ]) {
       expect(text).not.toContain(secret);
     }
     expect(text).not.toMatch(/eyJ/);

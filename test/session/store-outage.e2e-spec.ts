@@ -88,10 +88,18 @@ describe('Redis unreachable', () => {
     // A back-channel logout cannot be honoured: never a 200 (the tenant may retry).
     const now = Math.floor(Date.now() / 1000);
     const logoutToken = await tamper.sign({
-      iss: tenant.issuer, aud: 'myaccount-bff', iat: now, exp: now + 120, jti: `j-${now}`, sub: 'someone',
+      iss: tenant.issuer,
+      aud: 'myaccount-bff',
+      iat: now,
+      exp: now + 120,
+      jti: `j-${now}`,
+      sub: 'someone',
       events: { 'http://schemas.openid.net/event/backchannel-logout': {} },
     });
-    const bcl = await fetch(`${bff.url}/auth/backchannel-logout`, { method: 'POST', body: new URLSearchParams({ logout_token: logoutToken }) });
+    const bcl = await fetch(`${bff.url}/auth/backchannel-logout`, {
+      method: 'POST',
+      body: new URLSearchParams({ logout_token: logoutToken }),
+    });
     expect(bcl.status).toBe(503);
     expect((await fetch(`${bff.url}/healthz`)).status).toBe(200);
 

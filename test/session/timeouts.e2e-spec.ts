@@ -31,7 +31,8 @@ describe('idle and absolute timeouts (shortened)', () => {
     await redis?.close();
   });
 
-  const session = (client: CookieClient) => client.get(`${bff.url}/api/session`, { headers: { 'x-csrf': '1' } });
+  const session = (client: CookieClient) =>
+    client.get(`${bff.url}/api/session`, { headers: { 'x-csrf': '1' } });
   /** Any request that counts as activity (GET /api/session deliberately does not). */
   const activity = (client: CookieClient) => client.get(`${bff.url}/auth/not-a-route`);
 

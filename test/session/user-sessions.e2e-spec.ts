@@ -7,7 +7,7 @@ import { startTestTenant, type TestTenant } from '../support/tenant.js';
 
 const sidOf = (cookie: string) => decodeURIComponent(cookie).slice(2).split('.')[0];
 
-describe('a user\'s sessions (index by sub)', () => {
+describe("a user's sessions (index by sub)", () => {
   let redis: TestRedis;
   let tenant: TestTenant;
   let bff: TestBff;
@@ -27,26 +27,36 @@ describe('a user\'s sessions (index by sub)', () => {
   async function signedIn(credentials?: { username: string; password: string }) {
     const client = new CookieClient({ 'user-agent': `agent-${Math.random()}` });
     expect((await loginThroughBff(client, bff.url, '', credentials)).status).toBe(302);
-    const info = (await client.get(`${bff.url}/api/session`, { headers: { 'x-csrf': '1' } })).json<SessionInfo>();
+    const info = (
+      await client.get(`${bff.url}/api/session`, { headers: { 'x-csrf': '1' } })
+    ).json<SessionInfo>();
     return { client, info, sid: sidOf(client.cookies(bff.url)['__Host-bff']) };
   }
 
-  it('lists the user\'s own live sessions by handle and revokes one of them', async () => {
+  it("lists the user's own live sessions by handle and revokes one of them", async () => {
     const phone = await signedIn();
     const laptop = await signedIn();
     const stranger = await signedIn({ username: 'fresh@example.com', password: 'Fresh-password-1' });
     const sessions = bff.app.get(UserSessions);
 
     const list = await sessions.list(phone.info.user.sub, phone.sid);
-    expect(list.map((s) => s.id).sort()).toEqual([phone.info.session.id_hint, laptop.info.session.id_hint].sort());
+    expect(list.map((s) => s.id).sort()).toEqual(
+      [phone.info.session.id_hint, laptop.info.session.id_hint].sort(),
+    );
     expect(list.find((s) => s.current)?.id).toBe(phone.info.session.id_hint);
     expect(list.every((s) => s.user_agent?.startsWith('agent-'))).toBe(true);
     expect(JSON.stringify(list)).not.toContain(phone.sid);
 
     expect(await sessions.revoke(stranger.info.user.sub, laptop.info.session.id_hint)).toBe(false);
-    expect((await laptop.client.get(`${bff.url}/api/session`, { headers: { 'x-csrf': '1' } })).status).toBe(200);
+    expect((await laptop.client.get(`${bff.url}/api/session`, { headers: { 'x-csrf': '1' } })).status).toBe(
+      200,
+    );
     expect(await sessions.revoke(phone.info.user.sub, laptop.info.session.id_hint)).toBe(true);
-    expect((await laptop.client.get(`${bff.url}/api/session`, { headers: { 'x-csrf': '1' } })).status).toBe(401);
-    expect((await sessions.list(phone.info.user.sub, phone.sid)).map((s) => s.id)).toEqual([phone.info.session.id_hint]);
+    expect((await laptop.client.get(`${bff.url}/api/session`, { headers: { 'x-csrf': '1' } })).status).toBe(
+      401,
+    );
+    expect((await sessions.list(phone.info.user.sub, phone.sid)).map((s) => s.id)).toEqual([
+      phone.info.session.id_hint,
+    ]);
   });
 });

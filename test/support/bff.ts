@@ -50,14 +50,24 @@ export async function startTestBff(options: TestBffOptions): Promise<TestBff> {
   const port = options.port ?? (await freePort());
   const url = `http://localhost:${port}`;
   const config = loadConfig({
-    env: { NODE_ENV: 'test', PORT: String(port), PUBLIC_ORIGIN: url, OIDC_ISSUER: options.issuer, REDIS_URL: options.redisUrl },
+    env: {
+      NODE_ENV: 'test',
+      PORT: String(port),
+      PUBLIC_ORIGIN: url,
+      OIDC_ISSUER: options.issuer,
+      REDIS_URL: options.redisUrl,
+    },
     configure: options.configure,
   });
   const logger = options.logger ?? pino({ level: process.env.TEST_LOG_LEVEL ?? config.log.level });
   const app = await createApp(config, { logger, oidcFetch: options.oidcFetch, imports: options.imports });
   await app.listen(port, '127.0.0.1');
   if (options.waitForDiscovery !== false) {
-    await withTimeout(app.get(OidcClient).discovery.whenReady(), 10_000, `OIDC discovery of ${options.issuer}`);
+    await withTimeout(
+      app.get(OidcClient).discovery.whenReady(),
+      10_000,
+      `OIDC discovery of ${options.issuer}`,
+    );
   }
   return { url, port, config, app, close: () => app.close() };
 }
@@ -78,9 +88,15 @@ async function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Pr
  * A whole browser login through the BFF: `/auth/login<query>`, the tenant's pages, the callback. Returns
  * the callback's answer (302 to returnTo on success, the 400/503 page otherwise).
  */
-export async function loginThroughBff(client: CookieClient, bffUrl: string, query = '', credentials: TenantCredentials = DEMO_USER) {
+export async function loginThroughBff(
+  client: CookieClient,
+  bffUrl: string,
+  query = '',
+  credentials: TenantCredentials = DEMO_USER,
+) {
   const start = await client.get(`${bffUrl}/auth/login${query}`);
-  if (start.status !== 302 || !start.location) throw new Error(`/auth/login answered ${start.status}: ${start.body.slice(0, 200)}`);
+  if (start.status !== 302 || !start.location)
+    throw new Error(`/auth/login answered ${start.status}: ${start.body.slice(0, 200)}`);
   const callback = await completeTenantLogin(client, start.location, credentials);
   return client.get(callback);
 }

@@ -1,4 +1,12 @@
-import { decodeJwt, decodeProtectedHeader, exportJWK, generateKeyPair, type JWK, type JWTPayload, SignJWT } from 'jose';
+import {
+  decodeJwt,
+  decodeProtectedHeader,
+  exportJWK,
+  generateKeyPair,
+  type JWK,
+  type JWTPayload,
+  SignJWT,
+} from 'jose';
 import type { OidcFetch } from '../../src/oidc/oidc-fetch.js';
 
 /**
@@ -9,7 +17,13 @@ import type { OidcFetch } from '../../src/oidc/oidc-fetch.js';
 export interface TokenTamper {
   fetch: OidcFetch;
   /** The next token responses' ID tokens pass through this (undefined: untouched). */
-  rewrite: ((token: { header: Record<string, unknown>; claims: JWTPayload; raw: string }) => Promise<string | undefined> | string | undefined) | undefined;
+  rewrite:
+    | ((token: {
+        header: Record<string, unknown>;
+        claims: JWTPayload;
+        raw: string;
+      }) => Promise<string | undefined> | string | undefined)
+    | undefined;
   /** While true, calls to the token endpoint fail as if the tenant were unreachable. */
   tokenEndpointDown: boolean;
   /** Every access/refresh/ID token the tenant issued so far. */
@@ -27,7 +41,9 @@ export async function createTokenTamper(): Promise<TokenTamper> {
   const publicJwk = { ...(await exportJWK(trusted.publicKey)), kid: 'test-key', alg: 'RS256', use: 'sig' };
   const issued: string[] = [];
   const sign = (claims: JWTPayload, header: Record<string, unknown> = {}) =>
-    new SignJWT(claims).setProtectedHeader({ alg: 'RS256', kid: 'test-key', ...header }).sign(trusted.privateKey);
+    new SignJWT(claims)
+      .setProtectedHeader({ alg: 'RS256', kid: 'test-key', ...header })
+      .sign(trusted.privateKey);
 
   const tamper: TokenTamper = {
     issued,
@@ -35,10 +51,12 @@ export async function createTokenTamper(): Promise<TokenTamper> {
     rewrite: undefined,
     tokenEndpointDown: false,
     sign,
-    signWithUnknownKey: (claims) => new SignJWT(claims).setProtectedHeader({ alg: 'RS256', kid: 'test-key' }).sign(untrusted.privateKey),
+    signWithUnknownKey: (claims) =>
+      new SignJWT(claims).setProtectedHeader({ alg: 'RS256', kid: 'test-key' }).sign(untrusted.privateKey),
     fetch: async (input, init) => {
       const url = String(input instanceof Request ? input.url : input);
-      if (tamper.tokenEndpointDown && /\/oauth\/token$/.test(url)) throw new TypeError('fetch failed', { cause: new Error('connect ECONNREFUSED') });
+      if (tamper.tokenEndpointDown && /\/oauth\/token$/.test(url))
+        throw new TypeError('fetch failed', { cause: new Error('connect ECONNREFUSED') });
       const response = await globalThis.fetch(input, init);
       if (/\/\.well-known\/jwks\.json$/.test(url) && response.ok) {
         const jwks = (await response.json()) as { keys: JWK[] };
@@ -50,7 +68,11 @@ export async function createTokenTamper(): Promise<TokenTamper> {
         if (typeof body[name] === 'string') issued.push(body[name] as string);
       }
       if (tamper.rewrite && typeof body.id_token === 'string') {
-        const replaced = await tamper.rewrite({ header: decodeProtectedHeader(body.id_token) as Record<string, unknown>, claims: decodeJwt(body.id_token), raw: body.id_token });
+        const replaced = await tamper.rewrite({
+          header: decodeProtectedHeader(body.id_token) as Record<string, unknown>,
+          claims: decodeJwt(body.id_token),
+          raw: body.id_token,
+        });
         if (replaced !== undefined) body.id_token = replaced;
       }
       return Response.json(body, { status: response.status, headers: { 'cache-control': 'no-store' } });
