@@ -1,13 +1,14 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import express, { type NextFunction, type Request, type Response } from 'express';
+import type { NextFunction, Request, Response } from 'express';
 import { pathToFileURL } from 'node:url';
 import type { Logger } from 'pino';
 import { AppModule, type AppModuleOptions } from './app.module.js';
 import type { AppConfig } from './config/config.schema.js';
 import { ConfigError } from './config/load-config.js';
 import { loadConfigFromProcess } from './config/load-config-from-process.js';
+import { bodyParsers } from './http/body-parsers.js';
 import { noStore, requestId, securityHeaders } from './http/http-middleware.js';
 import { sendProblem, toProblem } from './http/problem.js';
 import { logProblem } from './http/problem-details.filter.js';
@@ -41,11 +42,7 @@ export async function createApp(
   app.set('trust proxy', config.server.trustProxy);
   app.disable('x-powered-by');
   app.use(requestId(), httpLogger(logger), securityHeaders(), noStore());
-  // JSON for scripts, urlencoded for the logout form and back-channel logout; nothing else is parsed.
-  app.use(
-    express.json({ limit: config.server.bodyLimit }),
-    express.urlencoded({ extended: false, limit: config.server.bodyLimit, parameterLimit: 100 }),
-  );
+  app.use(bodyParsers(config.server.bodyLimit));
   if (options.shutdownHooks) app.enableShutdownHooks();
   await app.init();
   // Errors raised by Express-level middleware (body parsers) that no Nest filter saw.

@@ -1,0 +1,18 @@
+import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express';
+
+/**
+ * Paths whose bodies are not parsed here: the My Account proxy reads the raw bytes itself and forwards
+ * them unchanged (DESIGN §11: no JSON re-serialisation; the bytes are replayed for the DPoP nonce retry).
+ * Case-insensitive and tolerant of repeated slashes, as Express routes.
+ */
+const RAW_BODY_PATHS = /^\/+api\/+me(\/|$)/i;
+
+/** JSON for scripts, urlencoded for the logout form and back-channel logout; nothing else is parsed. */
+export function bodyParsers(limit: string): RequestHandler {
+  const json = express.json({ limit });
+  const form = express.urlencoded({ extended: false, limit, parameterLimit: 100 });
+  return (req: Request, res: Response, next: NextFunction) => {
+    if (RAW_BODY_PATHS.test(req.path)) return next();
+    json(req, res, (err?: unknown) => (err ? next(err) : form(req, res, next)));
+  };
+}
