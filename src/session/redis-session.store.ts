@@ -4,6 +4,7 @@ import type { SessionConfig } from '../config/config.schema.js';
 import type { RedisClient } from './redis.factory.js';
 import { SessionKeys, SESSION_ID_PATTERN } from './session-keys.js';
 import { SessionScripts } from './session-scripts.js';
+import { parkTokenRecord } from './token-prefetch.js';
 
 /**
  * express-session `Store` on ioredis, written here rather than taken from connect-redis: connect-redis 9+
@@ -69,8 +70,18 @@ export class RedisSessionStore extends session.Store {
   /** The session, or null when absent, malformed, idle too long or past its absolute deadline. */
   async read(sid: string): Promise<session.SessionData | null> {
     if (!SESSION_ID_PATTERN.test(sid)) return null;
-    const [data, created, seen] = await this.redis.hmget(this.keys.session(sid), 'data', 'created', 'seen');
+    // One round trip for the session and its (encrypted) token record: same hash tag, same slot.
+    const results = await this.redis
+      .multi()
+      .hmget(this.keys.session(sid), 'data', 'created', 'seen')
+      .hmget(this.keys.tokens(sid), 'v', 'ct')
+      .exec();
+    const failed = results?.find(([err]) => err);
+    if (!results || failed) throw failed?.[0] ?? new Error('transaction aborted');
+    const [data, created, seen] = results[0][1] as (string | null)[];
     if (!data || !created || !seen) return null;
+    const [v, ct] = results[1][1] as (string | null)[];
+    parkTokenRecord(sid, { v, ct });
     const now = this.now();
     if (now - Number(seen) >= this.idleMs || now - Number(created) >= this.absMs) {
       await this.remove(sid);

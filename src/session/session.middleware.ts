@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { SessionConfig } from '../config/config.schema.js';
 import type { RedisSessionStore } from './redis-session.store.js';
+import { withTokenPrefetch } from './token-prefetch.js';
 
 export const STORE_FAILURE = Symbol('bff.sessionStoreFailure');
 
@@ -43,23 +44,25 @@ export function createSessionMiddleware(
     // trusting X-Forwarded-Proto.
     Object.defineProperty(req, 'secure', { value: true, configurable: true });
     let continued = false;
-    inner(req, res, (err?: unknown) => {
-      if (continued) {
-        // A save or touch after the response was sent: nothing to answer any more, only to record.
-        if (err)
-          logger.warn(
-            { reqId: req.id, err: { message: (err as Error).message } },
-            'session write after response failed',
-          );
-        return;
-      }
-      continued = true;
-      if (err) {
-        // Fail closed (SES-16): remember the failure; the session guard answers 503.
-        req[STORE_FAILURE] = err;
-        logger.warn({ reqId: req.id, err: { message: (err as Error).message } }, 'session store failed');
-      }
-      next();
-    });
+    withTokenPrefetch(() =>
+      inner(req, res, (err?: unknown) => {
+        if (continued) {
+          // A save or touch after the response was sent: nothing to answer any more, only to record.
+          if (err)
+            logger.warn(
+              { reqId: req.id, err: { message: (err as Error).message } },
+              'session write after response failed',
+            );
+          return;
+        }
+        continued = true;
+        if (err) {
+          // Fail closed (SES-16): remember the failure; the session guard answers 503.
+          req[STORE_FAILURE] = err;
+          logger.warn({ reqId: req.id, err: { message: (err as Error).message } }, 'session store failed');
+        }
+        next();
+      }),
+    );
   };
 }

@@ -3,6 +3,7 @@ import { SessionStoreError } from './redis-session.store.js';
 import type { SessionKeys } from './session-keys.js';
 import type { SessionScripts } from './session-scripts.js';
 import type { TokenCipher } from './token-cipher.js';
+import { forgetTokenRecord, takeTokenRecord } from './token-prefetch.js';
 import type { TokenSet, VersionedTokens } from './session.types.js';
 
 /**
@@ -22,12 +23,13 @@ export class TokenStore {
 
   /** The tokens and their version, or undefined when there are none. Throws `TokenDecryptionFailed`. */
   async read(sid: string): Promise<VersionedTokens | undefined> {
-    let v: string | null;
-    let ct: string | null;
-    try {
-      [v, ct] = await this.redis.hmget(this.keys.tokens(sid), 'v', 'ct');
-    } catch (err) {
-      throw new SessionStoreError(err, this.retryAfterSeconds);
+    let { v, ct } = takeTokenRecord(sid) ?? { v: null, ct: null };
+    if (!v || !ct) {
+      try {
+        [v, ct] = await this.redis.hmget(this.keys.tokens(sid), 'v', 'ct');
+      } catch (err) {
+        throw new SessionStoreError(err, this.retryAfterSeconds);
+      }
     }
     if (!v || !ct) return undefined;
     const version = Number(v);
@@ -42,6 +44,7 @@ export class TokenStore {
   async write(sid: string, tokens: TokenSet, expectedVersion: number): Promise<number | undefined> {
     const blob = this.cipher.encrypt(JSON.stringify(tokens), aad(sid, expectedVersion + 1));
     let result: number;
+    forgetTokenRecord(sid);
     try {
       result = await this.scripts.run<number>(
         'bffTokensCas',
