@@ -5,6 +5,7 @@ import { SESSION_CONFIG, STEP_UP_CONFIG } from '../config/config.tokens.js';
 import type { SessionInfo } from '../public-api.types.js';
 import { sessionHandle } from '../session/session-keys.js';
 import { SessionService } from '../session/session.service.js';
+import { NotAuthenticated } from '../http/bff-error.js';
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
@@ -17,8 +18,11 @@ export class SessionInfoService {
     @Inject(STEP_UP_CONFIG) private readonly stepUp: StepUpConfig,
   ) {}
 
-  describe(req: Request): SessionInfo {
+  async describe(req: Request): Promise<SessionInfo> {
     const { id, data } = this.sessions.require(req);
+    // A session whose token record is gone or does not decrypt is no session (RED-9); with the
+    // record read together with the session, this costs no extra round trip.
+    if (!(await this.sessions.readTokens(id))) throw new NotAuthenticated();
     // Reading who is signed in is not activity: it must not keep an idle session alive.
     this.sessions.ignoreActivity(req);
     const expiresAt = data.createdAt + this.config.absoluteTimeoutSeconds * 1000;

@@ -9,7 +9,7 @@ export class SessionController {
   constructor(private readonly info: SessionInfoService) {}
 
   @Get('session')
-  session(@Req() req: Request): SessionInfo {
+  session(@Req() req: Request): Promise<SessionInfo> {
     return this.info.describe(req);
   }
 }

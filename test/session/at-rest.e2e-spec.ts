@@ -94,4 +94,27 @@ describe('tokens at rest', () => {
     expect(res.status).toBe(400);
     expect(await res.json()).toMatchObject({ error: 'invalid_grant' });
   });
+
+  it('treats a token record moved to another session as no session (both answer 401)', async () => {
+    const first = new CookieClient();
+    const second = new CookieClient();
+    await loginThroughBff(first, bff.url);
+    await loginThroughBff(second, bff.url);
+    const sid = (c: CookieClient) =>
+      decodeURIComponent(c.cookies(bff.url)['__Host-bff']).slice(2).split('.')[0];
+    const raw = redis.client();
+    try {
+      const a = await raw.hgetall(`bff:{${sid(first)}}:tokens`);
+      const b = await raw.hgetall(`bff:{${sid(second)}}:tokens`);
+      await raw.hset(`bff:{${sid(first)}}:tokens`, b);
+      await raw.hset(`bff:{${sid(second)}}:tokens`, a);
+    } finally {
+      raw.disconnect();
+    }
+    for (const client of [first, second]) {
+      const res = await client.get(`${bff.url}/api/session`, { headers: { 'x-csrf': '1' } });
+      expect(res.status).toBe(401);
+      expect(res.json()).toMatchObject({ code: 'login_required' });
+    }
+  });
 });
