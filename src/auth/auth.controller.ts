@@ -27,9 +27,8 @@ export class AuthController {
 
   @Public()
   @Get('callback')
-  @Redirect()
-  async finishLogin(@Req() req: Request) {
-    return { url: await this.callback.finish(req), statusCode: 302 };
+  async finishLogin(@Req() req: Request, @Res() res: Response) {
+    this.responses.loggedIn(res, await this.callback.finish(req));
   }
 
   @Public()

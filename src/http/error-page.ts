@@ -28,8 +28,8 @@ export function renderErrorPage(
   ].join('\n');
 }
 
-/** Headers of that page: no script, no framing, no referrer (the URL may hold a code). */
-export const ERROR_PAGE_HEADERS = {
+/** Headers of the BFF's own small pages: no script, no framing, no referrer (the URL may hold a code). */
+export const PAGE_HEADERS = {
   'Content-Type': 'text/html; charset=utf-8',
   'Content-Security-Policy':
     "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'",

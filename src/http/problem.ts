@@ -2,7 +2,7 @@ import { HttpException } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import type { ProblemBody, ProblemCode } from '../public-api.types.js';
 import { BffError } from './bff-error.js';
-import { ERROR_PAGE_HEADERS, renderErrorPage } from './error-page.js';
+import { PAGE_HEADERS, renderErrorPage } from './error-page.js';
 
 /** The status, body and headers of one error response (RFC 9457). */
 export interface Problem {
@@ -96,7 +96,7 @@ export function sendProblem(res: Response, problem: Problem): void {
   res.status(problem.status);
   for (const [name, value] of Object.entries(problem.headers)) res.setHeader(name, value);
   if (problem.html) {
-    res.set(ERROR_PAGE_HEADERS).send(renderErrorPage(problem.body.title, problem.body.detail));
+    res.set(PAGE_HEADERS).send(renderErrorPage(problem.body.title, problem.body.detail));
     return;
   }
   res.type('application/problem+json').send(JSON.stringify(problem.body));
