@@ -3,7 +3,8 @@ import type { Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
 
 /** Query parameters whose values never reach a log (codes, tokens, hints with PII). */
-const SECRET_PARAMS = /^(code|state|nonce|id_token_hint|logout_token|access_token|token|login_hint|csrf)$/i;
+const SECRET_PARAMS =
+  /^(code|state|nonce|code_challenge|request_uri|id_token_hint|logout_token|logout_hint|access_token|token|login_hint|csrf)$/i;
 
 export function sanitizeUrl(url: string | undefined): string {
   if (!url) return '';
@@ -34,7 +35,10 @@ export function httpLogger(logger: Logger) {
       }),
       res: (res: ServerResponse & { headers?: Record<string, unknown> }) => ({
         statusCode: res.statusCode,
-        headers: res.headers,
+        // Redirects carry state, nonce, PKCE challenge or logout_hint in their query.
+        headers: res.headers?.location
+          ? { ...res.headers, location: sanitizeUrl(String(res.headers.location)) }
+          : res.headers,
       }),
     },
   });

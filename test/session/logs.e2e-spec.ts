@@ -44,6 +44,8 @@ describe('logs', () => {
       password: 'Demo-password-1',
     });
     const code = new URL(callback).searchParams.get('code') as string;
+    const authorize = new URL(start.location as string).searchParams;
+    const flowSecrets = ['state', 'nonce', 'code_challenge'].map((name) => authorize.get(name) as string);
     await client.get(callback, { headers: { 'x-request-id': 'trace-me-1' } });
     const cookie = client.cookies(bff.url)['__Host-bff'];
     await client.get(`${bff.url}/api/session`, {
@@ -61,6 +63,7 @@ describe('logs', () => {
     expect(text).toContain('[redacted]');
     for (const secret of [
       ...tamper.issued,
+      ...flowSecrets,
       code,
       cookie,
       decodeURIComponent(cookie),
