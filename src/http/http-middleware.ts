@@ -22,7 +22,8 @@ export function requestId() {
 /** DESIGN §5: every answer under /auth/* and /api/* is `Cache-Control: no-store`. */
 export function noStore() {
   return (req: Request, res: Response, next: NextFunction) => {
-    if (/^\/(auth|api)(\/|$)/.test(req.path)) {
+    // Express routes case-insensitively and tolerates repeated slashes: match the same way.
+    if (/^\/+(auth|api)(\/|$)/i.test(req.path)) {
       res.setHeader('Cache-Control', 'no-store');
       res.setHeader('Pragma', 'no-cache');
     }

@@ -35,6 +35,7 @@ describe('the HTTP surface of /auth and /api', () => {
     ['login with a bad parameter', '/auth/login?prompt=evil', {}, 400, 'text/html'],
     ['callback without state', '/auth/callback', {}, 400, 'text/html'],
     ['session without a cookie', '/api/session', {}, 401, 'application/problem+json'],
+    ['session, upper case', '/API/Session', {}, 401, 'application/problem+json'],
     ['an unknown /auth path', '/auth/nope', {}, 404, 'application/problem+json'],
     ['an unknown /api path', '/api/nope/deeper', {}, 404, 'application/problem+json'],
     ['a wrong method on /api/session', '/api/session', { method: 'DELETE' }, 405, 'application/problem+json'],
