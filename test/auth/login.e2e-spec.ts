@@ -114,4 +114,15 @@ describe('login through the real tenant', () => {
     expect(other.user.email).toBe('fresh@example.com');
     expect(other.mfa).toEqual({ last_mfa_at: null, fresh_until: null });
   });
+
+  it('lets several tabs of one browser log in at once (one binding cookie, a transaction per state)', async () => {
+    const client = new CookieClient();
+    const first = await client.get(`${bff.url}/auth/login?returnTo=%2Ffirst`);
+    const second = await client.get(`${bff.url}/auth/login?returnTo=%2Fsecond`);
+    const secondCallback = await completeTenantLogin(client, second.location as string, DEMO);
+    const firstCallback = await completeTenantLogin(client, first.location as string, DEMO);
+    expect((await client.get(secondCallback)).location).toBe(`${bff.url}/second`);
+    expect((await client.get(firstCallback)).location).toBe(`${bff.url}/first`);
+    expect((await client.get(`${bff.url}/api/session`, { headers: { 'x-csrf': '1' } })).status).toBe(200);
+  });
 });
