@@ -187,6 +187,12 @@ export class OidcClient implements OnModuleInit, OnApplicationShutdown {
     return err instanceof client.ResponseBodyError && err.error === code;
   }
 
+  /** A response openid-client refused to accept (bad ID token, wrong issuer, bad signature), not an outage. */
+  static isInvalidResponse(err: unknown): boolean {
+    const code = String((err as { code?: unknown } | undefined)?.code ?? '');
+    return !isIdpUnavailable(err) && (REJECTED_RESPONSE.has(code) || code.startsWith('ERR_JW'));
+  }
+
   private async call<T>(fn: () => Promise<T>, html: boolean): Promise<T> {
     try {
       return await fn();
@@ -196,6 +202,15 @@ export class OidcClient implements OnModuleInit, OnApplicationShutdown {
     }
   }
 }
+
+/** openid-client / oauth4webapi codes for a response that arrived but failed validation. */
+const REJECTED_RESPONSE = new Set([
+  'OAUTH_INVALID_RESPONSE',
+  'OAUTH_JWT_CLAIM_COMPARISON_FAILED',
+  'OAUTH_JWT_TIMESTAMP_CHECK_FAILED',
+  'OAUTH_JSON_ATTRIBUTE_COMPARISON_FAILED',
+  'OAUTH_KEY_SELECTION_FAILED',
+]);
 
 function describe(err: unknown): string {
   if (err instanceof client.AuthorizationResponseError || err instanceof client.ResponseBodyError)

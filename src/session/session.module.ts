@@ -11,6 +11,7 @@ import type { Logger } from 'pino';
 import type { RedisConfig, SessionConfig, TokensConfig } from '../config/config.schema.js';
 import { REDIS_CONFIG, SESSION_CONFIG, TOKENS_CONFIG } from '../config/config.tokens.js';
 import { ROOT_LOGGER } from '../logging/logger.js';
+import { AccessTokens } from './access-tokens.service.js';
 import { LoginTransactionStore, ReplayCache } from './login-transaction.store.js';
 import { createRedisClient, REDIS_CLIENT, type RedisClient } from './redis.factory.js';
 import { RedisSessionStore } from './redis-session.store.js';
@@ -80,6 +81,7 @@ import { UserSessions } from './user-sessions.service.js';
     },
     SessionService,
     UserSessions,
+    AccessTokens,
   ],
   exports: [
     REDIS_CLIENT,
@@ -91,6 +93,7 @@ import { UserSessions } from './user-sessions.service.js';
     SessionLock,
     SessionService,
     UserSessions,
+    AccessTokens,
   ],
 })
 export class SessionModule implements NestModule, OnApplicationShutdown {

@@ -26,6 +26,8 @@ export interface TokenTamper {
     | undefined;
   /** While true, calls to the token endpoint fail as if the tenant were unreachable. */
   tokenEndpointDown: boolean;
+  /** Requests made to the token endpoint so far (answered or not). */
+  readonly tokenRequests: number;
   /** Every access/refresh/ID token the tenant issued so far. */
   readonly issued: string[];
   /** Signs with the test key (kid `test-key`, RS256), which the BFF trusts through the JWKS. */
@@ -45,7 +47,11 @@ export async function createTokenTamper(): Promise<TokenTamper> {
       .setProtectedHeader({ alg: 'RS256', kid: 'test-key', ...header })
       .sign(trusted.privateKey);
 
+  let tokenRequests = 0;
   const tamper: TokenTamper = {
+    get tokenRequests() {
+      return tokenRequests;
+    },
     issued,
     publicJwk,
     rewrite: undefined,
@@ -55,6 +61,7 @@ export async function createTokenTamper(): Promise<TokenTamper> {
       new SignJWT(claims).setProtectedHeader({ alg: 'RS256', kid: 'test-key' }).sign(untrusted.privateKey),
     fetch: async (input, init) => {
       const url = String(input instanceof Request ? input.url : input);
+      if (/\/oauth\/token$/.test(url)) tokenRequests += 1;
       if (tamper.tokenEndpointDown && /\/oauth\/token$/.test(url))
         throw new TypeError('fetch failed', { cause: new Error('connect ECONNREFUSED') });
       const response = await globalThis.fetch(input, init);

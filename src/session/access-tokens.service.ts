@@ -1,0 +1,122 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { OidcConfig } from '../config/config.schema.js';
+import { OIDC_CONFIG } from '../config/config.tokens.js';
+import { BffError, IdpUnavailable, NotAuthenticated } from '../http/bff-error.js';
+import { AuditLog } from '../logging/audit-log.js';
+import { importDpopKey } from '../oidc/dpop-keys.js';
+import { OidcClient } from '../oidc/oidc.client.js';
+import { sessionHandle } from './session-keys.js';
+import { SessionLock } from './session-lock.js';
+import { SessionService } from './session.service.js';
+import type { SessionUser, TokenSet } from './session.types.js';
+
+/** Refresh this long before the access token expires (clock skew, request latency). */
+export const REFRESH_SKEW_SECONDS = 30;
+
+/**
+ * The tenant answered `mfa_required` to a refresh (Auth0): the caller answers with a step-up challenge
+ * (DESIGN §6). The session and its tokens are kept.
+ */
+export class RefreshRequiresMfa extends BffError {
+  constructor() {
+    super({
+      status: 401,
+      code: 'insufficient_user_authentication',
+      title: 'Multi-factor authentication required',
+      detail: 'Sign in again with a second factor.',
+    });
+  }
+}
+
+/**
+ * A session's access token, fresh (DESIGN §6, RT-3..RT-6): once per session at a time, in-process (single
+ * flight) and across instances (the session's Redis lock, then the tokens re-read); the new tokens are
+ * written with compare-and-set. `invalid_grant` or a refreshed ID token for someone else ends the session
+ * (401 login_required); an unreachable tenant keeps it (503). A refresh never changes MFA facts.
+ */
+@Injectable()
+export class AccessTokens {
+  private readonly inflight = new Map<string, Promise<TokenSet>>();
+
+  constructor(
+    private readonly sessions: SessionService,
+    private readonly lock: SessionLock,
+    private readonly oidc: OidcClient,
+    private readonly audit: AuditLog,
+    @Inject(OIDC_CONFIG) private readonly config: OidcConfig,
+  ) {}
+
+  /** The tokens of session `sid` (owned by `user`), refreshed first when the access token is about to expire. */
+  async forSession(sid: string, user: SessionUser): Promise<TokenSet> {
+    const current = await this.sessions.readTokens(sid);
+    if (!current) throw new NotAuthenticated();
+    if (isFresh(current.tokens)) return current.tokens;
+    const running = this.inflight.get(sid);
+    if (running) return running;
+    const refresh = this.refreshUnderLock(sid, user).finally(() => this.inflight.delete(sid));
+    this.inflight.set(sid, refresh);
+    return refresh;
+  }
+
+  private async refreshUnderLock(sid: string, user: SessionUser): Promise<TokenSet> {
+    const waitMs = this.config.timeoutMs * 2;
+    const release = await this.lock.acquire(sid, { ttlMs: waitMs, waitMs });
+    try {
+      // Another request or instance may have refreshed while we waited.
+      const latest = await this.sessions.readTokens(sid);
+      if (!latest) throw new NotAuthenticated();
+      if (isFresh(latest.tokens)) return latest.tokens;
+      if (!release)
+        throw new IdpUnavailable('Another refresh of this session did not finish. Try again shortly.');
+      const refreshed = await this.refresh(sid, user, latest.tokens);
+      const version = await this.sessions.writeTokens(sid, refreshed, latest.version);
+      if (version !== undefined) return refreshed;
+      const winner = await this.sessions.readTokens(sid);
+      if (!winner) throw new NotAuthenticated();
+      return winner.tokens;
+    } finally {
+      await release?.().catch(() => undefined);
+    }
+  }
+
+  private async refresh(sid: string, user: SessionUser, tokens: TokenSet): Promise<TokenSet> {
+    if (!tokens.refreshToken) return this.end(sid, user, 'no refresh token');
+    let response: Awaited<ReturnType<OidcClient['refresh']>>;
+    try {
+      response = await this.oidc.refresh(
+        tokens.refreshToken,
+        tokens.dpopKey ? await importDpopKey(tokens.dpopKey) : undefined,
+      );
+    } catch (err) {
+      if (OidcClient.isOAuthError(err, 'mfa_required')) throw new RefreshRequiresMfa();
+      // RT-5: a refresh token the tenant no longer honours ends the session; so does a refreshed ID
+      // token that fails validation (D7). Anything else (network, 5xx, timeout) keeps it: 503.
+      if (OidcClient.isOAuthError(err, 'invalid_grant')) return this.end(sid, user, 'invalid_grant');
+      if (OidcClient.isInvalidResponse(err)) return this.end(sid, user, 'refresh response failed validation');
+      throw new IdpUnavailable(undefined, false, err);
+    }
+    const claims = response.claims();
+    // OIDC Core §12.2 (BCP-14): a refreshed ID token must be about the same user.
+    if (claims && (claims.sub !== user.sub || claims.iss !== user.iss))
+      return this.end(sid, user, 'refreshed ID token for another subject');
+    return {
+      ...tokens,
+      accessToken: response.access_token,
+      refreshToken: response.refresh_token ?? tokens.refreshToken,
+      idToken: response.id_token ?? tokens.idToken,
+      expiresAt: Math.floor(Date.now() / 1000) + (response.expires_in ?? 0),
+      tokenType: response.token_type.toLowerCase() === 'dpop' ? 'dpop' : 'bearer',
+      scope: response.scope ?? tokens.scope,
+    };
+  }
+
+  private async end(sid: string, user: SessionUser, reason: string): Promise<never> {
+    await this.sessions.destroyById(sid);
+    this.audit.record('session_revoked', { sub: user.sub, session: sessionHandle(sid), reason });
+    throw new NotAuthenticated('The session ended. Sign in again.');
+  }
+}
+
+function isFresh(tokens: TokenSet): boolean {
+  return tokens.expiresAt - Math.floor(Date.now() / 1000) > REFRESH_SKEW_SECONDS;
+}

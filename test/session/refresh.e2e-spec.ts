@@ -1,0 +1,146 @@
+import type { SessionInfo } from '../../src/public-api.types.js';
+import { NotAuthenticated, IdpUnavailable } from '../../src/http/bff-error.js';
+import { AccessTokens } from '../../src/session/access-tokens.service.js';
+import { SessionService } from '../../src/session/session.service.js';
+import type { SessionUser } from '../../src/session/session.types.js';
+import { DEMO_TOTP_SECRET, loginThroughBff, MFA_ACR, startTestBff, type TestBff } from '../support/bff.js';
+import { CookieClient } from '../support/cookie-client.js';
+import { freePort, startTestRedis, type TestRedis } from '../support/redis.js';
+import { startTestTenant, type TestTenant } from '../support/tenant.js';
+import { totpNow } from '../support/tenant-login.js';
+import { createTokenTamper, type TokenTamper } from '../support/token-tamper.js';
+
+const sidOf = (cookie: string) => decodeURIComponent(cookie).slice(2).split('.')[0];
+
+describe('AccessTokens: refresh once per session, across instances', () => {
+  let redis: TestRedis;
+  let tenant: TestTenant;
+  let bff: TestBff;
+  let second: TestBff;
+  let tamper: TokenTamper;
+
+  beforeAll(async () => {
+    redis = await startTestRedis();
+    const port = await freePort();
+    tenant = await startTestTenant({ redisUrl: redis.url, bffOrigin: `http://localhost:${port}` });
+    tamper = await createTokenTamper();
+    bff = await startTestBff({ port, issuer: tenant.issuer, redisUrl: redis.url, oidcFetch: tamper.fetch });
+    // Another instance sharing Redis (and the same view of the network).
+    second = await startTestBff({ issuer: tenant.issuer, redisUrl: redis.url, oidcFetch: tamper.fetch });
+  });
+  afterAll(async () => {
+    await second?.close();
+    await bff?.close();
+    await tenant?.close();
+    await redis?.close();
+  });
+  afterEach(() => {
+    tamper.rewrite = undefined;
+    tamper.tokenEndpointDown = false;
+  });
+
+  async function signedIn(query = '', otp?: () => string) {
+    const client = new CookieClient();
+    expect(
+      (
+        await loginThroughBff(client, bff.url, query, {
+          username: 'demo@example.com',
+          password: 'Demo-password-1',
+          otp,
+        })
+      ).status,
+    ).toBe(302);
+    const info = (
+      await client.get(`${bff.url}/api/session`, { headers: { 'x-csrf': '1' } })
+    ).json<SessionInfo>();
+    const sid = sidOf(client.cookies(bff.url)['__Host-bff']);
+    const user = (await bff.app.get(SessionService).peek(sid))?.user as SessionUser;
+    return { client, info, sid, user };
+  }
+
+  /** Makes the stored access token look expired (keeps everything else). */
+  async function expire(sid: string) {
+    const sessions = bff.app.get(SessionService);
+    const current = await sessions.readTokens(sid);
+    await sessions.writeTokens(
+      sid,
+      { ...current!.tokens, expiresAt: Math.floor(Date.now() / 1000) - 1 },
+      current!.version,
+    );
+    return current!;
+  }
+
+  it('returns a fresh token as it is, without calling the tenant', async () => {
+    const { sid, user } = await signedIn();
+    const before = tamper.tokenRequests;
+    const tokens = await bff.app.get(AccessTokens).forSession(sid, user);
+    expect(tokens.accessToken).toBeTruthy();
+    expect(tamper.tokenRequests).toBe(before);
+  });
+
+  it('refreshes an expiring token exactly once for 20 concurrent callers on two instances; MFA facts unchanged', async () => {
+    const { client, sid, user, info } = await signedIn(`?acr_values=${encodeURIComponent(MFA_ACR)}`, () =>
+      totpNow(DEMO_TOTP_SECRET),
+    );
+    const old = await expire(sid);
+    const before = tamper.tokenRequests;
+    const callers = Array.from({ length: 20 }, (_, i) =>
+      (i % 2 ? second : bff).app.get(AccessTokens).forSession(sid, user),
+    );
+    const results = await Promise.all(callers);
+    expect(tamper.tokenRequests - before).toBe(1);
+    expect(new Set(results.map((t) => t.accessToken)).size).toBe(1);
+    expect(results[0].accessToken).not.toBe(old.tokens.accessToken);
+    expect(results[0].refreshToken).not.toBe(old.tokens.refreshToken); // the tenant rotates
+    expect(results[0].expiresAt).toBeGreaterThan(Math.floor(Date.now() / 1000) + 60);
+    const stored = await bff.app.get(SessionService).readTokens(sid);
+    expect(stored).toEqual({ tokens: results[0], version: old.version + 2 });
+    const after = (
+      await client.get(`${bff.url}/api/session`, { headers: { 'x-csrf': '1' } })
+    ).json<SessionInfo>();
+    expect(after.mfa).toEqual(info.mfa);
+    expect(after.mfa.last_mfa_at).not.toBeNull();
+  });
+
+  it('keeps the session and its tokens when the tenant cannot be reached (503)', async () => {
+    const { client, sid, user } = await signedIn();
+    const old = await expire(sid);
+    tamper.tokenEndpointDown = true;
+    await expect(bff.app.get(AccessTokens).forSession(sid, user)).rejects.toBeInstanceOf(IdpUnavailable);
+    expect((await bff.app.get(SessionService).readTokens(sid))?.tokens.refreshToken).toBe(
+      old.tokens.refreshToken,
+    );
+    expect((await client.get(`${bff.url}/api/session`, { headers: { 'x-csrf': '1' } })).status).toBe(200);
+    tamper.tokenEndpointDown = false;
+    expect((await bff.app.get(AccessTokens).forSession(sid, user)).accessToken).not.toBe(
+      old.tokens.accessToken,
+    );
+  });
+
+  it('ends the session when the tenant no longer honours the refresh token (invalid_grant)', async () => {
+    const { client, sid, user } = await signedIn();
+    const old = await expire(sid);
+    const revoke = await fetch(`${tenant.url}/oauth/revoke`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        authorization: `Basic ${Buffer.from('myaccount-bff:dev-bff-secret').toString('base64')}`,
+      },
+      body: new URLSearchParams({
+        token: old.tokens.refreshToken as string,
+        token_type_hint: 'refresh_token',
+      }),
+    });
+    expect(revoke.status).toBe(200);
+    await expect(bff.app.get(AccessTokens).forSession(sid, user)).rejects.toBeInstanceOf(NotAuthenticated);
+    expect((await client.get(`${bff.url}/api/session`, { headers: { 'x-csrf': '1' } })).status).toBe(401);
+  });
+
+  it('ends the session when the refreshed ID token names someone else', async () => {
+    const { client, sid, user } = await signedIn();
+    await expire(sid);
+    tamper.rewrite = ({ claims }) => tamper.sign({ ...claims, sub: 'auth0|someone-else' });
+    await expect(bff.app.get(AccessTokens).forSession(sid, user)).rejects.toBeInstanceOf(NotAuthenticated);
+    expect((await client.get(`${bff.url}/api/session`, { headers: { 'x-csrf': '1' } })).status).toBe(401);
+  });
+});
