@@ -7,17 +7,20 @@ import { CallbackService } from './callback.service.js';
 import { LoginService } from './login.service.js';
 import { LogoutService } from './logout.service.js';
 import { SessionController } from './session.controller.js';
+import { SessionsController } from './sessions.controller.js';
+import { SessionsService } from './sessions.service.js';
 import { SessionInfoService } from './session-info.service.js';
 import { SessionGuard } from './session.guard.js';
 
 @Module({
-  controllers: [AuthController, SessionController],
+  controllers: [AuthController, SessionController, SessionsController],
   providers: [
     LoginService,
     CallbackService,
     LogoutService,
     BackchannelLogoutService,
     SessionInfoService,
+    SessionsService,
     AuthResponses,
     { provide: APP_GUARD, useClass: SessionGuard },
   ],

@@ -1,0 +1,94 @@
+import type { ActiveSessionList, SessionInfo } from '../../src/public-api.types.js';
+import { DEMO_TOTP_SECRET, loginThroughBff, MFA_ACR, startTestBff, type TestBff } from '../support/bff.js';
+import { CookieClient } from '../support/cookie-client.js';
+import { freePort, startTestRedis, type TestRedis } from '../support/redis.js';
+import { startTestTenant, type TestTenant } from '../support/tenant.js';
+import { totpNow } from '../support/tenant-login.js';
+
+describe('GET /api/sessions, DELETE /api/sessions/{id}', () => {
+  let redis: TestRedis;
+  let tenant: TestTenant;
+  let bff: TestBff;
+
+  beforeAll(async () => {
+    redis = await startTestRedis();
+    const port = await freePort();
+    tenant = await startTestTenant({ redisUrl: redis.url, bffOrigin: `http://localhost:${port}` });
+    bff = await startTestBff({ port, issuer: tenant.issuer, redisUrl: redis.url });
+  });
+  afterAll(async () => {
+    await bff?.close();
+    await tenant?.close();
+    await redis?.close();
+  });
+
+  /** What the account page sends: the CSRF header and its own origin. */
+  const headers = () => ({ 'x-csrf': '1', origin: bff.url });
+  async function signedIn(query = '', otp?: () => string) {
+    const client = new CookieClient({ 'user-agent': 'test-agent' });
+    await loginThroughBff(client, bff.url, query, {
+      username: 'demo@example.com',
+      password: 'Demo-password-1',
+      otp,
+    });
+    const info = (
+      await client.get(`${bff.url}/api/session`, { headers: { 'x-csrf': '1' } })
+    ).json<SessionInfo>();
+    return { client, info };
+  }
+
+  it("lists the user's sessions; revoking one needs a fresh MFA, then ends it", async () => {
+    const other = await signedIn();
+    const me = await signedIn();
+    const list = await me.client.get(`${bff.url}/api/sessions`, { headers: headers() });
+    expect(list.status).toBe(200);
+    expect(list.headers.get('cache-control')).toBe('no-store');
+    const { sessions } = list.json<ActiveSessionList>();
+    expect(sessions.map((s) => s.id)).toEqual(
+      expect.arrayContaining([me.info.session.id_hint, other.info.session.id_hint]),
+    );
+    expect(sessions.find((s) => s.current)?.id).toBe(me.info.session.id_hint);
+    expect(sessions[0]).toMatchObject({
+      user_agent: 'test-agent',
+      created_at: expect.any(String),
+      last_seen_at: expect.any(String),
+    });
+
+    const refused = await me.client.request(`${bff.url}/api/sessions/${other.info.session.id_hint}`, {
+      method: 'DELETE',
+      headers,
+    });
+    expect(refused.status).toBe(401);
+    expect(refused.headers.get('www-authenticate')).toContain('error="insufficient_user_authentication"');
+    expect(refused.json()).toMatchObject({
+      code: 'insufficient_user_authentication',
+      acr_values: MFA_ACR,
+      max_age: 300,
+    });
+    expect((await other.client.get(`${bff.url}/api/session`, { headers: { 'x-csrf': '1' } })).status).toBe(
+      200,
+    );
+
+    const stepped = await signedIn(`?acr_values=${encodeURIComponent(MFA_ACR)}`, () =>
+      totpNow(DEMO_TOTP_SECRET),
+    );
+    const unknown = await stepped.client.request(`${bff.url}/api/sessions/not-a-session`, {
+      method: 'DELETE',
+      headers,
+    });
+    expect(unknown.status).toBe(404);
+    const done = await stepped.client.request(`${bff.url}/api/sessions/${other.info.session.id_hint}`, {
+      method: 'DELETE',
+      headers,
+    });
+    expect(done.status).toBe(204);
+    expect((await other.client.get(`${bff.url}/api/session`, { headers: { 'x-csrf': '1' } })).status).toBe(
+      401,
+    );
+  });
+
+  it('answers 401 without a session', async () => {
+    const res = await fetch(`${bff.url}/api/sessions`, { headers: { 'x-csrf': '1' } });
+    expect(res.status).toBe(401);
+  });
+});
