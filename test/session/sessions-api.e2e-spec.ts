@@ -56,7 +56,7 @@ describe('GET /api/sessions, DELETE /api/sessions/{id}', () => {
 
     const refused = await me.client.request(`${bff.url}/api/sessions/${other.info.session.id_hint}`, {
       method: 'DELETE',
-      headers,
+      headers: headers(),
     });
     expect(refused.status).toBe(401);
     expect(refused.headers.get('www-authenticate')).toContain('error="insufficient_user_authentication"');
@@ -74,12 +74,12 @@ describe('GET /api/sessions, DELETE /api/sessions/{id}', () => {
     );
     const unknown = await stepped.client.request(`${bff.url}/api/sessions/not-a-session`, {
       method: 'DELETE',
-      headers,
+      headers: headers(),
     });
     expect(unknown.status).toBe(404);
     const done = await stepped.client.request(`${bff.url}/api/sessions/${other.info.session.id_hint}`, {
       method: 'DELETE',
-      headers,
+      headers: headers(),
     });
     expect(done.status).toBe(204);
     expect((await other.client.get(`${bff.url}/api/session`, { headers: { 'x-csrf': '1' } })).status).toBe(
