@@ -1,9 +1,10 @@
 import { type DynamicModule, type ForwardReference, Module, type Type } from '@nestjs/common';
-import { APP_FILTER } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import type { Logger } from 'pino';
 import { AuthModule } from './auth/auth.module.js';
 import type { AppConfig } from './config/config.schema.js';
 import { ConfigModule } from './config/config.module.js';
+import { CSRF_OPTIONS, CsrfGuard, type CsrfOptions } from './csrf/csrf.guard.js';
 import { HealthModule } from './health/health.module.js';
 import { ProblemDetailsFilter } from './http/problem-details.filter.js';
 import { LoggingModule } from './logging/logging.module.js';
@@ -24,7 +25,8 @@ export interface AppModuleOptions {
 
 /**
  * The BFF: configuration and logging first, then Redis sessions, the OIDC adapter, the auth routes,
- * health, the account page. One global error filter; the global session guard comes with AuthModule.
+ * health, the account page. One global error filter; global guards: CSRF (here) and the session guard
+ * (AuthModule, `@Public()` opts out).
  */
 @Module({})
 export class AppModule {
@@ -42,7 +44,18 @@ export class AppModule {
         // Last: its catch-all static middleware must not shadow the routes above.
         WebModule.forRoot({ enabled: config.web.enabled }),
       ],
-      providers: [{ provide: APP_FILTER, useClass: ProblemDetailsFilter }],
+      providers: [
+        { provide: APP_FILTER, useClass: ProblemDetailsFilter },
+        // DESIGN §5 CSRF rules for /api/* (X-CSRF, Origin / Sec-Fetch-Site on writes, JSON bodies).
+        {
+          provide: CSRF_OPTIONS,
+          useValue: {
+            publicOrigin: config.server.publicOrigin,
+            sessionCookieName: config.session.cookieName,
+          } satisfies CsrfOptions,
+        },
+        { provide: APP_GUARD, useClass: CsrfGuard },
+      ],
     };
   }
 }

@@ -91,4 +91,21 @@ describe('GET /api/sessions, DELETE /api/sessions/{id}', () => {
     const res = await fetch(`${bff.url}/api/sessions`, { headers: { 'x-csrf': '1' } });
     expect(res.status).toBe(401);
   });
+
+  it('is behind the CSRF rules: X-CSRF with the cookie, the own origin on writes', async () => {
+    const me = await signedIn();
+    const url = `${bff.url}/api/sessions/${me.info.session.id_hint}`;
+    expect((await me.client.get(`${bff.url}/api/sessions`)).status).toBe(403);
+    expect((await me.client.get(`${bff.url}/api/session`)).json()).toMatchObject({ code: 'csrf_failed' });
+    expect((await me.client.request(url, { method: 'DELETE', headers: { 'x-csrf': '1' } })).status).toBe(403);
+    expect(
+      (
+        await me.client.request(url, {
+          method: 'DELETE',
+          headers: { 'x-csrf': '1', origin: 'https://evil.example' },
+        })
+      ).status,
+    ).toBe(403);
+    expect((await me.client.get(`${bff.url}/api/session`, { headers: { 'x-csrf': '1' } })).status).toBe(200);
+  });
 });
