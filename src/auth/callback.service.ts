@@ -51,25 +51,11 @@ export class CallbackService {
   }
 
   private async complete(req: Request): Promise<string> {
-    const query = req.query as Record<string, unknown>;
-    if (query.error !== undefined) {
-      const code = typeof query.error === 'string' && AUTH_ERROR.test(query.error) ? ` (${query.error})` : '';
-      // The transaction is spent either way (one-time state).
-      if (typeof query.state === 'string') await this.transactions.consume(query.state);
-      throw new LoginFailed(`The sign-in was not completed${code}.`, `authorization error${code}`);
-    }
-    if (typeof query.state !== 'string' || typeof query.code !== 'string')
-      throw new LoginFailed('The sign-in response is incomplete.', 'missing code or state');
-    const transaction = await this.transactions.consume(query.state);
-    if (!transaction)
-      throw new LoginFailed('This sign-in link has expired or was already used.', 'unknown state');
-    if (!isBoundTo(req, this.sessionConfig.transactionCookieName, transaction.binding)) {
-      throw new LoginFailed('This sign-in was started in another browser.', 'browser binding mismatch');
-    }
+    const { state, transaction } = await this.takeTransaction(req);
     // DPoP: one key per session, from the first exchange on (the tokens are bound to it).
     const dpop = this.myAccount.tokenType === 'dpop' ? await generateDpopKey() : undefined;
     const checks = {
-      state: query.state,
+      state,
       nonce: transaction.nonce,
       codeVerifier: transaction.codeVerifier,
       maxAge: transaction.maxAge,
@@ -96,6 +82,26 @@ export class CallbackService {
       amr: result.claims.amr,
     });
     return transaction.returnTo;
+  }
+
+  /** The one-time transaction named by `state`, bound to this browser; LoginFailed otherwise. */
+  private async takeTransaction(req: Request): Promise<{ state: string; transaction: LoginTransaction }> {
+    const query = req.query as Record<string, unknown>;
+    if (query.error !== undefined) {
+      const code = typeof query.error === 'string' && AUTH_ERROR.test(query.error) ? ` (${query.error})` : '';
+      // The transaction is spent either way (one-time state).
+      if (typeof query.state === 'string') await this.transactions.consume(query.state);
+      throw new LoginFailed(`The sign-in was not completed${code}.`, `authorization error${code}`);
+    }
+    if (typeof query.state !== 'string' || typeof query.code !== 'string')
+      throw new LoginFailed('The sign-in response is incomplete.', 'missing code or state');
+    const transaction = await this.transactions.consume(query.state);
+    if (!transaction)
+      throw new LoginFailed('This sign-in link has expired or was already used.', 'unknown state');
+    if (!isBoundTo(req, this.sessionConfig.transactionCookieName, transaction.binding)) {
+      throw new LoginFailed('This sign-in was started in another browser.', 'browser binding mismatch');
+    }
+    return { state: query.state, transaction };
   }
 
   /** The callback URL as registered, with the query the tenant sent (never the Host header). */
@@ -143,5 +149,3 @@ export class CallbackService {
     };
   }
 }
-
-export type { LoginTransaction };
