@@ -3,25 +3,29 @@ import { button, h, setBusy } from './dom.js';
 import { errorMessage } from './messages.js';
 import { assertionJson, hasWebAuthn, toRequestOptions } from './webauthn.js';
 
+/** `POST /api/login/passkey/challenge`: an opaque handle (Auth0's `auth_session` stays at the BFF) and options. */
 interface PasskeyChallenge {
-  auth_session?: string;
+  handle?: string;
   authn_params_public_key?: Record<string, unknown>;
+  publicKey?: Record<string, unknown>;
 }
 
 /**
  * Embedded passkey login (DESIGN §5): the BFF asks the tenant's `/passkey/challenge`, the browser signs, the BFF
  * exchanges the assertion (grant `urn:okta:params:oauth:grant-type:webauthn`) and sets the session cookie.
+ * The body is exactly `{ handle, authn_response }`: the BFF refuses unknown members.
  */
 export async function passkeyLogin(client: BffClient): Promise<void> {
   const { data } = await client.request<PasskeyChallenge>('POST', '/api/login/passkey/challenge', {});
-  const options = data.authn_params_public_key ?? (data as Record<string, unknown>);
+  const options = data.authn_params_public_key ?? data.publicKey ?? {};
   const cred = (await navigator.credentials.get({
     publicKey: toRequestOptions(options),
   })) as PublicKeyCredential | null;
   if (!cred) throw new DOMException('No credential', 'NotAllowedError');
-  const body: Record<string, unknown> = { authn_response: assertionJson(cred) };
-  if (data.auth_session) body.auth_session = data.auth_session;
-  await client.request('POST', '/api/login/passkey', body);
+  await client.request('POST', '/api/login/passkey', {
+    handle: data.handle,
+    authn_response: assertionJson(cred),
+  });
 }
 
 export function signedOutView(client: BffClient, onSignedIn: () => void): HTMLElement {

@@ -311,8 +311,8 @@ export class ScriptedBff {
 
   private async passkeyChallenge(): Promise<[number, unknown]> {
     const options = await generateAuthenticationOptions({ rpID: 'localhost', userVerification: 'preferred' });
-    this.pending.set('login', { challenge: options.challenge, auth_session: 'pk_login' });
-    return [200, { auth_session: 'pk_login', authn_params_public_key: options }];
+    this.pending.set('login', { challenge: options.challenge, handle: 'h'.repeat(43) });
+    return [200, { handle: 'h'.repeat(43), authn_params_public_key: options }];
   }
 
   private async passkeyLogin(body: Record<string, unknown>): Promise<[number, unknown]> {
