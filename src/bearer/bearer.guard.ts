@@ -1,0 +1,32 @@
+import { type CanActivate, type ExecutionContext, Inject, Injectable } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import type { SessionConfig } from '../config/config.schema.js';
+import { SESSION_CONFIG } from '../config/config.tokens.js';
+import { isBearerCandidate, readBearerToken } from './bearer-request.js';
+import { MyAccountBearerStrategy } from './bearer.strategy.js';
+
+/**
+ * Global guard for bearer callers (DESIGN §5): on `/api/me/v1/*` without the session cookie and with an
+ * `Authorization` header, the token must be a valid user access token for the My Account API; the
+ * caller lands in `req.bearerCaller`. Everything else passes untouched (with the cookie, the cookie wins).
+ * Failures: 401 `invalid_token` (or `login_required` for a non-Bearer header) with `WWW-Authenticate`.
+ */
+@Injectable()
+export class BearerGuard implements CanActivate {
+  constructor(
+    private readonly strategy: MyAccountBearerStrategy,
+    @Inject(SESSION_CONFIG) private readonly session: SessionConfig,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    if (context.getType() !== 'http') return true;
+    const req = context.switchToHttp().getRequest<Request>();
+    if (!isBearerCandidate(req, this.session.cookieName)) return true;
+    readBearerToken(req.headers.authorization);
+    req.bearerCaller = await this.strategy.authenticateRequest(
+      req,
+      context.switchToHttp().getResponse<Response>(),
+    );
+    return true;
+  }
+}
