@@ -8,6 +8,7 @@ import { CSRF_OPTIONS, CsrfGuard, type CsrfOptions } from './csrf/csrf.guard.js'
 import { HealthModule } from './health/health.module.js';
 import { ProblemDetailsFilter } from './http/problem-details.filter.js';
 import { LoggingModule } from './logging/logging.module.js';
+import { MyAccountModule } from './my-account/my-account.module.js';
 import type { OidcFetch } from './oidc/oidc-fetch.js';
 import { OidcModule } from './oidc/oidc.module.js';
 import { SessionModule } from './session/session.module.js';
@@ -40,6 +41,7 @@ export class AppModule {
         OidcModule.forRoot({ fetch: options.oidcFetch }),
         AuthModule,
         HealthModule,
+        MyAccountModule,
         ...(options.imports ?? []),
         // Last: its catch-all static middleware must not shadow the routes above.
         WebModule.forRoot({ enabled: config.web.enabled }),

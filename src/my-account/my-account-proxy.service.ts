@@ -1,0 +1,64 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { AuditLog } from '../logging/audit-log.js';
+import { FirstFactorCheck } from './first-factor.service.js';
+import type { RouteMatch } from './match-route.js';
+import { MyAccountGateway } from './my-account-gateway.js';
+import { PROXY_BODY_LIMIT } from './my-account.providers.js';
+import { ProxyCallers, type ResolvedCaller } from './proxy-callers.js';
+import { toRouteRequest } from './proxy-request.js';
+import { readRequestBody } from './request-body.js';
+import type { UpstreamResult } from './upstream-client.js';
+
+/** Writes that change which authentication methods a user has (the first-factor fact may change). */
+const METHOD_WRITES = new Set([
+  'createAuthenticationMethod',
+  'confirmAuthenticationMethod',
+  'updateAuthenticationMethod',
+  'deleteAuthenticationMethod',
+]);
+const ENROLLMENTS = new Set(['createAuthenticationMethod', 'confirmAuthenticationMethod']);
+const DELETIONS = new Set(['deleteAuthenticationMethod', 'deleteConnectedAccount']);
+
+/**
+ * `ANY /api/me/v1/{path}` (DESIGN §6), in order: the route table first (400/404/405 before any session
+ * or upstream work), the caller (session or bearer, else 401), the raw body (413, 400 for bad JSON), then
+ * the gateway (scope 403, step-up 401, one forward). The upstream's answer is sent as received: status,
+ * allow-listed headers, the body bytes (no JSON re-serialisation, nothing logged).
+ */
+@Injectable()
+export class MyAccountProxy {
+  constructor(
+    private readonly gateway: MyAccountGateway,
+    private readonly callers: ProxyCallers,
+    private readonly firstFactor: FirstFactorCheck,
+    private readonly audit: AuditLog,
+    @Inject(PROXY_BODY_LIMIT) private readonly bodyLimit: number,
+  ) {}
+
+  async handle(req: Request, res: Response): Promise<void> {
+    const match = this.gateway.match(toRouteRequest(req));
+    const resolved = await this.callers.resolve(req, match);
+    const body = await readRequestBody(req, { limit: this.bodyLimit, json: match.route.hasJsonBody });
+    const result = await this.gateway.forward(match, resolved.caller, { headers: req.headers, body });
+    this.afterForward(match, result, resolved);
+    send(res, result);
+  }
+
+  private afterForward(match: RouteMatch, result: UpstreamResult, who: ResolvedCaller): void {
+    if (result.status < 200 || result.status > 299) return;
+    const { operationId } = match.route;
+    if (METHOD_WRITES.has(operationId)) this.firstFactor.forget(who.sub);
+    const fields = { sub: who.sub, session: who.session, operation: operationId };
+    // An enrollment is done when the method exists (201), not when it was only started (202).
+    if (ENROLLMENTS.has(operationId) && result.status === 201) this.audit.record('enrollment', fields);
+    if (DELETIONS.has(operationId)) this.audit.record('deletion', fields);
+  }
+}
+
+function send(res: Response, result: UpstreamResult): void {
+  res.status(result.status);
+  for (const [name, value] of Object.entries(result.headers)) res.setHeader(name, value);
+  // `end`, not `send`: no ETag hashing, no content-type guessing, no conditional 304 on the bytes.
+  res.end(result.body);
+}

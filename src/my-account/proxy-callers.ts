@@ -1,0 +1,115 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { Request } from 'express';
+import type { SessionData } from 'express-session';
+import type { BearerCaller } from '../bearer/bearer-caller.js';
+import type { ServerConfig } from '../config/config.schema.js';
+import { SERVER_CONFIG } from '../config/config.tokens.js';
+import { NotAuthenticated } from '../http/bff-error.js';
+import { AccessTokens, RefreshRequiresMfa } from '../session/access-tokens.service.js';
+import { sessionHandle } from '../session/session-keys.js';
+import { SessionService, type CurrentSession } from '../session/session.service.js';
+import type { TokenSet } from '../session/session.types.js';
+import { isFresh } from '../step-up/evaluate-step-up.js';
+import { StepUpRequired } from '../step-up/step-up-challenge.js';
+import { resolveStepUpRequirement, type StepUpPolicy } from '../step-up/step-up-policy.js';
+import { DpopKey } from './dpop.js';
+import { FirstFactorCheck } from './first-factor.service.js';
+import type { GatewayCaller } from './my-account-gateway.js';
+import type { RouteMatch } from './match-route.js';
+import { STEP_UP_POLICY } from './my-account.providers.js';
+import { returnToFromReferer } from './proxy-request.js';
+
+/** Who is calling the proxy, as the gateway needs it, plus identifiers for audit lines (never secrets). */
+export interface ResolvedCaller {
+  readonly caller: GatewayCaller;
+  /** The user (`sub`). */
+  readonly sub: string;
+  /** A non-secret handle of the session (`sessionHandle`), for session callers. */
+  readonly session?: string;
+}
+
+const nowSeconds = () => Math.floor(Date.now() / 1000);
+
+/**
+ * Resolves the caller of a matched proxy request (DESIGN §5, §6): the session when the request has one
+ * (the cookie wins: a browser-sent Authorization header is never looked at, and never forwarded), else
+ * a bearer caller that `BearerGuard` validated, else 401 `login_required`.
+ */
+@Injectable()
+export class ProxyCallers {
+  private readonly publicOrigin: string;
+
+  constructor(
+    private readonly sessions: SessionService,
+    private readonly accessTokens: AccessTokens,
+    private readonly firstFactor: FirstFactorCheck,
+    @Inject(STEP_UP_POLICY) private readonly policy: StepUpPolicy,
+    @Inject(SERVER_CONFIG) server: ServerConfig,
+  ) {
+    this.publicOrigin = new URL(server.publicOrigin).origin;
+  }
+
+  async resolve(req: Request, match: RouteMatch): Promise<ResolvedCaller> {
+    const returnTo = returnToFromReferer(req.get('referer'), this.publicOrigin);
+    const session = this.sessions.current(req);
+    if (session) return this.forSession(session, match, returnTo);
+    if (req.bearerCaller) return forBearer(req.bearerCaller, returnTo);
+    throw new NotAuthenticated();
+  }
+
+  private async forSession(
+    session: CurrentSession,
+    match: RouteMatch,
+    returnTo: string,
+  ): Promise<ResolvedCaller> {
+    const { data } = session;
+    const tokens = await this.tokens(session, returnTo);
+    const lastMfaAt = data.mfa?.lastMfaAt ?? null;
+    const caller: GatewayCaller = {
+      scopes: new Set(tokens.scope === undefined ? data.scopes : tokens.scope.split(' ')),
+      ...(await credentials(tokens)),
+      stepUp: { lastMfaAt, authTime: data.authTime ?? null, hasConfirmedFactor: undefined },
+      returnTo,
+    };
+    const resolved = { caller, sub: data.user.sub, session: sessionHandle(session.id) };
+    if (!this.needsFirstFactorFact(match, lastMfaAt)) return resolved;
+    const hasConfirmedFactor = await this.firstFactor.hasConfirmedFactor(data.user.sub, caller);
+    return { ...resolved, caller: { ...caller, stepUp: { ...caller.stepUp!, hasConfirmedFactor } } };
+  }
+
+  /** The fact is asked for only where the policy could use it: a first-factor operation without fresh MFA. */
+  private needsFirstFactorFact(match: RouteMatch, lastMfaAt: number | null): boolean {
+    const requirement = resolveStepUpRequirement(match.route, this.policy);
+    return !!requirement?.firstFactorAllowed && !isFresh(lastMfaAt, nowSeconds(), requirement.maxAge);
+  }
+
+  /**
+   * A fresh access token (refreshed once per session across instances by AccessTokens). `invalid_grant`
+   * has already ended the session there (401 login_required), an outage is a 503 with the session kept;
+   * Auth0's `mfa_required` on refresh becomes the step-up challenge (DESIGN §6).
+   */
+  private async tokens(session: CurrentSession, returnTo: string): Promise<TokenSet> {
+    try {
+      return await this.accessTokens.forSession(session.id, (session.data as SessionData).user);
+    } catch (error) {
+      if (!(error instanceof RefreshRequiresMfa)) throw error;
+      throw new StepUpRequired({ acr_values: this.policy.acrValues, max_age: this.policy.maxAge }, returnTo);
+    }
+  }
+}
+
+async function credentials(tokens: TokenSet): Promise<Pick<GatewayCaller, 'authorization' | 'dpop'>> {
+  if (tokens.tokenType !== 'dpop') return { authorization: `Bearer ${tokens.accessToken}` };
+  // A DPoP-bound token is useless without its key: sign in again rather than send it as Bearer.
+  if (!tokens.dpopKey) throw new NotAuthenticated('The session could not be read. Sign in again.');
+  const key = await DpopKey.fromPrivateJwk(tokens.dpopKey);
+  return { authorization: `DPoP ${tokens.accessToken}`, dpop: key.proofFactory(tokens.accessToken) };
+}
+
+/** No step-up facts: the BFF cannot judge a token it did not obtain (SU-9); upstream challenges still apply. */
+function forBearer(bearer: BearerCaller, returnTo: string): ResolvedCaller {
+  return {
+    caller: { scopes: new Set(bearer.scopes), authorization: `Bearer ${bearer.accessToken}`, returnTo },
+    sub: bearer.sub,
+  };
+}
