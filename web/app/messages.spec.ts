@@ -80,6 +80,19 @@ describe('errorMessage', () => {
     expect(errorMessage(problem('not_found', 404))).toMatch(/no longer exists/);
   });
 
+  it('reads passkey sign-in failures as such, not as an ended session', () => {
+    expect(errorMessage(problem('login_required', 401), 'passkey-login')).toBe(
+      "That passkey didn't sign you in. Try again, or use Sign in.",
+    );
+    expect(errorMessage(problem('not_found', 404), 'passkey-login')).toMatch(/isn't available here/);
+    expect(errorMessage(problem('idp_unavailable', 502), 'passkey-login')).toMatch(
+      /sign-in service is unavailable/,
+    );
+    expect(errorMessage(new DOMException('x', 'NotAllowedError'), 'passkey-login')).toMatch(
+      /cancelled or timed out/,
+    );
+  });
+
   it('maps a failed passkey verification', () => {
     expect(errorMessage(myAccount(400), 'passkey')).toMatch(/passkey couldn't be verified/);
   });

@@ -31,7 +31,7 @@ const WEBAUTHN_SENTENCES: Record<string, string> = {
 };
 
 /** Where the error happened, when that changes what the person should do. */
-export type ErrorContext = 'general' | 'code' | 'passkey' | 'load';
+export type ErrorContext = 'general' | 'code' | 'passkey' | 'passkey-login' | 'load';
 
 const UNAVAILABLE = "This part of your account isn't available right now.";
 
@@ -44,6 +44,7 @@ export function errorMessage(err: unknown, context: ErrorContext = 'general'): s
   ) {
     return UNAVAILABLE;
   }
+  if (context === 'passkey-login' && err instanceof BffProblem) return passkeyLoginSentence(err);
   if (err instanceof BffProblem) return PROBLEM_SENTENCES[err.code] ?? GENERIC;
   if (err instanceof MyAccountApiError) return myAccountSentence(err, context);
   if (err instanceof NetworkError) return "The server can't be reached. Check your connection and try again.";
@@ -54,6 +55,13 @@ export function errorMessage(err: unknown, context: ErrorContext = 'general'): s
     return WEBAUTHN_SENTENCES[(err as Error).name] ?? GENERIC;
   }
   return GENERIC;
+}
+
+/** Embedded passkey sign-in: a 401 is a refused passkey (not an ended session), a 404 a missing feature. */
+function passkeyLoginSentence(err: BffProblem): string {
+  if (err.code === 'login_required') return "That passkey didn't sign you in. Try again, or use Sign in.";
+  if (err.code === 'not_found') return "Signing in with a passkey isn't available here. Use Sign in instead.";
+  return PROBLEM_SENTENCES[err.code] ?? GENERIC;
 }
 
 function myAccountSentence(err: MyAccountApiError, context: ErrorContext): string {

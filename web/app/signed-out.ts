@@ -38,7 +38,7 @@ export function signedOutView(client: BffClient, onSignedIn: () => void): HTMLEl
           error.hidden = true;
           passkeyLogin(client).then(onSignedIn, (err: unknown) => {
             setBusy(passkey!, false);
-            error.textContent = errorMessage(err, 'passkey');
+            error.textContent = errorMessage(err, 'passkey-login');
             error.hidden = false;
           });
         },
