@@ -179,7 +179,9 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
         headers['content-length'] = String(Buffer.byteLength(payload));
       }
       const result = await new Promise<CallResult>((resolve, reject) => {
-        const req = request({ host: '127.0.0.1', port, method, path, headers }, (res) => {
+        // A fresh connection per call: a pooled keep-alive socket may be one the server just closed (after a
+        // 413 or at its idle timeout), which would fail the call with ECONNRESET for reasons outside the test.
+        const req = request({ host: '127.0.0.1', port, method, path, headers, agent: false }, (res) => {
           const chunks: Buffer[] = [];
           res.on('data', (c: Buffer) => chunks.push(c));
           res.on('end', () => {
