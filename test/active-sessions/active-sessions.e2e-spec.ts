@@ -133,7 +133,7 @@ describe('active sessions: list, revoke one, sign out the others', () => {
   it('needs the CSRF header and the page origin on every sessions call', async () => {
     const me = await signedIn(DEMO, true);
     const target = await signedIn();
-    const calls = [
+    const calls: Array<{ method: string; url: string; headers: Record<string, string> }> = [
       { method: 'GET', url: `${bff.url}/api/sessions`, headers: { origin: bff.url } },
       {
         method: 'DELETE',
