@@ -1,5 +1,7 @@
 import { Secret } from 'otpauth';
 import type { ConfigInput } from '../../../src/config/config.schema.js';
+import { SessionService } from '../../../src/session/session.service.js';
+import type { TokenSet } from '../../../src/session/session.types.js';
 import type { TenantConfig } from '../../../tenant/config/tenant-config.schema.js';
 import { loginThroughBff, MFA_ACR, startTestBff, type TestBff } from '../../support/bff.js';
 import { CookieClient, type ClientResponse, type RequestOptions } from '../../support/cookie-client.js';
@@ -64,6 +66,8 @@ export interface GatewayStackOptions {
 export class GatewayStack {
   readonly responses: ClientResponse[] = [];
   second: TestBff | undefined;
+  /** While set, the BFF's token-endpoint calls get this answer instead of the tenant's (e.g. `invalid_grant`). */
+  tokenAnswer: (() => Response) | undefined;
 
   private constructor(
     readonly redis: TestRedis,
@@ -87,15 +91,15 @@ export class GatewayStack {
       config.myAccount = { ...config.myAccount, baseUrl: hop.baseUrl } as ConfigInput['myAccount'];
       options.configure?.(config);
     };
+    let stack: GatewayStack | undefined;
+    const oidcFetch: typeof tamper.fetch = (input, init) => {
+      const url = String(input instanceof Request ? input.url : input);
+      const answer = stack?.tokenAnswer;
+      return answer && /\/oauth\/token$/.test(url) ? Promise.resolve(answer()) : tamper.fetch(input, init);
+    };
     const start = (p?: number) =>
-      startTestBff({
-        port: p,
-        issuer: tenant.issuer,
-        redisUrl: redis.url,
-        oidcFetch: tamper.fetch,
-        configure,
-      });
-    const stack = new GatewayStack(redis, tenant, hop, tamper, await start(port));
+      startTestBff({ port: p, issuer: tenant.issuer, redisUrl: redis.url, oidcFetch, configure });
+    stack = new GatewayStack(redis, tenant, hop, tamper, await start(port));
     if (options.secondInstance) stack.second = await start();
     return stack;
   }
@@ -124,6 +128,22 @@ export class GatewayStack {
     });
     if (done.status !== 302) throw new Error(`login answered ${done.status}: ${done.body.slice(0, 200)}`);
     return client;
+  }
+
+  /** The session id behind a client's cookie (express-session's `s:<sid>.<signature>`). */
+  sessionId(client: CookieClient): string {
+    return decodeURIComponent(client.cookies(this.url)['__Host-bff']).slice(2).split('.')[0];
+  }
+
+  /** Makes the session's stored access token look expired (everything else kept): the next call refreshes. */
+  async expireAccessToken(client: CookieClient): Promise<TokenSet> {
+    const sessions = this.bff.app.get(SessionService);
+    const sid = this.sessionId(client);
+    const current = await sessions.readTokens(sid);
+    if (!current) throw new Error('no token record');
+    const expired = { ...current.tokens, expiresAt: Math.floor(Date.now() / 1000) - 1 };
+    await sessions.writeTokens(sid, expired, current.version);
+    return current.tokens;
   }
 
   /** The latest code the tenant "sent" to `to` (dev outbox). */
