@@ -24,12 +24,16 @@ export class RateLimiter {
     @Inject(SESSION_CONFIG) private readonly sessionConfig: SessionConfig,
   ) {}
 
-  async enforce(name: RateLimitPolicyName, req: Request): Promise<void> {
+  /**
+   * Counts `req` under the policy. `subject` overrides what is counted (e.g. `sub:<user>` for a bearer
+   * caller, which has no session and may share its IP with every user of a server-rendered app).
+   */
+  async enforce(name: RateLimitPolicyName, req: Request, subject?: string): Promise<void> {
     const policy = this.policies[name];
     if (!policy) throw new Error(`Unknown rate-limit policy: ${name}`);
     let count;
     try {
-      count = await this.store.hit(name, this.subject(policy.key, req), policy.windowSeconds);
+      count = await this.store.hit(name, subject ?? this.subject(policy.key, req), policy.windowSeconds);
     } catch (err) {
       throw new RateLimitStoreUnavailable(this.sessionConfig.retryAfterSeconds, err);
     }

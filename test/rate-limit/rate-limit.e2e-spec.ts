@@ -1,8 +1,10 @@
-import { Controller, Get, Module } from '@nestjs/common';
+import { Controller, Get, Module, Param, Req } from '@nestjs/common';
+import type { Request } from 'express';
 import { Public } from '../../src/auth/public.decorator.js';
 import type { ProblemBody } from '../../src/public-api.types.js';
 import { RateLimit } from '../../src/rate-limit/rate-limit.decorator.js';
 import { RateLimitModule } from '../../src/rate-limit/rate-limit.module.js';
+import { RateLimiter } from '../../src/rate-limit/rate-limiter.service.js';
 import { DEMO_USER, loginThroughBff, startTestBff, type TestBff } from '../support/bff.js';
 import { CookieClient } from '../support/cookie-client.js';
 import { freePort, startTestRedis, type TestRedis } from '../support/redis.js';
@@ -12,6 +14,15 @@ import { startTestTenant, type TestTenant } from '../support/tenant.js';
 @Controller('api/limited')
 @Public()
 class LimitedController {
+  constructor(private readonly limiter: RateLimiter) {}
+
+  /** As the proxy counts a bearer caller: by the subject it names. */
+  @Get('by-user/:sub')
+  async byUser(@Req() req: Request, @Param('sub') sub: string) {
+    await this.limiter.enforce('my-account-verify', req, `sub:${sub}`);
+    return { ok: true };
+  }
+
   @Get('by-ip')
   @RateLimit('embedded-login')
   byIp() {
@@ -91,6 +102,13 @@ describe('rate limits shared by two BFF instances through one Redis', () => {
     for (const [name, value] of Object.entries(cookie)) first.setCookie(b.url, name, value);
     expect([await call(first, a), await call(first, b), await call(first, a)]).toEqual([200, 200, 429]);
     expect([await call(second, a), await call(second, a), await call(second, a)]).toEqual([200, 200, 429]);
+  });
+
+  it('counts an explicit subject when the caller names one (RateLimiter.enforce)', async () => {
+    const call = (bff: TestBff, sub: string) =>
+      fetch(`${bff.url}/api/limited/by-user/${sub}`).then((r) => r.status);
+    expect([await call(a, 'alice'), await call(b, 'alice'), await call(a, 'alice')]).toEqual([200, 200, 429]);
+    expect(await call(b, 'bob')).toBe(200);
   });
 
   it('opens a new window once the old one has expired', async () => {
