@@ -91,15 +91,16 @@ export class GatewayStack {
       config.myAccount = { ...config.myAccount, baseUrl: hop.baseUrl } as ConfigInput['myAccount'];
       options.configure?.(config);
     };
-    let stack: GatewayStack | undefined;
+    const built: { stack?: GatewayStack } = {};
     const oidcFetch: typeof tamper.fetch = (input, init) => {
       const url = String(input instanceof Request ? input.url : input);
-      const answer = stack?.tokenAnswer;
+      const answer = built.stack?.tokenAnswer;
       return answer && /\/oauth\/token$/.test(url) ? Promise.resolve(answer()) : tamper.fetch(input, init);
     };
     const start = (p?: number) =>
       startTestBff({ port: p, issuer: tenant.issuer, redisUrl: redis.url, oidcFetch, configure });
-    stack = new GatewayStack(redis, tenant, hop, tamper, await start(port));
+    const stack = new GatewayStack(redis, tenant, hop, tamper, await start(port));
+    built.stack = stack;
     if (options.secondInstance) stack.second = await start();
     return stack;
   }
