@@ -1,4 +1,5 @@
 import type { PublicKeyCredentialRequestOptionsJSON } from '@simplewebauthn/server';
+import { decodeJwt } from 'jose';
 import { EmbeddedLoginModule } from '../../src/embedded-login/embedded-login.module.js';
 import type { PasskeyChallengeResponse } from '../../src/embedded-login/passkey-login.service.js';
 import type { ProblemBody, SessionInfo } from '../../src/public-api.types.js';
@@ -23,6 +24,7 @@ describe('embedded login: passkey and password at /api/login/*', () => {
   let tenant: TestTenant;
   let bff: TestBff;
   let withPassword: TestBff;
+  let dpop: TestBff;
   let authenticator: SoftAuthenticator;
 
   beforeAll(async () => {
@@ -45,12 +47,22 @@ describe('embedded login: passkey and password at /api/login/*', () => {
         c.auth = { passwordLogin: { enabled: true } };
       },
     });
+    dpop = await startTestBff({
+      issuer: tenant.issuer,
+      redisUrl: redis.url,
+      imports,
+      configure: (c) => {
+        c.auth = { passwordLogin: { enabled: true } };
+        c.myAccount.tokenType = 'dpop';
+      },
+    });
     authenticator = createSoftAuthenticator();
     await enrollPasskey(tenant, authenticator, bff.url);
   });
   afterAll(async () => {
     await bff?.close();
     await withPassword?.close();
+    await dpop?.close();
     await tenant?.close();
     await redis?.close();
   });
@@ -359,6 +371,19 @@ describe('embedded login: passkey and password at /api/login/*', () => {
       expect(problem.login_url).toMatch(/^\/auth\/login\?acr_values=/);
       expect(res.body).not.toContain('mfa_token');
       expect((await session(client, withPassword)).status).toBe(401);
+    });
+
+    it('binds the tokens to a per-session DPoP key when myAccount.tokenType is dpop', async () => {
+      const client = new CookieClient();
+      expect((await login(dpop, DEMO_USER, client)).status).toBe(200);
+      const signed = decodeURIComponent(client.cookies(dpop.url)[dpop.config.session.cookieName]);
+      const record = await dpop.app.get(SessionService).readTokens(signed.slice(2, signed.lastIndexOf('.')));
+      expect(record?.tokens).toMatchObject({
+        tokenType: 'dpop',
+        dpopKey: expect.objectContaining({ kty: 'EC' }),
+      });
+      const claims = decodeJwt(record!.tokens.accessToken);
+      expect(claims.cnf).toEqual({ jkt: expect.any(String) });
     });
 
     it('refuses a body with unknown or missing members (400)', async () => {
