@@ -1,77 +1,133 @@
 /**
- * The account page through the whole stack in real Chromium: the BFF (serving the freshly built page at /),
- * the local tenant's real login pages, a private Redis.
+ * The account page through the whole stack in real Chromium: the BFF (serving the freshly built page at /)
+ * and its /api/me/v1 proxy and sessions API, the local tenant's real login and MFA pages and its My Account
+ * API, a private Redis.
  */
-import { spawnSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
-import { startTestBff, type TestBff } from '../support/bff.js';
+import { jest } from '@jest/globals';
+import type { Page, Response } from 'playwright-core';
 import { launchBrowser, screenshotPath, type TestBrowser } from '../support/browser.js';
-import { freePort, startTestRedis, type TestRedis } from '../support/redis.js';
-import { startTestTenant, type TestTenant } from '../support/tenant.js';
+import { confirmItsMe, freshTotp, signIn, type Stack, startStack } from './support/stack.js';
 
-let redis: TestRedis;
-let tenant: TestTenant;
-let bff: TestBff;
-let browser: TestBrowser | undefined;
+jest.setTimeout(120_000);
+
+let stack: Stack;
+let url: string;
+const browsers: TestBrowser[] = [];
 
 beforeAll(async () => {
-  // The BFF serves <repo>/web/dist (WebModule's default): build it as `npm run build` would.
-  const build = spawnSync(
-    process.execPath,
-    [fileURLToPath(new URL('../../web/build.mjs', import.meta.url))],
-    {
-      encoding: 'utf8',
-    },
-  );
-  if (build.status !== 0) throw new Error(`web/build.mjs failed: ${build.stderr}`);
-  redis = await startTestRedis();
-  const port = await freePort();
-  tenant = await startTestTenant({ redisUrl: redis.url, bffOrigin: `http://localhost:${port}` });
-  bff = await startTestBff({
-    port,
-    issuer: tenant.issuer,
-    redisUrl: redis.url,
-    configure: (config) => {
-      config.web = { enabled: true };
-    },
-  });
+  stack = await startStack();
+  url = stack.bff.url;
 }, 60_000);
 
 afterEach(async () => {
-  await browser?.close();
-  browser = undefined;
+  await Promise.all(browsers.splice(0).map((b) => b.close()));
 });
 
-afterAll(async () => {
-  await bff?.close();
-  await tenant?.close();
-  await redis?.close();
-});
+afterAll(() => stack?.close());
+
+async function newBrowser(): Promise<TestBrowser> {
+  const b = await launchBrowser();
+  browsers.push(b);
+  return b;
+}
+
+const dialog = (page: Page) => page.getByRole('dialog');
 
 describe('account page, whole stack', () => {
-  it('signs in through the tenant login page, shows the user, and signs out', async () => {
-    browser = await launchBrowser();
-    const { page } = browser;
-    await page.goto(`${bff.url}/`);
-    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
-
-    await page.waitForURL((url) => url.origin === tenant.url);
-    await page.getByLabel('Email address').fill('demo@example.com');
-    await page.getByLabel('Password').fill('Demo-password-1');
-    await page.getByRole('button', { name: 'Continue' }).click();
-
-    await page.getByRole('heading', { name: 'Demo User' }).waitFor();
-    expect(new URL(page.url()).origin).toBe(bff.url);
+  it('signs in through the tenant login page, shows the user and their methods, and signs out', async () => {
+    const { page } = await newBrowser();
+    await signIn(page, url);
+    expect(new URL(page.url()).origin).toBe(url);
     await page.getByText('demo@example.com').first().waitFor();
+    await page.locator('[data-type="totp"]').waitFor();
+    await page.getByRole('list', { name: 'Your active sessions' }).getByText('This device').waitFor();
     await page.screenshot({ path: screenshotPath('stack-signed-in'), fullPage: true });
 
     await page.getByRole('button', { name: 'Sign out', exact: true }).click();
     await page.getByRole('button', { name: 'Sign in', exact: true }).waitFor();
-    expect(new URL(page.url()).origin).toBe(bff.url);
-    const session = await page.evaluate(
+    expect(new URL(page.url()).origin).toBe(url);
+    const status = await page.evaluate(
       async () => (await fetch('/api/session', { headers: { 'X-CSRF': '1' } })).status,
     );
-    expect(session).toBe(401);
+    expect(status).toBe(401);
     await page.screenshot({ path: screenshotPath('stack-signed-out') });
+  });
+
+  it('enrolls TOTP from the setup key on the page (after a step-up), then removes it through a step-up', async () => {
+    const { page } = await newBrowser();
+    await signIn(page, url);
+    await page
+      .getByRole('group', { name: 'Add a sign-in method' })
+      .getByRole('button', { name: 'Authenticator app' })
+      .click();
+    await confirmItsMe(page, url);
+    const secret = await dialog(page).locator('[data-secret]').getAttribute('data-secret');
+    expect(secret).toMatch(/^[A-Z2-7]{16,}$/);
+    await dialog(page)
+      .getByLabel('Code from the app')
+      .fill(await freshTotp(secret!));
+    await dialog(page).getByRole('button', { name: 'Verify' }).click();
+    await page.getByText('Authenticator app added.').waitFor();
+    await page.locator('[data-type="totp"]').nth(1).waitFor();
+
+    // Another browser, signed in with a password only: removing needs a fresh MFA.
+    const other = (await newBrowser()).page;
+    await signIn(other, url);
+    const added = other.locator('[data-type="totp"]').nth(1);
+    await added.getByRole('button', { name: /^Remove/ }).click();
+    await dialog(other).getByRole('button', { name: 'Remove' }).click();
+    await other.getByRole('heading', { name: "For your security, confirm it's you" }).waitFor();
+    await other.screenshot({ path: screenshotPath('stack-step-up') });
+    await confirmItsMe(other, url);
+    await dialog(other).getByRole('button', { name: 'Remove' }).click();
+    await other.getByText('Authenticator app removed.').waitFor();
+    await expect(other.locator('[data-type="totp"]').count()).resolves.toBe(1);
+  });
+
+  it('two browsers are two sessions; one signs the other out', async () => {
+    const a = (await newBrowser()).page;
+    const b = (await newBrowser()).page;
+    await signIn(a, url);
+    await signIn(b, url);
+    await a.reload();
+    const sessions = a.getByRole('list', { name: 'Your active sessions' });
+    await sessions.getByText('This device').waitFor();
+    await expect(sessions.getByRole('listitem').count()).resolves.toBeGreaterThanOrEqual(2);
+    await sessions
+      .locator('li:not(.current)')
+      .first()
+      .getByRole('button', { name: /^Sign out/ })
+      .click();
+    await dialog(a).getByRole('button', { name: 'Sign out' }).click();
+    await confirmItsMe(a, url);
+    await dialog(a).getByRole('button', { name: 'Sign out' }).click();
+    await a.getByText(/signed out\.$/).waitFor();
+    await b.reload();
+    await b.getByRole('button', { name: 'Sign in', exact: true }).waitFor();
+  });
+
+  it('never lets a token reach the page, its storage or any response it reads', async () => {
+    const { page, context } = await newBrowser();
+    const bodies: Promise<string>[] = [];
+    context.on('response', (res: Response) => {
+      if (res.url().startsWith(url)) bodies.push(res.text().catch(() => ''));
+    });
+    await signIn(page, url);
+    await page.locator('[data-type="totp"]').waitFor();
+    await page.getByRole('list', { name: 'Your active sessions' }).getByText('This device').waitFor();
+    const seen = await Promise.all(bodies);
+    const storage = await page.evaluate(() => ({
+      cookie: document.cookie,
+      local: JSON.stringify({ ...localStorage }),
+      session: JSON.stringify({ ...sessionStorage }),
+      html: document.documentElement.outerHTML,
+    }));
+    const jwt = /eyJ[\w-]{8,}\.eyJ[\w-]{8,}\./;
+    expect(storage).toEqual({ cookie: '', local: '{}', session: '{}', html: expect.not.stringMatching(jwt) });
+    expect(seen.length).toBeGreaterThan(3);
+    for (const body of seen) {
+      expect(body).not.toMatch(jwt);
+      expect(body).not.toMatch(/"(access|refresh|id)_token"/);
+    }
   });
 });

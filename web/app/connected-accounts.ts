@@ -98,8 +98,8 @@ export function connectedAccountsSection(app: AppContext) {
           },
           modal,
         );
-        if (ok) app.notices.show(`${a.connection} disconnected.`, 'success');
         await load();
+        if (ok) app.notices.show(`${a.connection} disconnected.`, 'success');
       },
     });
   }

@@ -48,8 +48,8 @@ export function enrollFlows(app: AppContext, reload: () => Promise<void>) {
       await app.client.myAccount.post(mePath('authentication-methods', id, 'verify'), body);
     },
     done(message) {
-      app.notices.show(message, 'success');
-      void reload();
+      // The notice comes with the refreshed list, so what it announces is on screen.
+      void reload().then(() => app.notices.show(message, 'success'));
     },
   };
   const code = codeFlows(app, api);

@@ -112,8 +112,8 @@ export function methodsSection(app: AppContext) {
           },
           modal,
         );
-        if (ok) app.notices.show('Name saved.', 'success');
         await load();
+        if (ok) app.notices.show('Name saved.', 'success');
       },
     });
   }
@@ -140,8 +140,8 @@ export function methodsSection(app: AppContext) {
           },
           modal,
         );
-        if (ok) app.notices.show(`${label} removed.`, 'success');
         await load();
+        if (ok) app.notices.show(`${label} removed.`, 'success');
       },
     });
   }

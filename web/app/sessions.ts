@@ -82,8 +82,8 @@ export function sessionsSection(app: AppContext) {
           },
           modal,
         );
-        if (ok) app.notices.show(`${device} signed out.`, 'success');
         await load();
+        if (ok) app.notices.show(`${device} signed out.`, 'success');
       },
     });
   }

@@ -1,0 +1,117 @@
+/**
+ * The whole stack for browser tests: a private Redis, the local tenant, the BFF serving the freshly built
+ * account page; and how a person walks the tenant's pages (login, MFA, consent, connect) in Chromium.
+ */
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import type { Page } from 'playwright-core';
+import { DEMO_TOTP_SECRET, startTestBff, type TestBff } from '../../support/bff.js';
+import { freePort, startTestRedis, type TestRedis } from '../../support/redis.js';
+import { totpNow } from '../../support/tenant-login.js';
+import { startTestTenant, type TestTenant } from '../../support/tenant.js';
+
+export interface Stack {
+  redis: TestRedis;
+  tenant: TestTenant;
+  bff: TestBff;
+  close(): Promise<void>;
+}
+
+export interface StackUser {
+  email: string;
+  password: string;
+  totpSecret?: string;
+}
+
+export const DEMO: StackUser = {
+  email: 'demo@example.com',
+  password: 'Demo-password-1',
+  totpSecret: DEMO_TOTP_SECRET,
+};
+
+/** Builds `<repo>/web/dist` (WebModule's default directory, as `npm run build` does), then starts everything. */
+export async function startStack(): Promise<Stack> {
+  const build = spawnSync(
+    process.execPath,
+    [fileURLToPath(new URL('../../../web/build.mjs', import.meta.url))],
+    {
+      encoding: 'utf8',
+    },
+  );
+  if (build.status !== 0) throw new Error(`web/build.mjs failed: ${build.stderr}`);
+  const redis = await startTestRedis();
+  const port = await freePort();
+  const tenant = await startTestTenant({ redisUrl: redis.url, bffOrigin: `http://localhost:${port}` });
+  const bff = await startTestBff({
+    port,
+    issuer: tenant.issuer,
+    redisUrl: redis.url,
+    configure: (config) => {
+      config.web = { enabled: true };
+    },
+  });
+  return {
+    redis,
+    tenant,
+    bff,
+    async close() {
+      await bff.close();
+      await tenant.close();
+      await redis.close();
+    },
+  };
+}
+
+/** The tenant refuses a TOTP code used before: wait for one not used yet in this process. */
+const usedCodes = new Set<string>();
+export async function freshTotp(secret: string): Promise<string> {
+  for (;;) {
+    const code = totpNow(secret);
+    if (!usedCodes.has(code)) {
+      usedCodes.add(code);
+      return code;
+    }
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+}
+
+/** Walks the tenant's pages until the browser is back on `bffUrl`'s origin. */
+export async function throughTenant(page: Page, bffUrl: string, user: StackUser = DEMO): Promise<void> {
+  for (let step = 0; step < 10; step++) {
+    await page.waitForLoadState();
+    if (new URL(page.url()).origin === bffUrl) return;
+    const before = page.url();
+    if (await page.locator('input[name="password"]').count()) {
+      await page.getByLabel('Email address').fill(user.email);
+      await page.getByLabel('Password').fill(user.password);
+      await page.getByRole('button', { name: 'Continue' }).click();
+    } else if (await page.locator('input[name="otp"]').count()) {
+      if (!user.totpSecret) throw new Error('the tenant asked for a second factor');
+      await page.locator('input[name="otp"]').fill(await freshTotp(user.totpSecret));
+      await page.getByRole('button', { name: 'Continue' }).first().click();
+    } else if (await page.getByRole('button', { name: 'Allow' }).count()) {
+      await page.getByRole('button', { name: 'Allow' }).click();
+    } else if (await page.getByRole('button', { name: 'Approve' }).count()) {
+      await page.getByRole('button', { name: 'Approve' }).click();
+    } else {
+      throw new Error(`unexpected tenant page ${page.url()}: ${(await page.content()).slice(0, 300)}`);
+    }
+    await page.waitForURL((url) => url.href !== before).catch(() => undefined);
+  }
+  throw new Error('the tenant did not send the browser back');
+}
+
+/** Signs in from the account page's "Sign in" button (password only: no MFA unless the login asks). */
+export async function signIn(page: Page, bffUrl: string, user: StackUser = DEMO): Promise<void> {
+  await page.goto(`${bffUrl}/`);
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+  await throughTenant(page, bffUrl, user);
+  await page.getByRole('heading', { name: 'Demo User' }).waitFor();
+}
+
+/** The step-up banner's button, the tenant's MFA page, then back on the page with the action offered again. */
+export async function confirmItsMe(page: Page, bffUrl: string, user: StackUser = DEMO): Promise<void> {
+  await page.getByRole('button', { name: "Confirm it's me" }).click();
+  await throughTenant(page, bffUrl, user);
+  await page.getByText("Thanks, you're verified. You can continue now.").waitFor();
+}
