@@ -1,0 +1,66 @@
+import { BearerModule } from '../../src/bearer/bearer.module.js';
+import type { OidcFetch } from '../../src/oidc/oidc-fetch.js';
+import { startTestBff, type TestBff } from '../support/bff.js';
+import { freePort, startTestRedis, type TestRedis } from '../support/redis.js';
+import { startTestTenant, type TestTenant } from '../support/tenant.js';
+
+const BASIC = `Basic ${Buffer.from('myaccount-bff:dev-bff-secret').toString('base64')}`;
+
+/** The issuer's JWKS unreachable: bearer calls fail closed with 503 (not 401: the token may be fine), then recover. */
+describe('bearer callers when the issuer JWKS cannot be fetched', () => {
+  let redis: TestRedis;
+  let tenant: TestTenant;
+  let bff: TestBff;
+  let jwksDown = true;
+
+  beforeAll(async () => {
+    redis = await startTestRedis();
+    const port = await freePort();
+    tenant = await startTestTenant({ redisUrl: redis.url, bffOrigin: `http://localhost:${port}` });
+    const oidcFetch: OidcFetch = (url, init) => {
+      if (jwksDown && String(url).endsWith('/jwks.json'))
+        return Promise.reject(new TypeError('fetch failed'));
+      return fetch(url, init);
+    };
+    bff = await startTestBff({
+      port,
+      issuer: tenant.issuer,
+      redisUrl: redis.url,
+      oidcFetch,
+      imports: [BearerModule],
+    });
+  });
+  afterAll(async () => {
+    await bff?.close();
+    await tenant?.close();
+    await redis?.close();
+  });
+
+  it('answers 503 idp_unavailable while the JWKS is unreachable, and accepts the token once it is back', async () => {
+    const res = await fetch(`${tenant.url}/oauth/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: BASIC },
+      body: new URLSearchParams({
+        grant_type: 'http://auth0.com/oauth/grant-type/password-realm',
+        username: 'demo@example.com',
+        password: 'Demo-password-1',
+        realm: 'Username-Password-Authentication',
+        audience: `${tenant.issuer}me/`,
+        scope: 'read:me:connected_accounts',
+      }),
+    });
+    const token = ((await res.json()) as { access_token: string }).access_token;
+    const call = () =>
+      fetch(`${bff.url}/api/me/v1/connected-accounts/accounts`, {
+        headers: { authorization: `Bearer ${token}` },
+      });
+
+    const down = await call();
+    expect(down.status).toBe(503);
+    expect(down.headers.get('retry-after')).toBeTruthy();
+    expect(await down.json()).toMatchObject({ code: 'idp_unavailable' });
+
+    jwksDown = false;
+    expect((await call()).status).toBe(200);
+  });
+});
