@@ -421,6 +421,17 @@ describe('embedded login is rate-limited per client IP', () => {
     await redis?.close();
   });
 
+  it('a disabled password endpoint is 404 every time and spends no budget', async () => {
+    for (let i = 0; i < 3; i++) {
+      const res = await fetch(`${bff.url}/api/login/password`, {
+        method: 'POST',
+        headers: { 'x-csrf': '1', origin: bff.url, 'content-type': 'application/json' },
+        body: JSON.stringify(DEMO_USER),
+      });
+      expect(res.status).toBe(404);
+    }
+  });
+
   it('answers 429 rate_limited with Retry-After once the budget is spent; refused forgeries spend none', async () => {
     const post = (h: Record<string, string>) =>
       fetch(`${bff.url}/api/login/passkey/challenge`, { method: 'POST', headers: h, body: '{}' });
