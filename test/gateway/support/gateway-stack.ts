@@ -68,6 +68,8 @@ export class GatewayStack {
   second: TestBff | undefined;
   /** While set, the BFF's token-endpoint calls get this answer instead of the tenant's (e.g. `invalid_grant`). */
   tokenAnswer: (() => Response) | undefined;
+  /** While true, every BFF call to the tenant's OIDC endpoints fails as if it were down (My Account stays up). */
+  idpDown = false;
 
   private constructor(
     readonly redis: TestRedis,
@@ -94,6 +96,8 @@ export class GatewayStack {
     const built: { stack?: GatewayStack } = {};
     const oidcFetch: typeof tamper.fetch = (input, init) => {
       const url = String(input instanceof Request ? input.url : input);
+      if (built.stack?.idpDown)
+        return Promise.reject(new TypeError('fetch failed', { cause: new Error('connect ECONNREFUSED') }));
       const answer = built.stack?.tokenAnswer;
       return answer && /\/oauth\/token$/.test(url) ? Promise.resolve(answer()) : tamper.fetch(input, init);
     };
