@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Request } from 'express';
 import { isBoundTo } from '../auth/browser-binding.js';
+import { hasCookie } from '../csrf/csrf.guard.js';
 import type { ServerConfig, SessionConfig } from '../config/config.schema.js';
 import { SERVER_CONFIG, SESSION_CONFIG } from '../config/config.tokens.js';
 import { AuditLog } from '../logging/audit-log.js';
@@ -8,7 +9,7 @@ import { sessionHandle } from '../session/session-keys.js';
 import { SessionService } from '../session/session.service.js';
 import { readCompletedConnect } from './connect-answers.js';
 import { ConnectFailed } from './connect-errors.js';
-import { buildConnectedReturnTo, parseCallbackQuery } from './connect-params.js';
+import { buildConnectedReturnTo, type CallbackQuery, parseCallbackQuery } from './connect-params.js';
 import { buildConnectCallbackUri } from './connect-start.service.js';
 import { type ConnectTransaction, ConnectTransactionStore } from './connect-transaction.store.js';
 import { ConnectUpstream } from './connect-upstream.js';
@@ -18,6 +19,17 @@ import { ConnectUpstream } from './connect-upstream.js';
  * have been started in this browser and by this session; the BFF completes with its `auth_session`,
  * `redirect_uri` and `code_verifier`, and sends the browser to `returnTo?connected=<connection>`.
  */
+export type CallbackOutcome =
+  | { readonly kind: 'redirect'; readonly url: string }
+  | { readonly kind: 'same-site-hop'; readonly url: string };
+
+/** The callback's own path and query (as received), plus `hop=1`. */
+function withHop(originalUrl: string): string {
+  const url = new URL(originalUrl, 'http://callback.invalid');
+  url.searchParams.set('hop', '1');
+  return `${url.pathname}${url.search}`;
+}
+
 @Injectable()
 export class ConnectCallbackService {
   private readonly redirectUri: string;
@@ -33,9 +45,27 @@ export class ConnectCallbackService {
     this.redirectUri = buildConnectCallbackUri(server.publicOrigin);
   }
 
-  /** Returns the same-origin path to redirect to. */
-  async finish(req: Request): Promise<string> {
+  /** Where to send the browser: the result, or this callback again as a same-site navigation. */
+  async finish(req: Request): Promise<CallbackOutcome> {
     const query = parseCallbackQuery(req.query as Record<string, unknown>);
+    if (this.needsSameSiteHop(req)) return { kind: 'same-site-hop', url: withHop(req.originalUrl) };
+    return { kind: 'redirect', url: await this.complete(req, query) };
+  }
+
+  /**
+   * SameSite=Strict: the provider's redirect is a cross-site navigation, so the session cookie is not sent.
+   * One hop through a page that navigates by itself makes it same-site (as the login callback does); the
+   * state is not spent before that. Only once (`hop=1`), only without the session cookie.
+   */
+  private needsSameSiteHop(req: Request): boolean {
+    return (
+      this.sessionConfig.sameSite === 'strict' &&
+      req.query.hop === undefined &&
+      !hasCookie(req.headers.cookie, this.sessionConfig.cookieName)
+    );
+  }
+
+  private async complete(req: Request, query: CallbackQuery): Promise<string> {
     const transaction = query.state ? await this.transactions.consume(query.state) : undefined;
     if (query.kind === 'error') {
       const code = query.error ? ` (${query.error})` : '';

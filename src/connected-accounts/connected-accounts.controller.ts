@@ -2,6 +2,7 @@ import { Controller, Get, Redirect, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { Public } from '../auth/public.decorator.js';
 import { ConnectCallbackService } from './connect-callback.service.js';
+import { sendCallbackOutcome } from './connect-responses.js';
 import { ConnectStartService } from './connect-start.service.js';
 
 /**
@@ -23,8 +24,7 @@ export class ConnectedAccountsController {
   }
 
   @Get('callback')
-  @Redirect()
-  async finish(@Req() req: Request) {
-    return { url: await this.callback.finish(req), statusCode: 302 };
+  async finish(@Req() req: Request, @Res() res: Response) {
+    sendCallbackOutcome(res, await this.callback.finish(req));
   }
 }
