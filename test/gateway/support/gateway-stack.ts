@@ -3,7 +3,13 @@ import type { ConfigInput } from '../../../src/config/config.schema.js';
 import { SessionService } from '../../../src/session/session.service.js';
 import type { TokenSet } from '../../../src/session/session.types.js';
 import type { TenantConfig } from '../../../tenant/config/tenant-config.schema.js';
-import { loginThroughBff, MFA_ACR, startTestBff, type TestBff } from '../../support/bff.js';
+import {
+  loginThroughBff,
+  MFA_ACR,
+  startTestBff,
+  type TestBff,
+  type TestBffOptions,
+} from '../../support/bff.js';
 import { CookieClient, type ClientResponse, type RequestOptions } from '../../support/cookie-client.js';
 import { freePort, startTestRedis, type TestRedis } from '../../support/redis.js';
 import { totpNow } from '../../support/tenant-login.js';
@@ -56,6 +62,8 @@ export interface GatewayStackOptions {
   configure?: (config: ConfigInput) => void;
   /** Also start a second BFF instance on the same Redis, tenant and hop. */
   secondInstance?: boolean;
+  /** Feature modules added to the BFF (e.g. BearerModule). */
+  imports?: TestBffOptions['imports'];
 }
 
 /**
@@ -102,7 +110,14 @@ export class GatewayStack {
       return answer && /\/oauth\/token$/.test(url) ? Promise.resolve(answer()) : tamper.fetch(input, init);
     };
     const start = (p?: number) =>
-      startTestBff({ port: p, issuer: tenant.issuer, redisUrl: redis.url, oidcFetch, configure });
+      startTestBff({
+        port: p,
+        issuer: tenant.issuer,
+        redisUrl: redis.url,
+        oidcFetch,
+        configure,
+        imports: options.imports,
+      });
     const stack = new GatewayStack(redis, tenant, hop, tamper, await start(port));
     built.stack = stack;
     if (options.secondInstance) stack.second = await start();
