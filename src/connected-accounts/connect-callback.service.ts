@@ -10,7 +10,7 @@ import { SessionService } from '../session/session.service.js';
 import { readCompletedConnect } from './connect-answers.js';
 import { ConnectFailed } from './connect-errors.js';
 import { buildConnectedReturnTo, type CallbackQuery, parseCallbackQuery } from './connect-params.js';
-import { buildConnectCallbackUri } from './connect-start.service.js';
+import { buildConnectCallbackUri, CONNECT_CALLBACK_PATH } from './connect-start.service.js';
 import { type ConnectTransaction, ConnectTransactionStore } from './connect-transaction.store.js';
 import { ConnectUpstream } from './connect-upstream.js';
 
@@ -23,11 +23,12 @@ export type CallbackOutcome =
   | { readonly kind: 'redirect'; readonly url: string }
   | { readonly kind: 'same-site-hop'; readonly url: string };
 
-/** The callback's own path and query (as received), plus `hop=1`. */
+/** This callback's fixed path with the query as received, plus `hop=1` (never a path from the request). */
 function withHop(originalUrl: string): string {
-  const url = new URL(originalUrl, 'http://callback.invalid');
-  url.searchParams.set('hop', '1');
-  return `${url.pathname}${url.search}`;
+  const q = originalUrl.indexOf('?');
+  const query = new URLSearchParams(q >= 0 ? originalUrl.slice(q + 1) : '');
+  query.set('hop', '1');
+  return `${CONNECT_CALLBACK_PATH}?${query.toString()}`;
 }
 
 @Injectable()
