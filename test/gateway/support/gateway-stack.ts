@@ -62,6 +62,10 @@ export interface GatewayStackOptions {
   configure?: (config: ConfigInput) => void;
   /** Also start a second BFF instance on the same Redis, tenant and hop. */
   secondInstance?: boolean;
+  /** Last word on the tenant's configuration (after the users were added). */
+  configureTenant?: (config: TenantConfig) => void;
+  /** Point the BFF straight at the tenant's My Account API (`{issuer}me/v1`), not at the hop (DPoP `htu`). */
+  direct?: boolean;
   /** Feature modules added to the BFF (e.g. BearerModule). */
   imports?: TestBffOptions['imports'];
 }
@@ -93,12 +97,16 @@ export class GatewayStack {
     const tenant = await startTestTenant({
       redisUrl: redis.url,
       bffOrigin: `http://localhost:${port}`,
-      configure: (config) => addUsers(config, options.users ?? []),
+      configure: (config) => {
+        addUsers(config, options.users ?? []);
+        options.configureTenant?.(config);
+      },
     });
     const hop = await new UpstreamHop(tenant.url).start();
     const tamper = await createTokenTamper();
     const configure = (config: ConfigInput) => {
-      config.myAccount = { ...config.myAccount, baseUrl: hop.baseUrl } as ConfigInput['myAccount'];
+      if (!options.direct)
+        config.myAccount = { ...config.myAccount, baseUrl: hop.baseUrl } as ConfigInput['myAccount'];
       options.configure?.(config);
     };
     const built: { stack?: GatewayStack } = {};
