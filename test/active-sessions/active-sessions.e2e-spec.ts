@@ -80,16 +80,27 @@ describe('active sessions: list, revoke one, sign out the others', () => {
     return res.status === 400 && ((await res.json()) as { error: string }).error === 'invalid_grant';
   }
 
-  it('lists sessions by an opaque id that is neither the session id nor in the cookie', async () => {
+  it('lists both sessions of two logins (newest first, one current) by ids that are not session ids', async () => {
+    const other = await signedIn();
     const me = await signedIn();
     const sessions = await list(me.client);
-    const cookie = me.client.cookies(bff.url)[bff.config.session.cookieName];
-    const signed = decodeURIComponent(cookie);
-    const sid = signed.slice(2, signed.lastIndexOf('.'));
-    expect(sessions.filter((s) => s.current)).toHaveLength(1);
-    for (const s of sessions) {
-      expect(s.id).not.toBe(sid);
-      expect(cookie).not.toContain(s.id);
+    expect(sessions.map((s) => [s.id, s.current])).toEqual([
+      [me.info.session.id_hint, true],
+      [other.info.session.id_hint, false],
+    ]);
+    expect(sessions[0]).toMatchObject({
+      user_agent: expect.stringMatching(/^agent-/),
+      created_at: expect.stringMatching(/^\d{4}-\d\d-\d\dT.*Z$/),
+      last_seen_at: expect.stringMatching(/Z$/),
+    });
+    for (const client of [me.client, other.client]) {
+      const cookie = client.cookies(bff.url)[bff.config.session.cookieName];
+      const signed = decodeURIComponent(cookie);
+      const sid = signed.slice(2, signed.lastIndexOf('.'));
+      for (const s of sessions) {
+        expect(s.id).not.toBe(sid);
+        expect(cookie).not.toContain(s.id);
+      }
     }
   });
 
