@@ -1,4 +1,5 @@
 import { ConnectedAccountsModule } from '../../src/connected-accounts/connected-accounts.module.js';
+import { TokenCipher } from '../../src/session/token-cipher.js';
 import { DEMO_TOTP_SECRET, MFA_ACR, startTestBff, type TestBff } from '../support/bff.js';
 import { type ClientResponse, CookieClient } from '../support/cookie-client.js';
 import { freePort, startTestRedis, type TestRedis } from '../support/redis.js';
@@ -108,13 +109,31 @@ describe('GET /auth/connect and /auth/connect/callback', () => {
     // Nothing of the transaction is readable in Redis: auth_session and code_verifier are encrypted.
     const keys = (await redis.client().keys('bff:{connect:*')).filter((k) => !before.has(k));
     expect(keys).toHaveLength(1);
-    expect(await redis.client().get(keys[0])).toMatch(/^v1\./);
+    const blob = (await redis.client().get(keys[0])) as string;
+    expect(blob).toMatch(/^v1\./);
+    // Decrypted with the BFF's key (the test knows it), to look for its secrets in what the browser saw.
+    const state = /\{connect:([^}]+)\}/.exec(keys[0])?.[1] as string;
+    const tx = JSON.parse(
+      new TokenCipher(bff.config.tokens).decrypt(blob, `connect-transaction\n${state}`),
+    ) as {
+      authSession: string;
+      codeVerifier: string;
+    };
+    expect(tx.authSession).toBeTruthy();
+    expect(tx.codeVerifier).toMatch(/^[A-Za-z0-9_-]{43}$/);
 
     const consent = await client.get(target);
     expect(consent.body).toContain(`Connect ${CONNECTION}`);
     const approved = await client.submitForm(consent);
+    expect(new URL(approved.location as string).searchParams.get('state')).toBe(state);
     const callback = await client.get(approved.location as string);
     expect(callback.status).toBe(302);
+    const seen = [start, consent, approved, callback].map((r) =>
+      [r.body, r.location ?? '', ...r.headers.getSetCookie()].join('\n'),
+    );
+    for (const secret of [tx.authSession, tx.codeVerifier]) {
+      for (const text of seen) expect(text).not.toContain(secret);
+    }
     expect(callback.location).toBe(`${bff.url}/account?tab=linked&connected=${CONNECTION}#top`);
     expect(await redis.client().exists(keys[0])).toBe(0);
     expect((await accounts(client)).map((a) => a.connection)).toEqual([CONNECTION]);
