@@ -1,16 +1,21 @@
 import { type DynamicModule, type ForwardReference, Module, type Type } from '@nestjs/common';
-import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { APP_FILTER } from '@nestjs/core';
 import type { Logger } from 'pino';
+import { ActiveSessionsModule } from './active-sessions/active-sessions.module.js';
 import { AuthModule } from './auth/auth.module.js';
+import { BearerModule } from './bearer/bearer.module.js';
 import type { AppConfig } from './config/config.schema.js';
 import { ConfigModule } from './config/config.module.js';
-import { CSRF_OPTIONS, CsrfGuard, type CsrfOptions } from './csrf/csrf.guard.js';
+import { ConnectedAccountsModule } from './connected-accounts/connected-accounts.module.js';
+import { CsrfModule } from './csrf/csrf.module.js';
+import { EmbeddedLoginModule } from './embedded-login/embedded-login.module.js';
 import { HealthModule } from './health/health.module.js';
 import { ProblemDetailsFilter } from './http/problem-details.filter.js';
 import { LoggingModule } from './logging/logging.module.js';
 import { MyAccountModule } from './my-account/my-account.module.js';
 import type { OidcFetch } from './oidc/oidc-fetch.js';
 import { OidcModule } from './oidc/oidc.module.js';
+import { RateLimitModule } from './rate-limit/rate-limit.module.js';
 import { SessionModule } from './session/session.module.js';
 import { WebModule } from './web/web.module.js';
 
@@ -26,8 +31,8 @@ export interface AppModuleOptions {
 
 /**
  * The BFF: configuration and logging first, then Redis sessions, the OIDC adapter, the auth routes,
- * health, the account page. One global error filter; global guards: CSRF (here) and the session guard
- * (AuthModule, `@Public()` opts out).
+ * health, the account page. One global error filter; global guards: CSRF (CsrfModule, `@SkipCsrf()` opts
+ * out) and the session guard (AuthModule, `@Public()` opts out).
  */
 @Module({})
 export class AppModule {
@@ -37,27 +42,23 @@ export class AppModule {
       imports: [
         ConfigModule.forRoot(config),
         LoggingModule.forRoot(options.logger),
+        // Before the feature modules: its global guard runs first (DESIGN §5 CSRF rules for /api/*).
+        CsrfModule,
         SessionModule,
         OidcModule.forRoot({ fetch: options.oidcFetch }),
         AuthModule,
         HealthModule,
+        RateLimitModule.forRoot(),
+        ActiveSessionsModule,
+        EmbeddedLoginModule.forRoot(),
         MyAccountModule,
+        BearerModule,
+        ConnectedAccountsModule,
         ...(options.imports ?? []),
         // Last: its catch-all static middleware must not shadow the routes above.
         WebModule.forRoot({ enabled: config.web.enabled }),
       ],
-      providers: [
-        { provide: APP_FILTER, useClass: ProblemDetailsFilter },
-        // DESIGN §5 CSRF rules for /api/* (X-CSRF, Origin / Sec-Fetch-Site on writes, JSON bodies).
-        {
-          provide: CSRF_OPTIONS,
-          useValue: {
-            publicOrigin: config.server.publicOrigin,
-            sessionCookieName: config.session.cookieName,
-          } satisfies CsrfOptions,
-        },
-        { provide: APP_GUARD, useClass: CsrfGuard },
-      ],
+      providers: [{ provide: APP_FILTER, useClass: ProblemDetailsFilter }],
     };
   }
 }

@@ -1,0 +1,25 @@
+import { Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import type { ServerConfig, SessionConfig } from '../config/config.schema.js';
+import { SERVER_CONFIG, SESSION_CONFIG } from '../config/config.tokens.js';
+import { CSRF_OPTIONS, CsrfGuard, type CsrfOptions } from './csrf.guard.js';
+
+/**
+ * The DESIGN §5 CSRF rules for every `/api/*` route (X-CSRF with the cookie and on embedded login, Origin /
+ * Sec-Fetch-Site on writes, JSON bodies only): `CsrfGuard` as a global guard, `@SkipCsrf()` opts out.
+ * Imported before the feature modules so it runs first among the global guards.
+ */
+@Module({
+  providers: [
+    {
+      provide: CSRF_OPTIONS,
+      inject: [SERVER_CONFIG, SESSION_CONFIG],
+      useFactory: (server: ServerConfig, session: SessionConfig): CsrfOptions => ({
+        publicOrigin: server.publicOrigin,
+        sessionCookieName: session.cookieName,
+      }),
+    },
+    { provide: APP_GUARD, useClass: CsrfGuard },
+  ],
+})
+export class CsrfModule {}
