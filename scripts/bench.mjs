@@ -2,8 +2,8 @@
 // `npm run bench`: the proxy's hot path against a direct call, a hand-written floor and the usual Express
 // stack (DESIGN §11), in one run on this machine. See bench/README.md for what is measured and how to read it.
 //
-// Settings (environment): BENCH_CONNECTIONS (20), BENCH_DURATION seconds (10), BENCH_WARMUP seconds (2),
-// BENCH_ROUNDS (1; more rounds interleave the scenarios and report medians), BENCH_ONLY (comma list of
+// Settings (environment): BENCH_CONNECTIONS (20), BENCH_DURATION seconds per round (6), BENCH_WARMUP
+// seconds before each round (2), BENCH_ROUNDS (3: the scenarios take turns, medians are reported), BENCH_ONLY (comma list of
 // direct,floor,bff,eoc), BENCH_LOG_LEVEL (the BFF's LOG_LEVEL, warn), BENCH_PROFILE=1 (a CPU profile
 // of the BFF, summarised at the end).
 import { spawnSync } from 'node:child_process';
@@ -17,9 +17,9 @@ process.chdir(ROOT);
 const { freePort, installCleanup, onPath, sleep, stopAll, stopChild } = await import('../bench/lib/processes.mjs');
 const settings = {
   connections: Number(process.env.BENCH_CONNECTIONS ?? 20),
-  durationSeconds: Number(process.env.BENCH_DURATION ?? 10),
+  durationSeconds: Number(process.env.BENCH_DURATION ?? 6),
   warmupSeconds: Number(process.env.BENCH_WARMUP ?? 2),
-  rounds: Number(process.env.BENCH_ROUNDS ?? 1),
+  rounds: Number(process.env.BENCH_ROUNDS ?? 3),
   only: (process.env.BENCH_ONLY ?? 'direct,floor,bff,eoc').split(',').map((s) => s.trim()),
   logLevel: process.env.BENCH_LOG_LEVEL ?? 'warn',
   profile: process.env.BENCH_PROFILE === '1',
@@ -82,7 +82,7 @@ async function main() {
   checkPrerequisites();
   await checkModules();
   buildIfNeeded();
-  const { measure, load } = await import('../bench/lib/measure.mjs');
+  const { measure, load, redisCommandCounts, commandsPerRequest } = await import('../bench/lib/measure.mjs');
   const scenarios = await import('../bench/lib/scenarios.mjs');
   const report = await import('../bench/lib/report.mjs');
 
@@ -115,8 +115,12 @@ async function main() {
       await load({ ...target, connections: settings.connections, durationSeconds: settings.warmupSeconds });
       await sleep(200);
       const servedBefore = (await upstream.stats()).served;
+      const logBefore = target.outputBytes?.();
+      const redisBefore = target.redisUrl ? await redisCommandCounts(target.redisUrl) : undefined;
       const result = await measure(target, target.pids, settings);
+      if (redisBefore) result.redisCommandsPerRequest = commandsPerRequest(redisBefore, await redisCommandCounts(target.redisUrl), result.ok);
       result.upstreamServed = (await upstream.stats()).served - servedBefore;
+      if (target.outputBytes) result.logBytesPerRequest = (target.outputBytes() - logBefore) / Math.max(1, result.requests);
       if (result.upstreamServed < result.ok)
         throw new Error(`${target.name}: ${result.ok} answers but the upstream served ${result.upstreamServed}`);
       runs[target.name].push(result);
@@ -148,7 +152,8 @@ async function main() {
     if (bffTarget) {
       await stopChild(bffTarget.procs[0].child, 15_000);
       const { summariseLatestProfile } = await import('../bench/lib/profile.mjs');
-      summariseLatestProfile('bench/results/profiles');
+      const windows = runs.bff.map((r) => r.windowMicros);
+      summariseLatestProfile('bench/results/profiles', { windows, requests: runs.bff.reduce((n, r) => n + r.ok, 0) });
     }
   }
 }

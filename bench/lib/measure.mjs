@@ -31,10 +31,13 @@ export async function measure(target, pids, { connections, durationSeconds }) {
   const before = Object.fromEntries(Object.entries(pids).map(([k, pid]) => [k, cpuMicros(pid)]));
   const started = process.hrtime.bigint();
   const result = await load({ url: target.url, headers: target.headers, connections, durationSeconds });
-  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  const ended = process.hrtime.bigint();
+  const seconds = Number(ended - started) / 1e9;
   const cpu = Object.fromEntries(Object.entries(pids).map(([k, pid]) => [k, cpuMicros(pid) - before[k]]));
   const ok = result['2xx'];
   return {
+    // CLOCK_MONOTONIC µs, the clock of V8's CPU profiles too: a profile can be cut to this window.
+    windowMicros: [Number(started / 1000n), Number(ended / 1000n)],
     requests: result.requests.total,
     ok,
     non2xx: result.non2xx,
@@ -46,4 +49,29 @@ export async function measure(target, pids, { connections, durationSeconds }) {
     cpuMicrosPerRequest: Object.fromEntries(Object.entries(cpu).map(([k, us]) => [k, ok ? us / ok : null])),
     cpuCores: Object.fromEntries(Object.entries(cpu).map(([k, us]) => [k, us / 1e6 / seconds])),
   };
+}
+
+/** Calls per Redis command so far (INFO commandstats), from a short-lived connection. */
+export async function redisCommandCounts(url) {
+  const { Redis } = await import('ioredis');
+  const client = new Redis(url, { maxRetriesPerRequest: 0, lazyConnect: true });
+  try {
+    await client.connect();
+    const info = await client.info('commandstats');
+    const counts = {};
+    for (const [, cmd, calls] of info.matchAll(/^cmdstat_([^:]+):calls=(\d+)/gm)) counts[cmd] = Number(calls);
+    return counts;
+  } finally {
+    client.disconnect();
+  }
+}
+
+/** Commands per successful request between two snapshots (the snapshots' own INFO calls left out). */
+export function commandsPerRequest(before, after, ok) {
+  const out = {};
+  for (const [cmd, calls] of Object.entries(after)) {
+    const delta = calls - (before[cmd] ?? 0);
+    if (cmd !== 'info' && cmd !== 'client' && cmd !== 'hello' && delta > 0) out[cmd] = Math.round((100 * delta) / ok) / 100;
+  }
+  return out;
 }

@@ -30,10 +30,11 @@ export function freePort() {
  */
 export async function startChild(name, command, args, { env = {}, ready, timeoutMs = 20_000, quiet = true } = {}) {
   const child = spawn(command, args, { env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
-  const entry = { name, child, output: [] };
+  const entry = { name, child, output: [], bytes: 0 };
   children.add(entry);
   const lines = [];
   const onData = (stream) => (chunk) => {
+    entry.bytes += chunk.length;
     const text = chunk.toString();
     entry.output.push(text);
     if (entry.output.length > 200) entry.output.shift();
@@ -61,7 +62,7 @@ export async function startChild(name, command, args, { env = {}, ready, timeout
     }
   })();
   await Promise.race([readyCheck, exited, spawnFailed]);
-  return { child, pid: child.pid, lines, output: entry.output };
+  return { child, pid: child.pid, lines, output: entry.output, outputBytes: () => entry.bytes };
 }
 
 /** A private redis-server on a free port, nothing kept on disk. */

@@ -21,6 +21,8 @@ export function summarise(runs) {
       cpuRedis: rounds[0].cpuMicrosPerRequest.redis === undefined ? null : median(rounds.map((r) => r.cpuMicrosPerRequest.redis)),
       serverCores: median(rounds.map((r) => r.cpuCores.server)),
       failures: rounds.reduce((n, r) => n + r.non2xx + r.errors + r.timeouts, 0),
+      redisCommands: rounds.at(-1).redisCommandsPerRequest ?? null,
+      logBytes: rounds.at(-1).logBytesPerRequest ?? null,
     };
   }
   return out;
@@ -46,6 +48,13 @@ export function printTable(summary, r, settings) {
   console.log(line(rows[0]));
   console.log(widths.map((w) => '-'.repeat(w)).join('  '));
   for (const row of rows.slice(1)) console.log(line(row));
+  console.log('');
+  for (const [name, s] of Object.entries(summary)) {
+    if (!s.redisCommands) continue;
+    const cmds = Object.entries(s.redisCommands).map(([c, n]) => `${c} ${n}`).join(', ') || 'none';
+    const log = s.logBytes === null ? '' : `; stdout ${fmt(s.logBytes, 1)} B`;
+    console.log(`${name.padEnd(6)} per request: Redis ${cmds}${log}`);
+  }
   console.log('');
   const verdict = (ok) => (ok ? 'meets target' : 'MISSES target');
   if (r.bffCpuVsFloor !== undefined)

@@ -53,6 +53,7 @@ export async function floor(upstream) {
     headers: { cookie, 'x-csrf': '1', accept: 'application/json' },
     pids: { server: proc.pid, redis: redis.pid },
     procs: [proc, redis],
+    redisUrl: redis.url,
   };
 }
 
@@ -80,6 +81,8 @@ export async function bff(upstream, tenant, port, { logLevel, nodeArgs = [] }) {
     headers: { cookie, 'x-csrf': '1', accept: 'application/json' },
     pids: { server: proc.pid, redis: redis.pid },
     procs: [proc, redis],
+    redisUrl: redis.url,
+    outputBytes: proc.outputBytes,
   };
 }
 
@@ -99,5 +102,6 @@ export async function eoc(upstream, tenant, port) {
     headers: { cookie, 'x-csrf': '1', accept: 'application/json' },
     pids: { server: proc.pid, redis: redis.pid },
     procs: [proc, redis],
+    redisUrl: redis.url,
   };
 }
