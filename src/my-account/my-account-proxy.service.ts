@@ -1,11 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Request, Response } from 'express';
+import type { SessionConfig } from '../config/config.schema.js';
+import { SESSION_CONFIG } from '../config/config.tokens.js';
 import { AuditLog } from '../logging/audit-log.js';
 import { FirstFactorCheck } from './first-factor.service.js';
 import type { RouteMatch } from './match-route.js';
 import { MyAccountGateway } from './my-account-gateway.js';
 import { PROXY_BODY_LIMIT } from './my-account.providers.js';
-import { ProxyCallers, type ResolvedCaller } from './proxy-callers.js';
+import { ProxyCallers, SessionEnded, type ResolvedCaller } from './proxy-callers.js';
 import { toRouteRequest } from './proxy-request.js';
 import { readRequestBody } from './request-body.js';
 import type { UpstreamResult } from './upstream-client.js';
@@ -34,15 +36,25 @@ export class MyAccountProxy {
     private readonly firstFactor: FirstFactorCheck,
     private readonly audit: AuditLog,
     @Inject(PROXY_BODY_LIMIT) private readonly bodyLimit: number,
+    @Inject(SESSION_CONFIG) private readonly session: SessionConfig,
   ) {}
 
   async handle(req: Request, res: Response): Promise<void> {
     const match = this.gateway.match(toRouteRequest(req));
-    const resolved = await this.callers.resolve(req, match);
+    const resolved = await this.callers.resolve(req, match).catch((error: unknown) => {
+      if (error instanceof SessionEnded) this.clearSessionCookie(res);
+      throw error;
+    });
     const body = await readRequestBody(req, { limit: this.bodyLimit, json: match.route.hasJsonBody });
     const result = await this.gateway.forward(match, resolved.caller, { headers: req.headers, body });
     this.afterForward(match, result, resolved);
     send(res, result);
+  }
+
+  /** The session is gone server-side: the browser should stop sending its cookie (same attributes as set). */
+  private clearSessionCookie(res: Response): void {
+    const { cookieName, sameSite } = this.session;
+    res.clearCookie(cookieName, { path: '/', secure: true, httpOnly: true, sameSite });
   }
 
   private afterForward(match: RouteMatch, result: UpstreamResult, who: ResolvedCaller): void {

@@ -30,6 +30,9 @@ export interface ResolvedCaller {
 
 const nowSeconds = () => Math.floor(Date.now() / 1000);
 
+/** 401 `login_required` because the session ended while serving this request (D5): its cookie goes too. */
+export class SessionEnded extends NotAuthenticated {}
+
 /**
  * Resolves the caller of a matched proxy request (DESIGN §5, §6): the session when the request has one
  * (the cookie wins: a browser-sent Authorization header is never looked at, and never forwarded), else
@@ -85,13 +88,15 @@ export class ProxyCallers {
 
   /**
    * A fresh access token (refreshed once per session across instances by AccessTokens). `invalid_grant`
-   * has already ended the session there (401 login_required), an outage is a 503 with the session kept;
+   * has already ended the session there (401 login_required, the cookie cleared here), as has a token
+   * record that is gone or does not decrypt; an outage is a 503 with the session kept;
    * Auth0's `mfa_required` on refresh becomes the step-up challenge (DESIGN §6).
    */
   private async tokens(session: CurrentSession, returnTo: string): Promise<TokenSet> {
     try {
       return await this.accessTokens.forSession(session.id, (session.data as SessionData).user);
     } catch (error) {
+      if (error instanceof NotAuthenticated) throw new SessionEnded(error.detail);
       if (!(error instanceof RefreshRequiresMfa)) throw error;
       throw new StepUpRequired({ acr_values: this.policy.acrValues, max_age: this.policy.maxAge }, returnTo);
     }

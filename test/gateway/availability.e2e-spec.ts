@@ -73,14 +73,22 @@ describe('Proxy availability', () => {
     expect((await client.api(stack.url, 'GET', '/factors')).status).toBe(200);
   });
 
-  it('D5: a refresh the tenant refuses (invalid_grant) ends the session: 401 login_required', async () => {
+  it('D5: a refresh the tenant refuses (invalid_grant) ends the session: 401 login_required, cookie cleared', async () => {
     const doomed = await stack.signIn(user);
     await stack.expireAccessToken(doomed);
     stack.tokenAnswer = () => Response.json({ error: 'invalid_grant' }, { status: 400 });
+    const cookie = doomed.cookies(stack.url)['__Host-bff'];
     const res = await doomed.api(stack.url, 'GET', '/factors');
     expect(res.status).toBe(401);
     expect(res.json()).toMatchObject({ code: 'login_required' });
+    const cleared = res.headers.getSetCookie();
+    expect(cleared).toHaveLength(1);
+    expect(cleared[0]).toMatch(
+      /^__Host-bff=; Path=\/; Expires=Thu, 01 Jan 1970 00:00:00 GMT; HttpOnly; Secure; SameSite=/,
+    );
+    expect(doomed.cookies(stack.url)).not.toHaveProperty('__Host-bff');
     stack.tokenAnswer = undefined;
+    doomed.setCookie(stack.url, '__Host-bff', cookie); // the old cookie is dead server-side too
     expect((await doomed.get(`${stack.url}/api/session`)).status).toBe(401);
     expect((await doomed.api(stack.url, 'GET', '/factors')).status).toBe(401);
   });

@@ -1,5 +1,4 @@
 import { jest } from '@jest/globals';
-import { BearerModule } from '../../src/bearer/bearer.module.js';
 import { SessionService } from '../../src/session/session.service.js';
 import { totpNow } from '../support/tenant-login.js';
 import { expectNoTokenIn, GatewayStack, userNamed } from './support/gateway-stack.js';
@@ -32,7 +31,7 @@ describe('Proxy callers: bearer and session', () => {
     });
 
   beforeAll(async () => {
-    stack = await GatewayStack.start({ users: [user], imports: [BearerModule] });
+    stack = await GatewayStack.start({ users: [user] });
     const res = await fetch(`${stack.tenant.url}/oauth/token`, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: BASIC },
