@@ -6,6 +6,7 @@
 /** Error codes of the BFF's own problems, in the OAuth vocabulary. */
 export type ProblemCode =
   | 'login_required'
+  | 'invalid_token'
   | 'csrf_failed'
   | 'insufficient_scope'
   | 'insufficient_user_authentication'

@@ -1,11 +1,8 @@
 import { BffError, NotAuthenticated } from '../http/bff-error.js';
 import type { ProblemCode } from '../public-api.types.js';
 
-/**
- * RFC 6750 §3.1 `invalid_token`. Not (yet) a member of `ProblemCode` in src/public-api.types.ts; the cast
- * keeps this feature inside its folder until the union lists it.
- */
-const INVALID_TOKEN = 'invalid_token' as ProblemCode;
+/** RFC 6750 §3.1 `invalid_token`: a bearer caller's access token was refused. */
+const INVALID_TOKEN: ProblemCode = 'invalid_token';
 
 /** RFC 6750 §3: error_description is a quoted-string of %x20-21 / %x23-5B / %x5D-7E only. */
 const describe = (detail: string) => detail.replace(/[^\x20\x21\x23-\x5b\x5d-\x7e]/g, '');

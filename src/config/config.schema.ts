@@ -121,6 +121,24 @@ const stepUpSchema = z
   })
   .strict();
 
+/** Overrides of one named rate-limit policy (defaults in src/rate-limit/rate-limit-policy.ts). */
+const rateLimitPolicySchema = z
+  .object({
+    limit: z.number().int().positive().optional(),
+    windowSeconds: z.number().int().positive().optional(),
+    key: z.enum(['ip', 'session']).optional(),
+  })
+  .strict();
+
+const rateLimitSchema = z
+  .object({
+    'embedded-login': rateLimitPolicySchema.optional(),
+    'password-login': rateLimitPolicySchema.optional(),
+    'my-account-verify': rateLimitPolicySchema.optional(),
+    'my-account-write': rateLimitPolicySchema.optional(),
+  })
+  .strict();
+
 export const configSchema = z
   .object({
     server: serverSchema,
@@ -130,7 +148,14 @@ export const configSchema = z
     redis: redisSchema,
     myAccount: myAccountSchema,
     stepUp: stepUpSchema,
-    auth: z.object({ passwordLogin: z.object({ enabled: z.boolean() }).strict() }).strict(),
+    auth: z
+      .object({
+        /** The database connection (`realm`) for embedded login (password-realm grant, /passkey/challenge). */
+        realm: z.string().min(1).max(128),
+        passwordLogin: z.object({ enabled: z.boolean() }).strict(),
+      })
+      .strict(),
+    rateLimit: rateLimitSchema,
     web: z.object({ enabled: z.boolean() }).strict(),
     log: z.object({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']) }).strict(),
   })

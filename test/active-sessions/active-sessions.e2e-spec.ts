@@ -1,4 +1,3 @@
-import { ActiveSessionsModule } from '../../src/active-sessions/active-sessions.module.js';
 import type { ActiveSessionList, ProblemBody, SessionInfo } from '../../src/public-api.types.js';
 import { SessionService } from '../../src/session/session.service.js';
 import { DEMO_TOTP_SECRET, loginThroughBff, MFA_ACR, startTestBff, type TestBff } from '../support/bff.js';
@@ -24,7 +23,6 @@ describe('active sessions: list, revoke one, sign out the others', () => {
       port,
       issuer: tenant.issuer,
       redisUrl: redis.url,
-      imports: [ActiveSessionsModule],
     });
   });
   afterAll(async () => {

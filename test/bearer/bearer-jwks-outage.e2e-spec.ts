@@ -1,4 +1,3 @@
-import { BearerModule } from '../../src/bearer/bearer.module.js';
 import type { OidcFetch } from '../../src/oidc/oidc-fetch.js';
 import { startTestBff, type TestBff } from '../support/bff.js';
 import { freePort, startTestRedis, type TestRedis } from '../support/redis.js';
@@ -27,7 +26,6 @@ describe('bearer callers when the issuer JWKS cannot be fetched', () => {
       issuer: tenant.issuer,
       redisUrl: redis.url,
       oidcFetch,
-      imports: [BearerModule],
     });
   });
   afterAll(async () => {

@@ -1,6 +1,5 @@
 import { createHmac } from 'node:crypto';
 import { decodeJwt, generateKeyPair, importJWK, type JWTPayload, SignJWT } from 'jose';
-import { BearerModule } from '../../src/bearer/bearer.module.js';
 import type { OidcFetch } from '../../src/oidc/oidc-fetch.js';
 import { startTestBff, loginThroughBff, type TestBff } from '../support/bff.js';
 import { CookieClient } from '../support/cookie-client.js';
@@ -74,7 +73,6 @@ describe('bearer callers on /api/me/v1 (passport-jwt against the tenant JWKS)', 
       issuer: tenant.issuer,
       redisUrl: redis.url,
       oidcFetch,
-      imports: [BearerModule],
     });
     const res = await fetch(`${tenant.url}/oauth/token`, {
       method: 'POST',

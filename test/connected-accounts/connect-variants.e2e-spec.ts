@@ -1,4 +1,3 @@
-import { ConnectedAccountsModule } from '../../src/connected-accounts/connected-accounts.module.js';
 import { DEMO_TOTP_SECRET, MFA_ACR, startTestBff, type TestBff } from '../support/bff.js';
 import { CookieClient } from '../support/cookie-client.js';
 import { freePort, startTestRedis, type TestRedis } from '../support/redis.js';
@@ -45,7 +44,6 @@ describe('connected accounts with DPoP sessions', () => {
       issuer: tenant.issuer,
       redisUrl: redis.url,
       configure: (c) => void (c.myAccount.tokenType = 'dpop'),
-      imports: [ConnectedAccountsModule],
     });
   });
   afterAll(async () => {
@@ -91,7 +89,6 @@ describe('connected accounts when the My Account API is down', () => {
       issuer: tenant.issuer,
       redisUrl: redis.url,
       configure: (c) => void (c.myAccount.baseUrl = `http://127.0.0.1:${deadPort}/me/v1`),
-      imports: [ConnectedAccountsModule],
     });
   });
   afterAll(async () => {
@@ -128,7 +125,6 @@ describe('connected accounts with SameSite=Strict session cookies', () => {
       issuer: tenant.issuer,
       redisUrl: redis.url,
       configure: (c) => void (c.session.sameSite = 'strict'),
-      imports: [ConnectedAccountsModule],
     });
   });
   afterAll(async () => {

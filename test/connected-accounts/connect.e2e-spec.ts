@@ -1,4 +1,3 @@
-import { ConnectedAccountsModule } from '../../src/connected-accounts/connected-accounts.module.js';
 import { TokenCipher } from '../../src/session/token-cipher.js';
 import { DEMO_TOTP_SECRET, MFA_ACR, startTestBff, type TestBff } from '../support/bff.js';
 import { type ClientResponse, CookieClient } from '../support/cookie-client.js';
@@ -35,7 +34,6 @@ describe('GET /auth/connect and /auth/connect/callback', () => {
       port,
       issuer: tenant.issuer,
       redisUrl: redis.url,
-      imports: [ConnectedAccountsModule],
     });
   });
   afterAll(async () => {

@@ -1,9 +1,8 @@
+import type { ConfigInput } from '../../src/config/config.schema.js';
 import type { PublicKeyCredentialRequestOptionsJSON } from '@simplewebauthn/server';
 import { decodeJwt } from 'jose';
-import { EmbeddedLoginModule } from '../../src/embedded-login/embedded-login.module.js';
 import type { PasskeyChallengeResponse } from '../../src/embedded-login/passkey-login.service.js';
 import type { ProblemBody, SessionInfo } from '../../src/public-api.types.js';
-import { RateLimitModule } from '../../src/rate-limit/rate-limit.module.js';
 import { SessionService } from '../../src/session/session.service.js';
 import { DEMO_USER, loginThroughBff, MFA_ACR, startTestBff, type TestBff } from '../support/bff.js';
 import { CookieClient } from '../support/cookie-client.js';
@@ -15,9 +14,9 @@ import { startTestTenant, type TestTenant } from '../support/tenant.js';
 const FRESH = { username: 'fresh@example.com', password: 'Fresh-password-1' };
 const ALWAYS = { username: 'always@example.com', password: 'Always-password-1' };
 const PASSWORD_REALM = 'http://auth0.com/oauth/grant-type/password-realm';
-const roomy = RateLimitModule.forRoot({
-  policies: { 'embedded-login': { limit: 1000 }, 'password-login': { limit: 1000 } },
-});
+const roomy = (c: ConfigInput) => {
+  c.rateLimit = { 'embedded-login': { limit: 1000 }, 'password-login': { limit: 1000 } };
+};
 
 describe('embedded login: passkey and password at /api/login/*', () => {
   let redis: TestRedis;
@@ -37,22 +36,21 @@ describe('embedded login: passkey and password at /api/login/*', () => {
         c.users.push({ ...c.users[0], email: ALWAYS.username, password: ALWAYS.password, mfa: 'always' });
       },
     });
-    const imports = [roomy, EmbeddedLoginModule.forRoot()];
-    bff = await startTestBff({ port, issuer: tenant.issuer, redisUrl: redis.url, imports });
+    bff = await startTestBff({ port, issuer: tenant.issuer, redisUrl: redis.url, configure: roomy });
     withPassword = await startTestBff({
       issuer: tenant.issuer,
       redisUrl: redis.url,
-      imports,
       configure: (c) => {
-        c.auth = { passwordLogin: { enabled: true } };
+        roomy(c);
+        c.auth.passwordLogin.enabled = true;
       },
     });
     dpop = await startTestBff({
       issuer: tenant.issuer,
       redisUrl: redis.url,
-      imports,
       configure: (c) => {
-        c.auth = { passwordLogin: { enabled: true } };
+        roomy(c);
+        c.auth.passwordLogin.enabled = true;
         c.myAccount.tokenType = 'dpop';
       },
     });
@@ -407,12 +405,13 @@ describe('embedded login is rate-limited per client IP', () => {
     redis = await startTestRedis();
     const port = await freePort();
     tenant = await startTestTenant({ redisUrl: redis.url, bffOrigin: `http://localhost:${port}` });
-    const limits = RateLimitModule.forRoot({ policies: { 'embedded-login': { limit: 2 } } });
     bff = await startTestBff({
       port,
       issuer: tenant.issuer,
       redisUrl: redis.url,
-      imports: [limits, EmbeddedLoginModule.forRoot()],
+      configure: (c) => {
+        c.rateLimit = { 'embedded-login': { limit: 2 } };
+      },
     });
   });
   afterAll(async () => {

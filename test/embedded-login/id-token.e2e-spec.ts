@@ -1,7 +1,5 @@
 import type { JWTPayload } from 'jose';
-import { EmbeddedLoginModule } from '../../src/embedded-login/embedded-login.module.js';
 import type { ProblemBody, SessionInfo } from '../../src/public-api.types.js';
-import { RateLimitModule } from '../../src/rate-limit/rate-limit.module.js';
 import { DEMO_USER, startTestBff, type TestBff } from '../support/bff.js';
 import { CookieClient } from '../support/cookie-client.js';
 import { freePort, startTestRedis, type TestRedis } from '../support/redis.js';
@@ -28,9 +26,8 @@ describe('embedded login: ID token validation and outages', () => {
       issuer: tenant.issuer,
       redisUrl: redis.url,
       oidcFetch: tamper.fetch,
-      imports: [RateLimitModule.forRoot(), EmbeddedLoginModule.forRoot()],
       configure: (c) => {
-        c.auth = { passwordLogin: { enabled: true } };
+        c.auth.passwordLogin.enabled = true;
       },
     });
   });

@@ -1,6 +1,4 @@
-import { EmbeddedLoginModule } from '../../src/embedded-login/embedded-login.module.js';
 import type { SessionInfo } from '../../src/public-api.types.js';
-import { RateLimitModule } from '../../src/rate-limit/rate-limit.module.js';
 import { startTestBff, type TestBff } from '../support/bff.js';
 import { addVirtualAuthenticator, launchBrowser, type TestBrowser } from '../support/browser.js';
 import { createMyAccountClient } from '../support/my-account-client.js';
@@ -25,7 +23,6 @@ describe('embedded passkey login from real Chromium', () => {
       port,
       issuer: tenant.issuer,
       redisUrl: redis.url,
-      imports: [RateLimitModule.forRoot(), EmbeddedLoginModule.forRoot()],
     });
     browser = await launchBrowser();
   });

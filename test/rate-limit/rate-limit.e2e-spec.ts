@@ -3,6 +3,8 @@ import type { Request } from 'express';
 import { Public } from '../../src/auth/public.decorator.js';
 import type { ProblemBody } from '../../src/public-api.types.js';
 import { RateLimit } from '../../src/rate-limit/rate-limit.decorator.js';
+import type { ConfigInput } from '../../src/config/config.schema.js';
+import { loadConfig } from '../../src/config/load-config.js';
 import { RateLimitModule } from '../../src/rate-limit/rate-limit.module.js';
 import { RateLimiter } from '../../src/rate-limit/rate-limiter.service.js';
 import { DEMO_USER, loginThroughBff, startTestBff, type TestBff } from '../support/bff.js';
@@ -45,13 +47,11 @@ class LimitedController {
 @Module({ controllers: [LimitedController] })
 class LimitedModule {}
 
-const limits = RateLimitModule.forRoot({
-  policies: {
-    'embedded-login': { limit: 3, windowSeconds: 60 },
-    'my-account-verify': { limit: 2, windowSeconds: 60 },
-    'password-login': { limit: 1, windowSeconds: 1 },
-  },
-});
+const limits: ConfigInput['rateLimit'] = {
+  'embedded-login': { limit: 3, windowSeconds: 60 },
+  'my-account-verify': { limit: 2, windowSeconds: 60 },
+  'password-login': { limit: 1, windowSeconds: 1 },
+};
 
 describe('rate limits shared by two BFF instances through one Redis', () => {
   let redis: TestRedis;
@@ -63,9 +63,12 @@ describe('rate limits shared by two BFF instances through one Redis', () => {
     redis = await startTestRedis();
     const port = await freePort();
     tenant = await startTestTenant({ redisUrl: redis.url, bffOrigin: `http://localhost:${port}` });
-    const imports = [limits, LimitedModule];
-    a = await startTestBff({ port, issuer: tenant.issuer, redisUrl: redis.url, imports });
-    b = await startTestBff({ issuer: tenant.issuer, redisUrl: redis.url, imports });
+    const imports = [LimitedModule];
+    const configure = (c: ConfigInput) => {
+      c.rateLimit = limits;
+    };
+    a = await startTestBff({ port, issuer: tenant.issuer, redisUrl: redis.url, imports, configure });
+    b = await startTestBff({ issuer: tenant.issuer, redisUrl: redis.url, imports, configure });
   });
   afterAll(async () => {
     await a?.close();
@@ -153,5 +156,17 @@ describe('RateLimitModule configuration', () => {
     expect(() =>
       RateLimitModule.forRoot({ policies: { 'embedded-login': { limit: 0, key: 'user' as 'ip' } } }),
     ).toThrow(/embedded-login\.limit[\s\S]*embedded-login\.key/);
+  });
+
+  it('the BFF configuration refuses unknown policies and bad values at boot, naming each setting', () => {
+    const load = () =>
+      loadConfig({
+        env: { NODE_ENV: 'test' },
+        configure: (c) => {
+          c.rateLimit = { 'embedded-login': { limit: 0 }, 'no-such-policy': {} } as ConfigInput['rateLimit'];
+        },
+      });
+    expect(load).toThrow(/rateLimit\.embedded-login\.limit[\s\S]*rateLimit/);
+    expect(load).toThrow(/no-such-policy/);
   });
 });

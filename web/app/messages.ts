@@ -4,6 +4,7 @@ import { BffProblem, MyAccountApiError, NetworkError, UnexpectedResponseError } 
 /** What a person reads when something fails: one sentence, no codes, no stack traces. */
 const PROBLEM_SENTENCES: Record<ProblemCode, string> = {
   login_required: 'Your session has ended. Sign in again to continue.',
+  invalid_token: 'Your sign-in is no longer valid. Sign in again to continue.',
   csrf_failed: 'This request was blocked to protect your account. Reload the page and try again.',
   insufficient_scope: 'This needs a permission your sign-in did not include. Sign in again to grant it.',
   insufficient_user_authentication: "For your security, confirm it's you before making this change.",
