@@ -69,7 +69,7 @@ export class ProxyCallers {
     const tokens = await this.tokens(session, returnTo);
     const lastMfaAt = data.mfa?.lastMfaAt ?? null;
     const caller: GatewayCaller = {
-      scopes: new Set(tokens.scope === undefined ? data.scopes : tokens.scope.split(' ')),
+      scopes: new Set(tokens.scope ? tokens.scope.split(' ').filter(Boolean) : data.scopes),
       ...(await credentials(tokens)),
       stepUp: { lastMfaAt, authTime: data.authTime ?? null, hasConfirmedFactor: undefined },
       returnTo,

@@ -1,4 +1,6 @@
 import { jest } from '@jest/globals';
+import { Writable } from 'node:stream';
+import pino from 'pino';
 import { expectNoTokenIn, GatewayStack, userNamed, type RecordingClient } from './support/gateway-stack.js';
 import { totpNow } from '../support/tenant-login.js';
 
@@ -9,15 +11,28 @@ describe('ANY /api/me/v1/{path}: every operation through the BFF', () => {
   const owner = userNamed('ops-owner');
   let stack: GatewayStack;
   let client: RecordingClient;
+  const lines: string[] = [];
+  const logger = pino(
+    { level: 'debug' },
+    new Writable({
+      write: (chunk, _enc, done) => void (lines.push(...String(chunk).split('\n').filter(Boolean)), done()),
+    }),
+  );
   const api = (method: string, path: string, json?: unknown) => client.api(stack.url, method, path, json);
   const enc = encodeURIComponent;
 
   beforeAll(async () => {
-    stack = await GatewayStack.start({ users: [owner] });
+    stack = await GatewayStack.start({ users: [owner], logger });
     client = await stack.signIn(owner, { mfa: true });
   });
   afterAll(async () => {
     expectNoTokenIn(stack.responses, stack.tamper.issued);
+    // The logs name the operations (audit) but hold no token and no request or response body.
+    expect(lines.length).toBeGreaterThan(0);
+    for (const line of lines) {
+      expect(stack.tamper.issued.filter((token) => line.includes(token))).toEqual([]);
+      expect(line).not.toMatch(/auth_session|manual_input_code|otp_code|recovery_code|eyJ[\w-]{8,}\./);
+    }
     await stack?.close();
   });
 
@@ -61,6 +76,15 @@ describe('ANY /api/me/v1/{path}: every operation through the BFF', () => {
     expect(deleted.status).toBe(204);
     expect(deleted.body).toBe('');
     expect((await api('GET', `/authentication-methods/${enc(id)}`)).status).toBe(404);
+    const audit = lines.map((l) => JSON.parse(l) as Record<string, unknown>).filter((l) => l.audit);
+    expect(audit.filter((l) => l.operation !== undefined).slice(-2)).toEqual([
+      expect.objectContaining({
+        event: 'enrollment',
+        operation: 'confirmAuthenticationMethod',
+        session: expect.any(String),
+      }),
+      expect.objectContaining({ event: 'deletion', operation: 'deleteAuthenticationMethod' }),
+    ]);
     expect(stack.hop.calls(`/authentication-methods/${enc(id)}`).map((r) => `${r.method} ${r.url}`)).toEqual([
       `POST /me/v1/authentication-methods/${enc(id)}/verify`,
       `PATCH /me/v1/authentication-methods/${enc(id)}`,

@@ -66,6 +66,8 @@ export interface GatewayStackOptions {
   configureTenant?: (config: TenantConfig) => void;
   /** Point the BFF straight at the tenant's My Account API (`{issuer}me/v1`), not at the hop (DPoP `htu`). */
   direct?: boolean;
+  /** The BFF's logger (default: silent, as config/test.yaml says). */
+  logger?: TestBffOptions['logger'];
   /** Feature modules added to the BFF (e.g. BearerModule). */
   imports?: TestBffOptions['imports'];
 }
@@ -125,6 +127,7 @@ export class GatewayStack {
         oidcFetch,
         configure,
         imports: options.imports,
+        logger: options.logger,
       });
     const stack = new GatewayStack(redis, tenant, hop, tamper, await start(port));
     built.stack = stack;
