@@ -15,6 +15,7 @@ import { freePort, startTestRedis, type TestRedis } from '../../support/redis.js
 import { totpNow } from '../../support/tenant-login.js';
 import { startTestTenant, type TestTenant } from '../../support/tenant.js';
 import { createTokenTamper, type TokenTamper } from '../../support/token-tamper.js';
+import { TcpHop } from './tcp-hop.js';
 import { UpstreamHop } from './upstream-hop.js';
 
 /** A user the test adds to the tenant: own TOTP secret (so tests never share a mutable account). */
@@ -66,6 +67,8 @@ export interface GatewayStackOptions {
   configureTenant?: (config: TenantConfig) => void;
   /** Point the BFF straight at the tenant's My Account API (`{issuer}me/v1`), not at the hop (DPoP `htu`). */
   direct?: boolean;
+  /** Put a cuttable TCP hop between the BFF and Redis (`stack.redisHop`); the tenant uses Redis directly. */
+  cuttableRedis?: boolean;
   /** The BFF's logger (default: silent, as config/test.yaml says). */
   logger?: TestBffOptions['logger'];
   /** Feature modules added to the BFF (e.g. BearerModule). */
@@ -82,6 +85,8 @@ export class GatewayStack {
   second: TestBff | undefined;
   /** While set, the BFF's token-endpoint calls get this answer instead of the tenant's (e.g. `invalid_grant`). */
   tokenAnswer: (() => Response) | undefined;
+  /** The BFF's way to Redis, when started with `cuttableRedis`. */
+  redisHop: TcpHop | undefined;
   /** While true, every BFF call to the tenant's OIDC endpoints fails as if it were down (My Account stays up). */
   idpDown = false;
 
@@ -106,6 +111,7 @@ export class GatewayStack {
     });
     const hop = await new UpstreamHop(tenant.url).start();
     const tamper = await createTokenTamper();
+    const redisHop = options.cuttableRedis ? await new TcpHop(redis.port).start() : undefined;
     const configure = (config: ConfigInput) => {
       if (!options.direct)
         config.myAccount = { ...config.myAccount, baseUrl: hop.baseUrl } as ConfigInput['myAccount'];
@@ -123,7 +129,7 @@ export class GatewayStack {
       startTestBff({
         port: p,
         issuer: tenant.issuer,
-        redisUrl: redis.url,
+        redisUrl: redisHop?.redisUrl ?? redis.url,
         oidcFetch,
         configure,
         imports: options.imports,
@@ -131,6 +137,7 @@ export class GatewayStack {
       });
     const stack = new GatewayStack(redis, tenant, hop, tamper, await start(port));
     built.stack = stack;
+    stack.redisHop = redisHop;
     if (options.secondInstance) stack.second = await start();
     return stack;
   }
@@ -189,6 +196,7 @@ export class GatewayStack {
     await this.second?.close();
     await this.bff?.close();
     await this.hop?.close();
+    await this.redisHop?.cut();
     await this.tenant?.close();
     await this.redis?.close();
   }
