@@ -4,8 +4,8 @@
 //
 // Settings (environment): BENCH_CONNECTIONS (20), BENCH_DURATION seconds per round (6), BENCH_WARMUP
 // seconds before each round (2), BENCH_ROUNDS (3: the scenarios take turns, medians are reported), BENCH_ONLY (comma list of
-// direct,floor,bff,eoc), BENCH_LOG_LEVEL (the BFF's LOG_LEVEL, warn), BENCH_PROFILE=1 (a CPU profile
-// of the BFF, summarised at the end).
+// direct,floor,bff,eoc), BENCH_LOG_LEVEL (the BFF's LOG_LEVEL, warn), BENCH_PROFILE=1 or a comma list
+// of floor,bff,eoc (V8 CPU profiles of those servers, 1 = bff, summarised over the measured windows).
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { cpus } from 'node:os';
@@ -22,9 +22,10 @@ const settings = {
   rounds: Number(process.env.BENCH_ROUNDS ?? 3),
   only: (process.env.BENCH_ONLY ?? 'direct,floor,bff,eoc').split(',').map((s) => s.trim()),
   logLevel: process.env.BENCH_LOG_LEVEL ?? 'warn',
-  profile: process.env.BENCH_PROFILE === '1',
+  profile: process.env.BENCH_PROFILE === '1' ? ['bff'] : (process.env.BENCH_PROFILE ?? '').split(',').map((s) => s.trim()).filter(Boolean),
 };
 
+const PROFILES = 'bench/results/profiles';
 const say = (line) => process.stdout.write(`[bench] ${line}\n`);
 
 function fail(message) {
@@ -96,12 +97,10 @@ async function main() {
   for (const name of settings.only) {
     say(`starting ${name} ...`);
     if (name === 'direct') targets.push(scenarios.direct(upstream));
-    if (name === 'floor') targets.push(await scenarios.floor(upstream));
-    if (name === 'bff') {
-      const nodeArgs = settings.profile ? ['--cpu-prof', '--cpu-prof-dir', 'bench/results/profiles'] : [];
-      targets.push(await scenarios.bff(upstream, tenant, bffPort, { logLevel: settings.logLevel, nodeArgs }));
-    }
-    if (name === 'eoc') targets.push(await scenarios.eoc(upstream, tenant, eocPort));
+    const nodeArgs = settings.profile.includes(name) ? ['--cpu-prof', '--cpu-prof-dir', `${PROFILES}/${name}`] : [];
+    if (name === 'floor') targets.push(await scenarios.floor(upstream, { nodeArgs }));
+    if (name === 'bff') targets.push(await scenarios.bff(upstream, tenant, bffPort, { logLevel: settings.logLevel, nodeArgs }));
+    if (name === 'eoc') targets.push(await scenarios.eoc(upstream, tenant, eocPort, { nodeArgs }));
     await verify(targets.at(-1), upstream);
   }
   if (tenant) {
@@ -147,14 +146,13 @@ async function main() {
   });
   say(`raw results: ${file}`);
 
-  if (settings.profile) {
-    const bffTarget = targets.find((t) => t.name === 'bff');
-    if (bffTarget) {
-      await stopChild(bffTarget.procs[0].child, 15_000);
-      const { summariseLatestProfile } = await import('../bench/lib/profile.mjs');
-      const windows = runs.bff.map((r) => r.windowMicros);
-      summariseLatestProfile('bench/results/profiles', { windows, requests: runs.bff.reduce((n, r) => n + r.ok, 0) });
-    }
+  const { summariseLatestProfile } = await import('../bench/lib/profile.mjs');
+  for (const target of targets.filter((t) => settings.profile.includes(t.name))) {
+    // The profile is written when the process exits cleanly.
+    await stopChild(target.procs[0].child, 15_000);
+    const windows = runs[target.name].map((r) => r.windowMicros);
+    const requests = runs[target.name].reduce((n, r) => n + r.ok, 0);
+    summariseLatestProfile(`${PROFILES}/${target.name}`, { windows, requests });
   }
 }
 

@@ -39,9 +39,9 @@ export function direct(upstream) {
   };
 }
 
-export async function floor(upstream) {
+export async function floor(upstream, { nodeArgs = [] } = {}) {
   const redis = await startRedis('floor-redis');
-  const proc = await startChild('floor', process.execPath, [server('floor.mjs')], {
+  const proc = await startChild('floor', process.execPath, [...nodeArgs, server('floor.mjs')], {
     env: { UPSTREAM_URL: upstream.base, REDIS_URL: redis.url },
     ready: READY,
   });
@@ -87,10 +87,10 @@ export async function bff(upstream, tenant, port, { logLevel, nodeArgs = [] }) {
 }
 
 /** express-openid-connect + connect-redis 8 (ioredis) + http-proxy-middleware. */
-export async function eoc(upstream, tenant, port) {
+export async function eoc(upstream, tenant, port, { nodeArgs = [] } = {}) {
   const redis = await startRedis('eoc-redis');
   const origin = `http://localhost:${port}`;
-  const proc = await startChild('eoc', process.execPath, [server('eoc.mjs')], {
+  const proc = await startChild('eoc', process.execPath, [...nodeArgs, server('eoc.mjs')], {
     env: { PORT: String(port), ISSUER: tenant.issuer, REDIS_URL: redis.url, UPSTREAM_URL: upstream.base },
     ready: READY,
   });
