@@ -212,3 +212,50 @@ describe('Step-up on the proxy', () => {
     expect((await client.api(stack.url, 'GET', '/factors')).status).toBe(200);
   });
 });
+
+/** The first-factor rule when the login itself is old: a plain re-login is asked for (no MFA it could not pass). */
+describe('Step-up on the proxy: first factor after an old login', () => {
+  const MAX_AGE = 4;
+  const newcomer = userNamed('stepup-late-newcomer', false);
+  let stack: GatewayStack;
+
+  beforeAll(async () => {
+    stack = await GatewayStack.start({
+      users: [newcomer],
+      configure: (config) => {
+        config.stepUp = { ...config.stepUp, maxAgeSeconds: MAX_AGE } as typeof config.stepUp;
+      },
+    });
+  });
+  afterAll(async () => {
+    expectNoTokenIn(stack.responses, stack.tamper.issued);
+    await stack?.close();
+  });
+
+  it('asks for a recent login (max_age, no acr_values); after it, the first TOTP can be enrolled', async () => {
+    const client = await stack.signIn(newcomer);
+    await new Promise((r) => setTimeout(r, (MAX_AGE + 1.5) * 1000)); // the login is now too old
+    const before = stack.hop.seen.length;
+    const refused = await client.api(stack.url, 'POST', '/authentication-methods', { type: 'totp' });
+    expect(refused.status).toBe(401);
+    expect(refused.headers.get('www-authenticate')).toBe(
+      'Bearer error="insufficient_user_authentication", error_description="A recent login within the last ' +
+        `${MAX_AGE} seconds is required", max_age=${MAX_AGE}`,
+    );
+    const problem = refused.json<Record<string, unknown>>();
+    expect(problem).not.toHaveProperty('acr_values');
+    expect(problem).toMatchObject({ code: 'insufficient_user_authentication', max_age: MAX_AGE });
+    expect(problem.login_url).toBe(`/auth/login?max_age=${MAX_AGE}&returnTo=%2F`);
+    // Only the factor lookup reached the API, never the POST.
+    expect(stack.hop.seen.slice(before).map((r) => r.method)).toEqual(['GET']);
+
+    const start = await client.get(`${stack.url}${problem.login_url as string}`);
+    const callback = await completeTenantLogin(client, start.location as string, {
+      username: newcomer.email,
+      password: newcomer.password,
+    });
+    expect((await client.get(callback)).status).toBe(302);
+    const started = await client.api(stack.url, 'POST', '/authentication-methods', { type: 'totp' });
+    expect(started.status).toBe(202);
+  });
+});
