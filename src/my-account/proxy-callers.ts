@@ -1,6 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Request } from 'express';
-import type { SessionData } from 'express-session';
 import type { BearerCaller } from '../bearer/bearer-caller.js';
 import type { ServerConfig } from '../config/config.schema.js';
 import { SERVER_CONFIG } from '../config/config.tokens.js';
@@ -94,7 +93,7 @@ export class ProxyCallers {
    */
   private async tokens(session: CurrentSession, returnTo: string): Promise<TokenSet> {
     try {
-      return await this.accessTokens.forSession(session.id, (session.data as SessionData).user);
+      return await this.accessTokens.forSession(session.id, session.data.user);
     } catch (error) {
       if (error instanceof NotAuthenticated) throw new SessionEnded(error.detail);
       if (!(error instanceof RefreshRequiresMfa)) throw error;
