@@ -194,17 +194,34 @@ describe('Proxy attack matrix', () => {
         'dpop-nonce': 'n-1',
         'access-control-allow-origin': '*',
       });
-      res.end('{"factors":[]}');
+      res.end('{ "factors" : [ ] ,"z":1, "a":2 }');
       return true;
     };
     try {
       const res = await client.api(stack.url, 'GET', '/factors');
       expect(res.status).toBe(200);
-      expect(res.body).toBe('{"factors":[]}');
+      expect(res.body).toBe('{ "factors" : [ ] ,"z":1, "a":2 }'); // the bytes as sent, never re-serialised
       expect(res.headers.getSetCookie()).toEqual([]);
       expect(res.headers.get('x-ratelimit-remaining')).toBe('9');
       for (const name of ['x-internal-trace', 'dpop-nonce', 'access-control-allow-origin'])
         expect(res.headers.get(name)).toBeNull();
+    } finally {
+      stack.hop.override = undefined;
+    }
+  });
+
+  it('forwards the request body bytes as received (no JSON re-serialisation)', async () => {
+    const body = '{ "type" :"recovery-code" , "z": 1e0 }';
+    stack.hop.override = (_req, res) => {
+      res.writeHead(400, { 'content-type': 'application/json' });
+      res.end('{"error":"invalid_body"}');
+      return true;
+    };
+    try {
+      const before = stack.hop.seen.length;
+      const res = await rawRequest(stack.url, 'POST', enroll, { ...good(), ...json }, body);
+      expect(res.status).toBe(400);
+      expect(stack.hop.seen.slice(before).map((r) => r.body.toString('utf8'))).toEqual([body]);
     } finally {
       stack.hop.override = undefined;
     }
