@@ -46,7 +46,9 @@ export class MyAccountProxy {
       throw error;
     });
     const body = await readRequestBody(req, { limit: this.bodyLimit, json: match.route.hasJsonBody });
-    const result = await this.gateway.forward(match, resolved.caller, { headers: req.headers, body });
+    // The upstream sees the BFF's own request id (the browser's when it sent a sane one): one id per call.
+    const headers = { ...req.headers, 'x-request-id': String(req.id) };
+    const result = await this.gateway.forward(match, resolved.caller, { headers, body });
     this.afterForward(match, result, resolved);
     send(res, result);
   }

@@ -182,6 +182,21 @@ describe('Proxy attack matrix', () => {
     ])
       expect(seen[0].headers).not.toHaveProperty(name);
     expect(seen[0].headers).toMatchObject({ 'x-request-id': 'trace-123', 'accept-language': 'fr' });
+    expect(res.headers['x-request-id']).toBe('trace-123');
+  });
+
+  it('without a request id from the browser, the upstream gets the one the BFF answers with', async () => {
+    const before = stack.hop.seen.length;
+    const res = await rawRequest(stack.url, 'GET', '/api/me/v1/factors', {
+      cookie,
+      'x-csrf': '1',
+      'x-request-id': '<bad id>',
+    });
+    expect(res.status).toBe(200);
+    expect(res.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+    expect(stack.hop.seen.slice(before).map((r) => r.headers['x-request-id'])).toEqual([
+      res.headers['x-request-id'],
+    ]);
   });
 
   it('C11: an upstream Set-Cookie (and other unlisted headers) never reach the browser', async () => {
