@@ -6,15 +6,19 @@
 // seconds before each round (2), BENCH_ROUNDS (3: the scenarios take turns, medians are reported), BENCH_ONLY (comma list of
 // direct,floor,bff,eoc), BENCH_LOG_LEVEL (the BFF's LOG_LEVEL, warn), BENCH_PROFILE=1 or a comma list
 // of floor,bff,eoc (V8 CPU profiles of those servers, 1 = bff, summarised over the measured windows).
+import { Buffer } from 'node:buffer';
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
 
+/* global fetch */
+
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 process.chdir(ROOT);
 
-const { freePort, installCleanup, onPath, sleep, stopAll, stopChild } = await import('../bench/lib/processes.mjs');
+const { freePort, installCleanup, onPath, sleep, stopAll, stopChild } =
+  await import('../bench/lib/processes.mjs');
 const settings = {
   connections: Number(process.env.BENCH_CONNECTIONS ?? 20),
   durationSeconds: Number(process.env.BENCH_DURATION ?? 6),
@@ -22,7 +26,13 @@ const settings = {
   rounds: Number(process.env.BENCH_ROUNDS ?? 3),
   only: (process.env.BENCH_ONLY ?? 'direct,floor,bff,eoc').split(',').map((s) => s.trim()),
   logLevel: process.env.BENCH_LOG_LEVEL ?? 'warn',
-  profile: process.env.BENCH_PROFILE === '1' ? ['bff'] : (process.env.BENCH_PROFILE ?? '').split(',').map((s) => s.trim()).filter(Boolean),
+  profile:
+    process.env.BENCH_PROFILE === '1'
+      ? ['bff']
+      : (process.env.BENCH_PROFILE ?? '')
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean),
 };
 
 const PROFILES = 'bench/results/profiles';
@@ -38,7 +48,8 @@ function newestMtime(dir) {
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
     const path = `${dir}/${entry.name}`;
     if (entry.isDirectory()) newest = Math.max(newest, newestMtime(path));
-    else if (/\.(ts|yaml)$/.test(entry.name) && !/\.spec\.ts$/.test(entry.name)) newest = Math.max(newest, statSync(path).mtimeMs);
+    else if (/\.(ts|yaml)$/.test(entry.name) && !/\.spec\.ts$/.test(entry.name))
+      newest = Math.max(newest, statSync(path).mtimeMs);
   }
   return newest;
 }
@@ -53,15 +64,24 @@ function buildIfNeeded() {
 }
 
 function checkPrerequisites() {
-  if (process.platform !== 'linux') fail('The CPU figures read /proc/<pid>/stat: run the benchmarks on Linux.');
+  if (process.platform !== 'linux')
+    fail('The CPU figures read /proc/<pid>/stat: run the benchmarks on Linux.');
   if (!onPath('redis-server'))
-    fail('redis-server is not on PATH: every scenario gets its own private one. Install it (Debian/Ubuntu: apt-get install -y redis-server).');
+    fail(
+      'redis-server is not on PATH: every scenario gets its own private one. Install it (Debian/Ubuntu: apt-get install -y redis-server).',
+    );
   const unknown = settings.only.filter((s) => !['direct', 'floor', 'bff', 'eoc'].includes(s));
   if (unknown.length) fail(`BENCH_ONLY: unknown scenario(s) ${unknown.join(', ')} (direct, floor, bff, eoc)`);
 }
 
 async function checkModules() {
-  for (const name of ['autocannon', 'express-openid-connect', 'connect-redis', 'http-proxy-middleware', 'ioredis']) {
+  for (const name of [
+    'autocannon',
+    'express-openid-connect',
+    'connect-redis',
+    'http-proxy-middleware',
+    'ioredis',
+  ]) {
     try {
       await import(name);
     } catch {
@@ -75,7 +95,9 @@ async function verify(target, upstream) {
   const res = await fetch(target.url, { headers: target.headers });
   const body = await res.text();
   if (res.status !== 200 || Buffer.byteLength(body) !== upstream.bytes)
-    throw new Error(`${target.name}: GET ${target.url} answered ${res.status} (${body.slice(0, 300)}), not the upstream's 200 body`);
+    throw new Error(
+      `${target.name}: GET ${target.url} answered ${res.status} (${body.slice(0, 300)}), not the upstream's 200 body`,
+    );
 }
 
 async function main() {
@@ -91,15 +113,20 @@ async function main() {
   const upstream = await scenarios.startUpstream();
   const [bffPort, eocPort] = [await freePort(), await freePort()];
   const needsTenant = settings.only.some((s) => s === 'bff' || s === 'eoc');
-  const tenant = needsTenant ? await scenarios.startTenant([`http://localhost:${bffPort}`, `http://localhost:${eocPort}`]) : undefined;
+  const tenant = needsTenant
+    ? await scenarios.startTenant([`http://localhost:${bffPort}`, `http://localhost:${eocPort}`])
+    : undefined;
 
   const targets = [];
   for (const name of settings.only) {
     say(`starting ${name} ...`);
     if (name === 'direct') targets.push(scenarios.direct(upstream));
-    const nodeArgs = settings.profile.includes(name) ? ['--cpu-prof', '--cpu-prof-dir', `${PROFILES}/${name}`] : [];
+    const nodeArgs = settings.profile.includes(name)
+      ? ['--cpu-prof', '--cpu-prof-dir', `${PROFILES}/${name}`]
+      : [];
     if (name === 'floor') targets.push(await scenarios.floor(upstream, { nodeArgs }));
-    if (name === 'bff') targets.push(await scenarios.bff(upstream, tenant, bffPort, { logLevel: settings.logLevel, nodeArgs }));
+    if (name === 'bff')
+      targets.push(await scenarios.bff(upstream, tenant, bffPort, { logLevel: settings.logLevel, nodeArgs }));
     if (name === 'eoc') targets.push(await scenarios.eoc(upstream, tenant, eocPort, { nodeArgs }));
     await verify(targets.at(-1), upstream);
   }
@@ -117,13 +144,23 @@ async function main() {
       const logBefore = target.outputBytes?.();
       const redisBefore = target.redisUrl ? await redisCommandCounts(target.redisUrl) : undefined;
       const result = await measure(target, target.pids, settings);
-      if (redisBefore) result.redisCommandsPerRequest = commandsPerRequest(redisBefore, await redisCommandCounts(target.redisUrl), result.ok);
+      if (redisBefore)
+        result.redisCommandsPerRequest = commandsPerRequest(
+          redisBefore,
+          await redisCommandCounts(target.redisUrl),
+          result.ok,
+        );
       result.upstreamServed = (await upstream.stats()).served - servedBefore;
-      if (target.outputBytes) result.logBytesPerRequest = (target.outputBytes() - logBefore) / Math.max(1, result.requests);
+      if (target.outputBytes)
+        result.logBytesPerRequest = (target.outputBytes() - logBefore) / Math.max(1, result.requests);
       if (result.upstreamServed < result.ok)
-        throw new Error(`${target.name}: ${result.ok} answers but the upstream served ${result.upstreamServed}`);
+        throw new Error(
+          `${target.name}: ${result.ok} answers but the upstream served ${result.upstreamServed}`,
+        );
       runs[target.name].push(result);
-      say(`round ${round} ${target.name.padEnd(6)} ${result.rps.toFixed(0)} req/s, ${result.cpuMicrosPerRequest.server.toFixed(0)} µs CPU/req, p99 ${result.latencyMs.p99} ms`);
+      say(
+        `round ${round} ${target.name.padEnd(6)} ${result.rps.toFixed(0)} req/s, ${result.cpuMicrosPerRequest.server.toFixed(0)} µs CPU/req, p99 ${result.latencyMs.p99} ms`,
+      );
     }
   }
 

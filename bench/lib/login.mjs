@@ -1,5 +1,7 @@
 // A browser login driven with fetch (no browser needed): the app's login route, the local tenant's login
 // and consent pages, back to the app's callback. Returns the Cookie header the signed-in browser sends.
+
+/* global fetch, URLSearchParams */
 const MAX_STEPS = 20;
 
 class Jar {
@@ -17,7 +19,9 @@ class Jar {
       const [pair, ...attrs] = line.split(';');
       const eq = pair.indexOf('=');
       const name = pair.slice(0, eq).trim();
-      const expired = attrs.some((a) => /^\s*max-age=0\s*$/i.test(a) || /^\s*expires=thu, 01 jan 1970/i.test(a));
+      const expired = attrs.some(
+        (a) => /^\s*max-age=0\s*$/i.test(a) || /^\s*expires=thu, 01 jan 1970/i.test(a),
+      );
       if (expired) this.cookies.get(host).delete(name);
       else this.cookies.get(host).set(name, pair.slice(eq + 1).trim());
     }
@@ -31,11 +35,17 @@ class Jar {
     this.store(url, res.headers.getSetCookie());
     const body = await res.text();
     const location = res.headers.get('location');
-    return { status: res.status, url: String(url), body, location: location ? new URL(location, url).href : undefined };
+    return {
+      status: res.status,
+      url: String(url),
+      body,
+      location: location ? new URL(location, url).href : undefined,
+    };
   }
 }
 
-const attr = (tag, name) => new RegExp(`\\s${name}\\s*=\\s*"([^"]*)"`, 'i').exec(tag)?.[1]?.replace(/&amp;/g, '&');
+const attr = (tag, name) =>
+  new RegExp(`\\s${name}\\s*=\\s*"([^"]*)"`, 'i').exec(tag)?.[1]?.replace(/&amp;/g, '&');
 
 function submit(jar, page, overrides, button) {
   const form = /<form\b([^>]*)>([\s\S]*?)<\/form>/i.exec(page.body);
@@ -44,7 +54,8 @@ function submit(jar, page, overrides, button) {
   for (const [tag] of form[2].matchAll(/<input\b[^>]*>/gi)) {
     const name = attr(tag, 'name');
     const type = (attr(tag, 'type') ?? 'text').toLowerCase();
-    if (name && type !== 'submit' && type !== 'checkbox' && type !== 'radio') fields[name] = attr(tag, 'value') ?? '';
+    if (name && type !== 'submit' && type !== 'checkbox' && type !== 'radio')
+      fields[name] = attr(tag, 'value') ?? '';
   }
   Object.assign(fields, overrides, button);
   const action = new URL(attr(` ${form[1]}`, 'action') || page.url, page.url);
@@ -82,12 +93,14 @@ async function throughTenant(jar, authorizeUrl, credentials) {
 export async function login({ appUrl, loginPath, sessionCookie, credentials }) {
   const jar = new Jar();
   const start = await jar.fetch(`${appUrl}${loginPath}`);
-  if (start.status !== 302 || !start.location) throw new Error(`${appUrl}${loginPath} answered ${start.status}: ${start.body.slice(0, 200)}`);
+  if (start.status !== 302 || !start.location)
+    throw new Error(`${appUrl}${loginPath} answered ${start.status}: ${start.body.slice(0, 200)}`);
   const callback = await throughTenant(jar, start.location, credentials);
   const done = await jar.fetch(callback);
   if (done.status >= 400) throw new Error(`The callback answered ${done.status}: ${done.body.slice(0, 300)}`);
   const host = new URL(appUrl).host;
   const value = jar.cookies.get(host)?.get(sessionCookie);
-  if (!value) throw new Error(`No ${sessionCookie} cookie after the login at ${appUrl} (callback ${done.status})`);
+  if (!value)
+    throw new Error(`No ${sessionCookie} cookie after the login at ${appUrl} (callback ${done.status})`);
   return `${sessionCookie}=${value}`;
 }

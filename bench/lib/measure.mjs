@@ -45,7 +45,12 @@ export async function measure(target, pids, { connections, durationSeconds }) {
     timeouts: result.timeouts,
     seconds,
     rps: ok / seconds,
-    latencyMs: { p50: result.latency.p50, p90: result.latency.p90, p99: result.latency.p99, max: result.latency.max },
+    latencyMs: {
+      p50: result.latency.p50,
+      p90: result.latency.p90,
+      p99: result.latency.p99,
+      max: result.latency.max,
+    },
     cpuMicrosPerRequest: Object.fromEntries(Object.entries(cpu).map(([k, us]) => [k, ok ? us / ok : null])),
     cpuCores: Object.fromEntries(Object.entries(cpu).map(([k, us]) => [k, us / 1e6 / seconds])),
   };
@@ -71,7 +76,8 @@ export function commandsPerRequest(before, after, ok) {
   const out = {};
   for (const [cmd, calls] of Object.entries(after)) {
     const delta = calls - (before[cmd] ?? 0);
-    if (cmd !== 'info' && cmd !== 'client' && cmd !== 'hello' && delta > 0) out[cmd] = Math.round((100 * delta) / ok) / 100;
+    if (cmd !== 'info' && cmd !== 'client' && cmd !== 'hello' && delta > 0)
+      out[cmd] = Math.round((100 * delta) / ok) / 100;
   }
   return out;
 }

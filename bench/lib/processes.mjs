@@ -5,6 +5,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createConnection, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { clearTimeout, setTimeout } from 'node:timers';
+
+/* global fetch */
 
 const children = new Set();
 const scratch = [];
@@ -28,7 +31,12 @@ export function freePort() {
  * Starts a child and tracks it. `ready` (optional) is a RegExp on the child's stdout, or an async probe;
  * the promise resolves with `{ child, pid, lines }` once it is met, and rejects when the child exits first.
  */
-export async function startChild(name, command, args, { env = {}, ready, timeoutMs = 20_000, quiet = true } = {}) {
+export async function startChild(
+  name,
+  command,
+  args,
+  { env = {}, ready, timeoutMs = 20_000, quiet = true } = {},
+) {
   const child = spawn(command, args, { env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
   const entry = { name, child, output: [], bytes: 0 };
   children.add(entry);
@@ -46,10 +54,16 @@ export async function startChild(name, command, args, { env = {}, ready, timeout
   child.on('exit', () => children.delete(entry));
   const exited = new Promise((_, reject) =>
     child.once('exit', (code, signal) =>
-      reject(new Error(`${name} exited (${signal ?? `code ${code}`}) before it was ready:\n${entry.output.join('').slice(-2000)}`)),
+      reject(
+        new Error(
+          `${name} exited (${signal ?? `code ${code}`}) before it was ready:\n${entry.output.join('').slice(-2000)}`,
+        ),
+      ),
     ),
   );
-  const spawnFailed = new Promise((_, reject) => child.once('error', (err) => reject(new Error(`${name}: ${err.message}`))));
+  const spawnFailed = new Promise((_, reject) =>
+    child.once('error', (err) => reject(new Error(`${name}: ${err.message}`))),
+  );
   exited.catch(() => undefined);
   spawnFailed.catch(() => undefined);
   const deadline = Date.now() + timeoutMs;
@@ -57,7 +71,10 @@ export async function startChild(name, command, args, { env = {}, ready, timeout
     for (;;) {
       if (!ready) return;
       if (ready instanceof RegExp ? lines.some((l) => ready.test(l)) : await ready()) return;
-      if (Date.now() > deadline) throw new Error(`${name} was not ready within ${timeoutMs} ms:\n${entry.output.join('').slice(-2000)}`);
+      if (Date.now() > deadline)
+        throw new Error(
+          `${name} was not ready within ${timeoutMs} ms:\n${entry.output.join('').slice(-2000)}`,
+        );
       await sleep(50);
     }
   })();
@@ -70,9 +87,14 @@ export async function startRedis(name) {
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'bff-bench-redis-'));
   scratch.push(dir);
-  const proc = await startChild(name, 'redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir], {
-    ready: () => redisPing(port),
-  });
+  const proc = await startChild(
+    name,
+    'redis-server',
+    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir],
+    {
+      ready: () => redisPing(port),
+    },
+  );
   return { ...proc, port, url: `redis://127.0.0.1:${port}` };
 }
 

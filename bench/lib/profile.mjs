@@ -49,7 +49,10 @@ function inclusiveTimes(profile, self) {
       const { functionName, url, lineNumber } = byId.get(at).callFrame;
       if (!url) continue;
       seenOwners.add(owner(url));
-      if (url.includes('/dist/')) seenFns.add(`${functionName || '(anonymous)'} ${url.replace(/^.*\/dist\//, 'dist/')}:${lineNumber + 1}`);
+      if (url.includes('/dist/'))
+        seenFns.add(
+          `${functionName || '(anonymous)'} ${url.replace(/^.*\/dist\//, 'dist/')}:${lineNumber + 1}`,
+        );
     }
     for (const k of seenOwners) owners.set(k, (owners.get(k) ?? 0) + us);
     for (const k of seenFns) ownFunctions.set(k, (ownFunctions.get(k) ?? 0) + us);
@@ -75,7 +78,9 @@ export function summariseProfile(file, { windows, requests, n = 20 } = {}) {
   }
   const perRequest = (us) => (requests ? `${(us / requests).toFixed(1).padStart(6)} µs/req` : '');
   const pct = (us) => `${((100 * us) / busy).toFixed(1).padStart(5)} % ${perRequest(us)}`;
-  const scope = windows ? `measured windows only${requests ? `, ${((busy / requests)).toFixed(0)} µs sampled per request` : ''}` : 'whole process';
+  const scope = windows
+    ? `measured windows only${requests ? `, ${(busy / requests).toFixed(0)} µs sampled per request` : ''}`
+    : 'whole process';
   console.log(`\nCPU profile ${file} (busy ${(busy / 1e6).toFixed(2)} s, ${scope})`);
   console.log('Self time by package / folder:');
   for (const [k, us] of top(byOwner, n)) console.log(`  ${pct(us)}  ${k}`);
@@ -103,5 +108,8 @@ export function summariseLatestProfile(dir, options) {
 if (process.argv[1] && import.meta.url.endsWith(process.argv[1].split('/').pop()) && process.argv[2]) {
   const [, , file, results, scenario = 'bff'] = process.argv;
   const runs = results ? JSON.parse(readFileSync(results, 'utf8')).runs[scenario] : undefined;
-  summariseProfile(file, runs ? { windows: runs.map((r) => r.windowMicros), requests: runs.reduce((n, r) => n + r.ok, 0) } : {});
+  summariseProfile(
+    file,
+    runs ? { windows: runs.map((r) => r.windowMicros), requests: runs.reduce((n, r) => n + r.ok, 0) } : {},
+  );
 }

@@ -18,7 +18,10 @@ export function summarise(runs) {
       p50: median(rounds.map((r) => r.latencyMs.p50)),
       p99: median(rounds.map((r) => r.latencyMs.p99)),
       cpuServer: median(rounds.map((r) => r.cpuMicrosPerRequest.server)),
-      cpuRedis: rounds[0].cpuMicrosPerRequest.redis === undefined ? null : median(rounds.map((r) => r.cpuMicrosPerRequest.redis)),
+      cpuRedis:
+        rounds[0].cpuMicrosPerRequest.redis === undefined
+          ? null
+          : median(rounds.map((r) => r.cpuMicrosPerRequest.redis)),
       serverCores: median(rounds.map((r) => r.cpuCores.server)),
       failures: rounds.reduce((n, r) => n + r.non2xx + r.errors + r.timeouts, 0),
       redisCommands: rounds.at(-1).redisCommandsPerRequest ?? null,
@@ -38,9 +41,29 @@ export function ratios(s) {
 }
 
 export function printTable(summary, r, settings) {
-  const rows = [['', 'req/s', 'p50 ms', 'p99 ms', 'server CPU µs/req', 'server cores', 'redis CPU µs/req', 'non-2xx/errors']];
+  const rows = [
+    [
+      '',
+      'req/s',
+      'p50 ms',
+      'p99 ms',
+      'server CPU µs/req',
+      'server cores',
+      'redis CPU µs/req',
+      'non-2xx/errors',
+    ],
+  ];
   for (const [name, s] of Object.entries(summary)) {
-    rows.push([name, fmt(s.rps), fmt(s.p50, 1), fmt(s.p99, 1), fmt(s.cpuServer), fmt(s.serverCores, 2), fmt(s.cpuRedis), String(s.failures)]);
+    rows.push([
+      name,
+      fmt(s.rps),
+      fmt(s.p50, 1),
+      fmt(s.p99, 1),
+      fmt(s.cpuServer),
+      fmt(s.serverCores, 2),
+      fmt(s.cpuRedis),
+      String(s.failures),
+    ]);
   }
   const widths = rows[0].map((_, i) => Math.max(...rows.map((row) => row[i].length)));
   const line = (row) => row.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
@@ -51,23 +74,33 @@ export function printTable(summary, r, settings) {
   console.log('');
   for (const [name, s] of Object.entries(summary)) {
     if (!s.redisCommands) continue;
-    const cmds = Object.entries(s.redisCommands).map(([c, n]) => `${c} ${n}`).join(', ') || 'none';
+    const cmds =
+      Object.entries(s.redisCommands)
+        .map(([c, n]) => `${c} ${n}`)
+        .join(', ') || 'none';
     const log = s.logBytes === null ? '' : `; stdout ${fmt(s.logBytes, 1)} B`;
     console.log(`${name.padEnd(6)} per request: Redis ${cmds}${log}`);
   }
   console.log('');
   const verdict = (ok) => (ok ? 'meets target' : 'MISSES target');
   if (r.bffCpuVsFloor !== undefined)
-    console.log(`bff CPU/req vs floor: ${r.bffCpuVsFloor.toFixed(2)}x (target ≤ ${TARGETS.bffCpuVsFloorMax}x: ${verdict(r.bffCpuVsFloor <= TARGETS.bffCpuVsFloorMax)})`);
+    console.log(
+      `bff CPU/req vs floor: ${r.bffCpuVsFloor.toFixed(2)}x (target ≤ ${TARGETS.bffCpuVsFloorMax}x: ${verdict(r.bffCpuVsFloor <= TARGETS.bffCpuVsFloorMax)})`,
+    );
   if (r.bffRpsVsEoc !== undefined)
-    console.log(`bff req/s vs eoc:     ${r.bffRpsVsEoc.toFixed(2)}x (target ≥ ${TARGETS.bffRpsVsEocMin}x: ${verdict(r.bffRpsVsEoc >= TARGETS.bffRpsVsEocMin)})`);
+    console.log(
+      `bff req/s vs eoc:     ${r.bffRpsVsEoc.toFixed(2)}x (target ≥ ${TARGETS.bffRpsVsEocMin}x: ${verdict(r.bffRpsVsEoc >= TARGETS.bffRpsVsEocMin)})`,
+    );
   if (r.eocCpuVsBff !== undefined) console.log(`eoc CPU/req vs bff:   ${r.eocCpuVsBff.toFixed(2)}x`);
   if (r.bffRpsVsDirect !== undefined) console.log(`bff req/s vs direct:  ${r.bffRpsVsDirect.toFixed(2)}x`);
 }
 
 export function writeResults(dir, data) {
   mkdirSync(dir, { recursive: true });
-  const stamp = new Date().toISOString().replace(/[:]/g, '-').replace(/\.\d+Z$/, 'Z');
+  const stamp = new Date()
+    .toISOString()
+    .replace(/[:]/g, '-')
+    .replace(/\.\d+Z$/, 'Z');
   const file = `${dir}/${stamp}.json`;
   writeFileSync(file, `${JSON.stringify(data, null, 2)}\n`);
   return file;

@@ -4,6 +4,8 @@ import { fileURLToPath } from 'node:url';
 import { login } from './login.mjs';
 import { freePort, httpOk, startChild, startRedis } from './processes.mjs';
 
+/* global fetch */
+
 const server = (file) => fileURLToPath(new URL(`../servers/${file}`, import.meta.url));
 const READY = /"ready":true/;
 const PATH = '/api/me/v1/authentication-methods';
@@ -15,7 +17,13 @@ export async function startUpstream() {
   const proc = await startChild('upstream', process.execPath, [server('upstream.mjs')], { ready: READY });
   const { port, bytes } = announced(proc);
   const url = `http://127.0.0.1:${port}`;
-  return { ...proc, url, base: `${url}/me/v1`, bytes, stats: async () => (await fetch(`${url}/__stats`)).json() };
+  return {
+    ...proc,
+    url,
+    base: `${url}/me/v1`,
+    bytes,
+    stats: async () => (await fetch(`${url}/__stats`)).json(),
+  };
 }
 
 /** The tenant (for the logins only) on its own Redis, knowing the BFF's and the Express app's origins. */
@@ -23,7 +31,12 @@ export async function startTenant(origins) {
   const redis = await startRedis('tenant-redis');
   const port = await freePort();
   const proc = await startChild('tenant', process.execPath, [server('tenant.mjs')], {
-    env: { TENANT_PORT: String(port), REDIS_URL: redis.url, BENCH_ORIGINS: origins.join(','), NODE_NO_WARNINGS: '1' },
+    env: {
+      TENANT_PORT: String(port),
+      REDIS_URL: redis.url,
+      BENCH_ORIGINS: origins.join(','),
+      NODE_NO_WARNINGS: '1',
+    },
     ready: READY,
   });
   return { ...proc, issuer: announced(proc).issuer, redis };
@@ -73,7 +86,12 @@ export async function bff(upstream, tenant, port, { logLevel, nodeArgs = [] }) {
     },
     ready: () => httpOk(`${origin}/readyz`),
   });
-  const cookie = await login({ appUrl: origin, loginPath: '/auth/login', sessionCookie: '__Host-bff', credentials: DEMO });
+  const cookie = await login({
+    appUrl: origin,
+    loginPath: '/auth/login',
+    sessionCookie: '__Host-bff',
+    credentials: DEMO,
+  });
   return {
     name: 'bff',
     describe: `myaccount-bff (dist/main.js, NODE_ENV=test, LOG_LEVEL=${logLevel})`,
@@ -94,7 +112,12 @@ export async function eoc(upstream, tenant, port, { nodeArgs = [] } = {}) {
     env: { PORT: String(port), ISSUER: tenant.issuer, REDIS_URL: redis.url, UPSTREAM_URL: upstream.base },
     ready: READY,
   });
-  const cookie = await login({ appUrl: origin, loginPath: '/login', sessionCookie: 'appSession', credentials: DEMO });
+  const cookie = await login({
+    appUrl: origin,
+    loginPath: '/login',
+    sessionCookie: 'appSession',
+    credentials: DEMO,
+  });
   return {
     name: 'eoc',
     describe: 'express-openid-connect + connect-redis 8 (ioredis) + http-proxy-middleware',

@@ -47,15 +47,20 @@ const proxy = createProxyMiddleware({
   },
 });
 
-app.use('/api/me/v1', requiresAuth(), async (req, res, next) => {
-  try {
-    let token = req.oidc.accessToken;
-    if (token.isExpired()) token = await token.refresh();
-    req.myAccountToken = token.access_token;
-    next();
-  } catch (err) {
-    next(err);
-  }
-}, proxy);
+app.use(
+  '/api/me/v1',
+  requiresAuth(),
+  async (req, res, next) => {
+    try {
+      let token = req.oidc.accessToken;
+      if (token.isExpired()) token = await token.refresh();
+      req.myAccountToken = token.access_token;
+      next();
+    } catch (err) {
+      next(err);
+    }
+  },
+  proxy,
+);
 
 app.listen(port, '127.0.0.1', () => announce({ port }));

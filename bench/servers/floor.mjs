@@ -2,6 +2,7 @@
 // cookie and check its HMAC signature, require `X-CSRF: 1`, one Redis GET of the session's token record,
 // AES-256-GCM decrypt (session id as additional data), forward over a keep-alive http.Agent with the
 // access token, copy status, content-type and body. No framework, no logging, no metrics.
+import { Buffer } from 'node:buffer';
 import { createCipheriv, createDecipheriv, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { Agent, createServer, request } from 'node:http';
 import { Redis } from 'ioredis';
@@ -62,27 +63,48 @@ async function handle(req, res) {
   if (!stored) return problem(res, 401, 'login_required');
   const tokens = decrypt(sid, stored);
   if (tokens.expires_at <= Date.now() / 1000) return problem(res, 401, 'login_required');
-  const headers = { accept: req.headers.accept ?? 'application/json', authorization: `Bearer ${tokens.access_token}` };
+  const headers = {
+    accept: req.headers.accept ?? 'application/json',
+    authorization: `Bearer ${tokens.access_token}`,
+  };
   const path = `${upstream.pathname.replace(/\/$/, '')}${req.url.slice('/api/me/v1'.length)}`;
-  const up = request({ host: upstream.hostname, port: upstream.port, path, method: 'GET', headers, agent }, (upRes) => {
-    const chunks = [];
-    upRes.on('data', (c) => chunks.push(c));
-    upRes.on('end', () => {
-      res.writeHead(upRes.statusCode, { 'content-type': upRes.headers['content-type'], 'cache-control': 'no-store' });
-      res.end(Buffer.concat(chunks));
-    });
-  });
+  const up = request(
+    { host: upstream.hostname, port: upstream.port, path, method: 'GET', headers, agent },
+    (upRes) => {
+      const chunks = [];
+      upRes.on('data', (c) => chunks.push(c));
+      upRes.on('end', () => {
+        res.writeHead(upRes.statusCode, {
+          'content-type': upRes.headers['content-type'],
+          'cache-control': 'no-store',
+        });
+        res.end(Buffer.concat(chunks));
+      });
+    },
+  );
   up.on('error', () => problem(res, 502, 'upstream_unavailable'));
   up.end();
 }
 
-const server = createServer((req, res) => handle(req, res).catch(() => problem(res, 503, 'session_store_unavailable')));
+const server = createServer((req, res) =>
+  handle(req, res).catch(() => problem(res, 503, 'session_store_unavailable')),
+);
 server.keepAliveTimeout = 60_000;
 
 // One signed-in session, with a token record the size of a real one (access, refresh and ID token).
-const jwtLike = (bytes) => `eyJhbGciOiJSUzI1NiIsInR5cCI6ImF0K2p3dCJ9.${randomBytes(bytes).toString('base64url')}.${randomBytes(256).toString('base64url')}`;
+const jwtLike = (bytes) =>
+  `eyJhbGciOiJSUzI1NiIsInR5cCI6ImF0K2p3dCJ9.${randomBytes(bytes).toString('base64url')}.${randomBytes(256).toString('base64url')}`;
 const sid = randomBytes(24).toString('base64url');
-const record = { v: 1, access_token: jwtLike(450), refresh_token: randomBytes(32).toString('base64url'), id_token: jwtLike(500), expires_at: Math.floor(Date.now() / 1000) + 3600, scope: 'openid read:me:authentication_methods' };
+const record = {
+  v: 1,
+  access_token: jwtLike(450),
+  refresh_token: randomBytes(32).toString('base64url'),
+  id_token: jwtLike(500),
+  expires_at: Math.floor(Date.now() / 1000) + 3600,
+  scope: 'openid read:me:authentication_methods',
+};
 await new Promise((resolve) => redis.once('ready', resolve));
 await redis.set(tokenKey(sid), encrypt(sid, record), 'EX', 3600);
-server.listen(0, '127.0.0.1', () => announce({ port: server.address().port, cookie: `${COOKIE}=${sid}.${sign(sid)}` }));
+server.listen(0, '127.0.0.1', () =>
+  announce({ port: server.address().port, cookie: `${COOKIE}=${sid}.${sign(sid)}` }),
+);

@@ -11,14 +11,23 @@ const origins = process.env.BENCH_ORIGINS.split(',');
 const seed = fileURLToPath(new URL('../../config/tenant.yaml', import.meta.url));
 const config = loadTenantConfig(seed, {});
 const issuer = `http://localhost:${port}/`;
-config.tenant = { ...config.tenant, issuer, custom_domains: [`http://127.0.0.1:${port}/`], port, host: '127.0.0.1' };
+config.tenant = {
+  ...config.tenant,
+  issuer,
+  custom_domains: [`http://127.0.0.1:${port}/`],
+  port,
+  host: '127.0.0.1',
+};
 config.redis = { ...config.redis, url: process.env.REDIS_URL };
 const client = config.clients.find((c) => c.client_id === 'myaccount-bff');
 client.redirect_uris = origins.flatMap((o) => [`${o}/auth/callback`, `${o}/callback`]);
 client.post_logout_redirect_uris = origins.map((o) => `${o}/`);
 client.web_origins = origins;
 delete client.backchannel_logout_uri;
-for (const grant of config.client_grants) grant.audience = grant.audience.replace('http://localhost:4000/', issuer).replace('http://127.0.0.1:4000/', `http://127.0.0.1:${port}/`);
+for (const grant of config.client_grants)
+  grant.audience = grant.audience
+    .replace('http://localhost:4000/', issuer)
+    .replace('http://127.0.0.1:4000/', `http://127.0.0.1:${port}/`);
 
 await startTenant(config);
 announce({ issuer });
