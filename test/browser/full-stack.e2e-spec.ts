@@ -1,12 +1,17 @@
 /**
  * The account page through the whole stack in real Chromium: the BFF (serving the freshly built page at /)
- * and its /api/me/v1 proxy and sessions API, the local tenant's real login and MFA pages and its My Account
- * API, a private Redis.
+ * with its /api/me/v1 proxy, sessions API, embedded passkey login and /auth/connect; the local tenant's real
+ * login, MFA and connect pages and its My Account API; a private Redis.
  */
 import { jest } from '@jest/globals';
 import type { Page, Response } from 'playwright-core';
-import { launchBrowser, screenshotPath, type TestBrowser } from '../support/browser.js';
-import { confirmItsMe, freshTotp, signIn, type Stack, startStack } from './support/stack.js';
+import {
+  addVirtualAuthenticator,
+  launchBrowser,
+  screenshotPath,
+  type TestBrowser,
+} from '../support/browser.js';
+import { confirmItsMe, freshTotp, signIn, type Stack, startStack, throughTenant } from './support/stack.js';
 
 jest.setTimeout(120_000);
 
@@ -129,5 +134,41 @@ describe('account page, whole stack', () => {
       expect(body).not.toMatch(jwt);
       expect(body).not.toMatch(/"(access|refresh|id)_token"/);
     }
+  });
+  it('enrolls a passkey (after a step-up), signs out, and signs in with it', async () => {
+    const { page } = await newBrowser();
+    const authenticator = await addVirtualAuthenticator(page);
+    await signIn(page, url);
+    await page
+      .getByRole('group', { name: 'Add a sign-in method' })
+      .getByRole('button', { name: 'Passkey' })
+      .click();
+    await dialog(page).getByRole('button', { name: 'Create passkey' }).click();
+    await confirmItsMe(page, url);
+    await dialog(page).getByRole('button', { name: 'Create passkey' }).click();
+    await page.getByText('Passkey added. You can now use it to sign in.').waitFor();
+    await page.locator('[data-type="passkey"]').waitFor();
+    await expect(authenticator.credentials()).resolves.toHaveLength(1);
+    await page.screenshot({ path: screenshotPath('stack-passkey-enrolled'), fullPage: true });
+
+    await page.getByRole('button', { name: 'Sign out', exact: true }).click();
+    await page.getByRole('button', { name: 'Sign in with a passkey' }).click();
+    await page.getByRole('heading', { name: 'Demo User' }).waitFor();
+    await page.locator('[data-type="passkey"]').waitFor();
+  });
+
+  it('connects an account through /auth/connect (with its step-up) and disconnects it', async () => {
+    const { page } = await newBrowser();
+    await signIn(page, url);
+    await page.getByRole('button', { name: 'Connect example-oauth2' }).click();
+    await throughTenant(page, url);
+    const account = page.locator('[data-account-id]').first();
+    await account.waitFor();
+    await page.screenshot({ path: screenshotPath('stack-connected'), fullPage: true });
+    // Connecting needed a fresh MFA, so disconnecting right after needs no new step-up.
+    await account.getByRole('button', { name: 'Disconnect example-oauth2' }).click();
+    await dialog(page).getByRole('button', { name: 'Disconnect' }).click();
+    await page.getByText('example-oauth2 disconnected.').waitFor();
+    await expect(page.locator('[data-account-id]').count()).resolves.toBe(0);
   });
 });
