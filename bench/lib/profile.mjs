@@ -49,7 +49,7 @@ function inclusiveTimes(profile, self) {
       const { functionName, url, lineNumber } = byId.get(at).callFrame;
       if (!url) continue;
       seenOwners.add(owner(url));
-      if (url.includes('/dist/'))
+      if (url.includes('/dist/') && !url.includes('/node_modules/'))
         seenFns.add(
           `${functionName || '(anonymous)'} ${url.replace(/^.*\/dist\//, 'dist/')}:${lineNumber + 1}`,
         );
