@@ -73,7 +73,19 @@ describe('methods', () => {
         preferred_authentication_method: 'voice',
       }),
     ).toBe('+1555 (voice call)');
-    expect(methodDetail({ ...base, id: 'k', type: 'passkey', user_agent: 'Chrome 131' })).toBe('Chrome 131');
+    expect(
+      methodDetail({ ...base, id: 'k', type: 'passkey', user_agent: 'Chrome 131.0.0 / Mac OS X 10.15.7' }),
+    ).toBe('Created on Chrome on macOS');
+    expect(
+      methodDetail({
+        ...base,
+        id: 'k',
+        type: 'passkey',
+        user_agent:
+          'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) HeadlessChrome/156.0.0.0 Safari/537.36',
+      }),
+    ).toBe('Created on Chrome on Linux');
+    expect(methodDetail({ ...base, id: 't', type: 'totp', name: 'Authenticator app' })).toBe('');
     expect(methodDetail({ ...base, id: 't', type: 'totp' })).toBe('');
   });
 
@@ -112,6 +124,7 @@ describe('describeUserAgent', () => {
       'Edge on Windows',
     ],
     ['curl/8.5.0', 'curl'],
+    ['Chrome 131.0.0 / Mac OS X 10.15.7', 'Chrome on macOS'],
     [null, 'Unknown device'],
     ['something odd', 'something odd'],
   ])('%s → %s', (ua, text) => {

@@ -75,14 +75,14 @@ export interface AuthenticationMethod {
   last_auth_at?: string;
 }
 
-/** The line under a method's label: its own name, else what identifies it. */
+/** The line under a method's label: its own name (unless it only repeats the label), else what identifies it. */
 export function methodDetail(m: AuthenticationMethod): string {
-  if (m.name) return m.name;
+  if (m.name && m.name !== methodLabel(m.type)) return m.name;
   if (m.type === 'email' && m.email) return m.email;
   if (m.type === 'phone' && m.phone_number) {
     return m.preferred_authentication_method === 'voice' ? `${m.phone_number} (voice call)` : m.phone_number;
   }
-  if (m.type === 'passkey' && m.user_agent) return m.user_agent;
+  if (m.type === 'passkey' && m.user_agent) return `Created on ${describeUserAgent(m.user_agent)}`;
   return '';
 }
 
@@ -101,11 +101,11 @@ export function describeUserAgent(ua: string | null): string {
   if (!ua) return 'Unknown device';
   const browser =
     [
-      [/Edg\//, 'Edge'],
-      [/OPR\//, 'Opera'],
-      [/Firefox\//, 'Firefox'],
-      [/Chrom(e|ium)\//, 'Chrome'],
-      [/Safari\//, 'Safari'],
+      [/Edg[/ ]\d/, 'Edge'],
+      [/OPR[/ ]\d/, 'Opera'],
+      [/Firefox[/ ]\d/, 'Firefox'],
+      [/Chrom(e|ium)[/ ]\d/, 'Chrome'],
+      [/Safari[/ ]\d/, 'Safari'],
       [/^curl\//, 'curl'],
     ].find(([re]) => (re as RegExp).test(ua))?.[1] ?? null;
   const os =
