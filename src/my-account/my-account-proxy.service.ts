@@ -3,6 +3,8 @@ import type { Request, Response } from 'express';
 import type { SessionConfig } from '../config/config.schema.js';
 import { SESSION_CONFIG } from '../config/config.tokens.js';
 import { AuditLog } from '../logging/audit-log.js';
+import type { RateLimitPolicyName } from '../rate-limit/rate-limit-policy.js';
+import { RateLimiter } from '../rate-limit/rate-limiter.service.js';
 import { FirstFactorCheck } from './first-factor.service.js';
 import type { RouteMatch } from './match-route.js';
 import { MyAccountGateway } from './my-account-gateway.js';
@@ -23,9 +25,18 @@ const ENROLLMENTS = new Set(['createAuthenticationMethod', 'confirmAuthenticatio
 const DELETIONS = new Set(['deleteAuthenticationMethod', 'deleteConnectedAccount']);
 
 /**
+ * The rate-limit policy of an operation: code guessing at `verify` has its own small budget, every other
+ * write the general one; reads are not counted here.
+ */
+function rateLimitPolicy(operationId: string, method: string): RateLimitPolicyName | undefined {
+  if (operationId === 'confirmAuthenticationMethod') return 'my-account-verify';
+  return method === 'GET' || method === 'HEAD' ? undefined : 'my-account-write';
+}
+
+/**
  * `ANY /api/me/v1/{path}` (DESIGN §6), in order: the route table first (400/404/405 before any session
- * or upstream work), the caller (session or bearer, else 401), the raw body (413, 400 for bad JSON), then
- * the gateway (scope 403, step-up 401, one forward). The upstream's answer is sent as received: status,
+ * or upstream work), the caller (session or bearer, else 401), the rate limit (429, counted in Redis
+ * across instances), the raw body (413, 400 for bad JSON), then the gateway (scope 403, step-up 401, one forward). The upstream's answer is sent as received: status,
  * allow-listed headers, the body bytes (no JSON re-serialisation, nothing logged).
  */
 @Injectable()
@@ -35,6 +46,7 @@ export class MyAccountProxy {
     private readonly callers: ProxyCallers,
     private readonly firstFactor: FirstFactorCheck,
     private readonly audit: AuditLog,
+    private readonly limiter: RateLimiter,
     @Inject(PROXY_BODY_LIMIT) private readonly bodyLimit: number,
     @Inject(SESSION_CONFIG) private readonly session: SessionConfig,
   ) {}
@@ -45,12 +57,23 @@ export class MyAccountProxy {
       if (error instanceof SessionEnded) this.clearSessionCookie(res);
       throw error;
     });
+    await this.enforceRateLimit(req, match, resolved);
     const body = await readRequestBody(req, { limit: this.bodyLimit, json: match.route.hasJsonBody });
     // The upstream sees the BFF's own request id (the browser's when it sent a sane one): one id per call.
     const headers = { ...req.headers, 'x-request-id': String(req.id) };
     const result = await this.gateway.forward(match, resolved.caller, { headers, body });
     this.afterForward(match, result, resolved);
     send(res, result);
+  }
+
+  /**
+   * Counts the call before the body is read or anything forwarded. A session caller is counted by its
+   * session; a bearer caller by its user, else every user of one server-rendered app would share its IP.
+   */
+  private async enforceRateLimit(req: Request, match: RouteMatch, who: ResolvedCaller): Promise<void> {
+    const policy = rateLimitPolicy(match.route.operationId, match.route.method);
+    if (!policy) return;
+    await this.limiter.enforce(policy, req, who.session ? undefined : `sub:${who.sub}`);
   }
 
   /** The session is gone server-side: the browser should stop sending its cookie (same attributes as set). */
