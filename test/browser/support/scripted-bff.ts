@@ -13,6 +13,21 @@ import {
 } from '@simplewebauthn/server';
 import type { BrowserContext, Request, Route } from 'playwright-core';
 import type { ActiveSession, ProblemBody, SessionInfo } from '../../../src/public-api.types.js';
+import {
+  GOOD_CODE,
+  type Method,
+  MFA_ACR,
+  minutesAgo,
+  myAccountError,
+  problem,
+  seedAccounts,
+  seedMethods,
+  seedSessions,
+  signedInSession,
+  TOTP_SECRET,
+} from './scripted-state.js';
+
+export { GOOD_CODE, TOTP_SECRET, signedInSession, type Method };
 
 export interface Recorded {
   method: string;
@@ -22,88 +37,14 @@ export interface Recorded {
   body: unknown;
 }
 
-export interface Method {
-  id: string;
-  type: string;
-  confirmed?: boolean;
-  name?: string;
-  email?: string;
-  created_at: string;
-  last_auth_at?: string;
-}
-
-const MFA_ACR = 'http://schemas.openid.net/pape/policies/2007/06/multi-factor';
-export const TOTP_SECRET = 'JBSWY3DPEHPK3PXP';
-export const GOOD_CODE = '123456';
-const minutesAgo = (m: number) => new Date(Date.now() - m * 60_000).toISOString();
-
-export function signedInSession(fresh: boolean): SessionInfo {
-  return {
-    user: { sub: 'auth0|demo', name: 'Demo User', email: 'demo@example.com' },
-    session: {
-      id_hint: 's-cur',
-      created_at: minutesAgo(30),
-      expires_at: minutesAgo(-600),
-      idle_expires_at: minutesAgo(-30),
-    },
-    mfa: fresh
-      ? { last_mfa_at: minutesAgo(2), fresh_until: minutesAgo(-3) }
-      : { last_mfa_at: minutesAgo(60), fresh_until: minutesAgo(55) },
-    scopes: ['read:me:authentication_methods'],
-    csrf_token: 'csrf',
-  };
-}
-
 export class ScriptedBff {
   readonly requests: Recorded[] = [];
   session: SessionInfo | null = null;
   mfaFresh = false;
-  methods: Method[] = [
-    { id: 'password|cGFzcw', type: 'password', created_at: minutesAgo(60 * 24 * 40) },
-    {
-      id: 'totp|dev_demo',
-      type: 'totp',
-      confirmed: true,
-      name: 'Phone app',
-      created_at: minutesAgo(60 * 24 * 3),
-      last_auth_at: minutesAgo(2),
-    },
-    {
-      id: 'email|dev_pending',
-      type: 'email',
-      confirmed: false,
-      email: 'pending@example.com',
-      created_at: minutesAgo(5),
-    },
-  ];
-  accounts = [
-    {
-      id: 'cac_1',
-      connection: 'example-oauth2',
-      access_type: 'offline',
-      scopes: ['openid', 'profile'],
-      created_at: minutesAgo(90),
-    },
-  ];
+  methods: Method[] = seedMethods();
+  accounts = seedAccounts();
   connections = [{ name: 'example-oauth2', strategy: 'oauth2' }];
-  sessions: ActiveSession[] = [
-    {
-      id: 's-cur',
-      created_at: minutesAgo(30),
-      last_seen_at: minutesAgo(0),
-      user_agent:
-        'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0.0.0 Safari/537.36',
-      current: true,
-    },
-    {
-      id: 's-other',
-      created_at: minutesAgo(60 * 24),
-      last_seen_at: minutesAgo(60),
-      user_agent:
-        'Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.0 Mobile/15E148 Safari/604.1',
-      current: false,
-    },
-  ];
+  sessions: ActiveSession[] = seedSessions();
   /** Answers the next request matching `METHOD /path` with this response instead (once). */
   readonly overrides = new Map<string, { status: number; body: unknown; type?: string }>();
   passkeys: WebAuthnCredential[] = [];
@@ -342,20 +283,6 @@ function parse(req: Request): unknown {
   } catch {
     return data;
   }
-}
-
-function problem(status: number, code: ProblemBody['code']): ProblemBody {
-  return {
-    type: `https://bff.invalid/problems/${code}`,
-    title: code,
-    status,
-    detail: `scripted ${code}`,
-    code,
-  };
-}
-
-function myAccountError(status: number, detail: string) {
-  return { type: `https://auth0.com/api-errors#A0E-${status}-0001`, title: 'Error', status, detail };
 }
 
 function isProblem(body: unknown): boolean {
