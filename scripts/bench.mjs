@@ -159,7 +159,7 @@ async function main() {
         );
       runs[target.name].push(result);
       say(
-        `round ${round} ${target.name.padEnd(6)} ${result.rps.toFixed(0)} req/s, ${result.cpuMicrosPerRequest.server.toFixed(0)} µs CPU/req, p99 ${result.latencyMs.p99} ms`,
+        `round ${round} ${target.name.padEnd(6)} ${result.rps.toFixed(0)} req/s, ${result.cpuMicrosPerRequest.server.toFixed(0)} µs CPU/req, p99 ${result.latencyMs.p99} ms, RSS ${result.rssMiB.server} MiB`,
       );
     }
   }

@@ -52,6 +52,7 @@ export async function measure(target, pids, { connections, durationSeconds }) {
       max: result.latency.max,
     },
     cpuMicrosPerRequest: Object.fromEntries(Object.entries(cpu).map(([k, us]) => [k, ok ? us / ok : null])),
+    rssMiB: Object.fromEntries(Object.entries(pids).map(([k, pid]) => [k, rssMiB(pid)])),
     cpuCores: Object.fromEntries(Object.entries(cpu).map(([k, us]) => [k, us / 1e6 / seconds])),
   };
 }
