@@ -1,4 +1,4 @@
-import { createBffClient } from '../client/index.js';
+import { createBffClient, type SessionInfo } from '../client/index.js';
 import { connectedAccountsSection } from './connected-accounts.js';
 import { buildRun, createNotices, type AppContext } from './context.js';
 import { button, fill, h } from './dom.js';
@@ -42,7 +42,7 @@ async function boot(): Promise<void> {
   }
 }
 
-async function signedIn(session: NonNullable<Awaited<ReturnType<typeof client.session>>>): Promise<void> {
+async function signedIn(session: SessionInfo): Promise<void> {
   const noticeArea = h('div', { class: 'notices' });
   const notices = createNotices(noticeArea, navigate);
   const app: AppContext = { client, session, notices, navigate, run: buildRun(notices) };
