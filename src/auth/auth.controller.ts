@@ -1,7 +1,8 @@
-import { Body, Controller, Get, HttpCode, Post, Redirect, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Post, Redirect, Req, Res, UseFilters } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { BackchannelLogoutService } from './backchannel-logout.service.js';
 import { CallbackService } from './callback.service.js';
+import { LoginLoopFilter } from './login-loop.filter.js';
 import { LoginService } from './login.service.js';
 import { LogoutService } from './logout.service.js';
 import { AuthResponses } from './auth-responses.js';
@@ -20,6 +21,7 @@ export class AuthController {
 
   @Public()
   @Get('login')
+  @UseFilters(LoginLoopFilter)
   @Redirect()
   async startLogin(@Req() req: Request, @Res({ passthrough: true }) res: Response) {
     return { url: await this.login.start(req, res), statusCode: 302 };

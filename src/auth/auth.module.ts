@@ -4,6 +4,7 @@ import { AuthController } from './auth.controller.js';
 import { AuthResponses } from './auth-responses.js';
 import { BackchannelLogoutService } from './backchannel-logout.service.js';
 import { CallbackService } from './callback.service.js';
+import { LoginLoopGuard } from './login-loop.guard.js';
 import { LoginService } from './login.service.js';
 import { LogoutService } from './logout.service.js';
 import { SessionController } from './session.controller.js';
@@ -16,6 +17,7 @@ import { SessionGuard } from './session.guard.js';
   controllers: [AuthController, SessionController, SessionsController],
   providers: [
     LoginService,
+    LoginLoopGuard,
     CallbackService,
     LogoutService,
     BackchannelLogoutService,

@@ -12,7 +12,9 @@ import { type LoginTransaction, LoginTransactionStore } from '../session/login-t
 import { sessionHandle } from '../session/session-keys.js';
 import { SessionService } from '../session/session.service.js';
 import type { TokenSet } from '../session/session.types.js';
-import { isBoundTo } from './browser-binding.js';
+import { checkStepUpResult } from '../step-up/step-up-result.js';
+import { isBoundTo, readCookie } from './browser-binding.js';
+import { LoginLoopGuard } from './login-loop.guard.js';
 
 const AUTH_ERROR = /^[a-z_]{1,64}$/;
 
@@ -28,6 +30,7 @@ export class CallbackService {
     private readonly transactions: LoginTransactionStore,
     private readonly sessions: SessionService,
     private readonly audit: AuditLog,
+    private readonly loopGuard: LoginLoopGuard,
     @Inject(OIDC_CONFIG) private readonly oidcConfig: OidcConfig,
     @Inject(SESSION_CONFIG) private readonly sessionConfig: SessionConfig,
     @Inject(STEP_UP_CONFIG) private readonly stepUp: StepUpConfig,
@@ -64,11 +67,7 @@ export class CallbackService {
     if (dpop && result.tokenType.toLowerCase() !== 'dpop')
       throw new LoginFailed('The sign-in could not be completed.', 'DPoP required, token not bound'); // DP-8
     const mfaAt = this.mfaTime(result.claims);
-    if (transaction.acrValues && mfaAt === null)
-      throw new LoginFailed(
-        'The sign-in did not include the required second factor.',
-        'mfa requested, not performed',
-      );
+    if (transaction.acrValues) await this.verifyStepUp(req, result.claims, transaction, mfaAt);
     const tokens = { ...this.tokenSet(result), ...(dpop ? { dpopKey: dpop.privateJwk } : {}) };
     const session = await this.sessions.establish(
       req,
@@ -84,6 +83,26 @@ export class CallbackService {
     return transaction.returnTo;
   }
 
+  /**
+   * A step-up login must have met what it asked (RFC 9470 §5, SU-6): else the 400 page and no session
+   * (the loop guard counted this attempt at its start, SU-7). Met: the guard's record is cleared, before
+   * the session id changes. A different `sub` is not merged: `establish` starts a fresh session (SU-12).
+   */
+  private async verifyStepUp(req: Request, claims: IDToken, tx: LoginTransaction, mfaAt: number | null) {
+    const outcome = checkStepUpResult({
+      claims,
+      sessionSub: claims.sub,
+      requested: { acr_values: tx.acrValues, max_age: tx.maxAge },
+      now: Math.floor(Date.now() / 1000),
+    });
+    if (!outcome.ok || mfaAt === null)
+      throw new LoginFailed(
+        'The sign-in did not include the required second factor.',
+        `step-up not met: ${outcome.ok ? 'mfa_missing' : outcome.reason}`,
+      );
+    await this.loopGuard.clearStepUp(req, readCookie(req, this.sessionConfig.transactionCookieName));
+  }
+
   /** The one-time transaction named by `state`, bound to this browser; LoginFailed otherwise. */
   private async takeTransaction(req: Request): Promise<{ state: string; transaction: LoginTransaction }> {
     const query = req.query as Record<string, unknown>;
@@ -91,6 +110,7 @@ export class CallbackService {
       const code = typeof query.error === 'string' && AUTH_ERROR.test(query.error) ? ` (${query.error})` : '';
       // The transaction is spent either way (one-time state).
       if (typeof query.state === 'string') await this.transactions.consume(query.state);
+      if (query.error === 'unmet_authentication_requirements') throw unmetRequirements();
       throw new LoginFailed(`The sign-in was not completed${code}.`, `authorization error${code}`);
     }
     if (typeof query.state !== 'string' || typeof query.code !== 'string')
@@ -148,4 +168,17 @@ export class CallbackService {
       scope: result.scope,
     };
   }
+}
+
+/**
+ * The tenant said it cannot authenticate the user as asked (RFC 9470 §5, OIDC Core §3.1.2.6): a clear
+ * page, not another redirect (SU-7).
+ */
+function unmetRequirements(): LoginFailed {
+  return new LoginFailed(
+    'The sign-in service could not verify you the way this action requires (a second factor). ' +
+      'Check that your account has a second factor set up, then try again; if it keeps happening, ' +
+      'tell the site administrator.',
+    'authorization error (unmet_authentication_requirements)',
+  );
 }

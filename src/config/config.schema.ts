@@ -153,6 +153,18 @@ export const configSchema = z
         /** The database connection (`realm`) for embedded login (password-realm grant, /passkey/challenge). */
         realm: z.string().min(1).max(128),
         passwordLogin: z.object({ enabled: z.boolean() }).strict(),
+        /**
+         * Login-loop breaker: more than `maxStarts` logins started by one browser (its login-binding
+         * cookie) within `windowSeconds` answer the "sign-in keeps restarting" page (429) instead of
+         * another redirect to the tenant.
+         */
+        loginLoop: z
+          .object({
+            maxStarts: z.number().int().min(1).max(1000),
+            windowSeconds: z.number().int().min(1).max(3600),
+          })
+          .strict()
+          .default({ maxStarts: 5, windowSeconds: 60 }),
       })
       .strict(),
     rateLimit: rateLimitSchema,
