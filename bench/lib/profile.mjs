@@ -41,8 +41,11 @@ function inclusiveTimes(profile, self) {
   for (const node of profile.nodes) for (const child of node.children ?? []) parent.set(child, node.id);
   const owners = new Map();
   const ownFunctions = new Map();
+  const charged = new Map();
   for (const [id, us] of self) {
     if (byId.get(id).callFrame.functionName === '(idle)') continue;
+    const payer = chargedOwner(byId, parent, id);
+    charged.set(payer, (charged.get(payer) ?? 0) + us);
     const seenOwners = new Set();
     const seenFns = new Set();
     for (let at = id; at !== undefined; at = parent.get(at)) {
@@ -57,7 +60,19 @@ function inclusiveTimes(profile, self) {
     for (const k of seenOwners) owners.set(k, (owners.get(k) ?? 0) + us);
     for (const k of seenFns) ownFunctions.set(k, (ownFunctions.get(k) ?? 0) + us);
   }
-  return { owners, ownFunctions };
+  return { owners, ownFunctions, charged };
+}
+
+/** The nearest frame on the stack outside Node's own code; GC and V8's own entries stay as they are. */
+function chargedOwner(byId, parent, id) {
+  const first = byId.get(id).callFrame;
+  if (!first.url && first.functionName.startsWith('(') && first.functionName !== '(anonymous)')
+    return first.functionName;
+  for (let at = id; at !== undefined; at = parent.get(at)) {
+    const { url } = byId.get(at).callFrame;
+    if (url && !url.startsWith('node:')) return owner(url);
+  }
+  return '(node without a caller: socket and timer callbacks)';
 }
 
 export function summariseProfile(file, { windows, requests, n = 20 } = {}) {
@@ -89,6 +104,10 @@ export function summariseProfile(file, { windows, requests, n = 20 } = {}) {
   const inclusive = inclusiveTimes(profile, self);
   console.log('Inclusive time by package / folder (the package and everything it called):');
   for (const [k, us] of top(inclusive.owners, n)) console.log(`  ${pct(us)}  ${k}`);
+  console.log(
+    'Self time charged to the nearest package/folder (Node internals and native code to their caller):',
+  );
+  for (const [k, us] of top(inclusive.charged, n)) console.log(`  ${pct(us)}  ${k}`);
   console.log("Inclusive time of the BFF's own functions:");
   for (const [k, us] of top(inclusive.ownFunctions, n)) console.log(`  ${pct(us)}  ${k}`);
 }
