@@ -1,0 +1,150 @@
+import { jest } from '@jest/globals';
+import type { Redis } from 'ioredis';
+import { loginThroughBff, startTestBff, type TestBff } from '../support/bff.js';
+import { CookieClient, type ClientResponse } from '../support/cookie-client.js';
+import { freePort, startTestRedis, type TestRedis } from '../support/redis.js';
+import { startTestTenant, type TestTenant } from '../support/tenant.js';
+import { completeTenantLogin } from '../support/tenant-login.js';
+import { DEMO_USER } from '../support/bff.js';
+
+jest.setTimeout(90_000);
+
+const MAX_STARTS = 5;
+const WINDOW_SECONDS = 20;
+
+/**
+ * The login-loop breaker (Wonderwall's login-loop limiter): a browser that keeps starting logins gets a
+ * clear 429 page instead of one more redirect, against the real tenant and a real Redis.
+ */
+describe('GET /auth/login: the login-loop breaker', () => {
+  let redis: TestRedis;
+  let tenant: TestTenant;
+  let bff: TestBff;
+  let raw: Redis;
+
+  beforeAll(async () => {
+    redis = await startTestRedis();
+    raw = redis.client();
+    const port = await freePort();
+    tenant = await startTestTenant({ redisUrl: redis.url, bffOrigin: `http://localhost:${port}` });
+    bff = await startTestBff({
+      port,
+      issuer: tenant.issuer,
+      redisUrl: redis.url,
+      configure: (config) => {
+        (config.auth as Record<string, unknown>).loginLoop = {
+          maxStarts: MAX_STARTS,
+          windowSeconds: WINDOW_SECONDS,
+        };
+      },
+    });
+  });
+  afterAll(async () => {
+    await raw?.quit();
+    await bff?.close();
+    await tenant?.close();
+    await redis?.close();
+  });
+
+  /** The BFF's keys (the tenant shares this Redis under its own names). */
+  const keys = async () => (await raw.keys(`${bff.config.session.keyPrefix}*`)).sort();
+  const signedIn = async (client: CookieClient) =>
+    (await client.get(`${bff.url}/api/session`, { headers: { 'x-csrf': '1' } })).status === 200;
+
+  /**
+   * One round of a real loop: sign in (the tenant's SSO session answers at once after the first), arrive
+   * at returnTo without the session (a cookie the browser refused on arrival), so the page sends the
+   * browser to /auth/login again. Returns the /auth/login answer that was not a redirect, if any.
+   */
+  async function loopRound(client: CookieClient): Promise<ClientResponse | undefined> {
+    const start = await client.get(`${bff.url}/auth/login?returnTo=%2Faccount`);
+    if (start.status !== 302) return start;
+    const callback = await client.get(await completeTenantLogin(client, start.location as string, DEMO_USER));
+    expect(callback.status).toBe(302);
+    client.setCookie(bff.url, '__Host-bff', 'lost-on-arrival');
+    expect(await signedIn(client)).toBe(false);
+    return undefined;
+  }
+
+  function expectBreakerPage(res: ClientResponse): void {
+    expect(res.status).toBe(429);
+    expect(res.location).toBeFalsy();
+    expect(res.headers.get('content-type')).toMatch(/^text\/html/);
+    expect(res.headers.get('cache-control')).toBe('no-store');
+    expect(res.headers.get('content-security-policy')).toContain("default-src 'none'");
+    const retryAfter = Number(res.headers.get('retry-after'));
+    expect(retryAfter).toBeGreaterThanOrEqual(1);
+    expect(retryAfter).toBeLessThanOrEqual(WINDOW_SECONDS);
+    expect(res.body).toContain('<h1>Sign-in keeps restarting</h1>');
+    expect(res.body).toContain('What to check');
+    expect(res.body).toContain('Cookies are allowed for this site');
+    expect(res.body).toContain('href="/auth/login?returnTo=%2Faccount"');
+  }
+
+  it('stops a browser going round login, tenant and callback, lets other browsers in, and lets it in again after the window', async () => {
+    const looping = new CookieClient();
+    let stopped: ClientResponse | undefined;
+    let rounds = 0;
+    while (!stopped && rounds <= MAX_STARTS + 1) {
+      stopped = await loopRound(looping);
+      if (!stopped) rounds += 1;
+    }
+    expect(rounds).toBe(MAX_STARTS);
+    expectBreakerPage(stopped as ClientResponse);
+
+    // Asking again while the window lasts: still the page, and no login transaction is stored for it.
+    const transactions = (await keys()).filter((k) => k.includes('{tx:')).length;
+    const again = await looping.get(`${bff.url}/auth/login?returnTo=%2Faccount`);
+    expectBreakerPage(again);
+    expect((await keys()).filter((k) => k.includes('{tx:')).length).toBe(transactions);
+
+    // Another browser is not affected.
+    const other = new CookieClient();
+    expect((await loginThroughBff(other, bff.url)).status).toBe(302);
+    expect(await signedIn(other)).toBe(true);
+
+    // Once the window has passed (Retry-After), the same browser signs in again.
+    await new Promise((resolve) => setTimeout(resolve, Number(again.headers.get('retry-after')) * 1000 + 500));
+    expect((await loginThroughBff(looping, bff.url)).status).toBe(302);
+    expect(await signedIn(looping)).toBe(true);
+  });
+
+  it('counts per browser: another cookie jar starting logins at the same time is let through', async () => {
+    const first = new CookieClient();
+    const second = new CookieClient();
+    for (let i = 0; i < MAX_STARTS; i++) {
+      expect((await first.get(`${bff.url}/auth/login`)).status).toBe(302);
+      expect((await second.get(`${bff.url}/auth/login`)).status).toBe(302);
+    }
+    expect((await first.get(`${bff.url}/auth/login`)).status).toBe(429);
+    expect((await second.get(`${bff.url}/auth/login`)).status).toBe(429);
+    expect((await new CookieClient().get(`${bff.url}/auth/login`)).status).toBe(302);
+  });
+
+  it('creates no Redis key for requests that do not start a login', async () => {
+    const before = await keys();
+    const anonymous = new CookieClient();
+    const answers = [
+      await anonymous.get(`${bff.url}/api/session`, { headers: { 'x-csrf': '1' } }),
+      await anonymous.get(`${bff.url}/healthz`),
+      await anonymous.get(`${bff.url}/auth/callback?code=x&state=${'s'.repeat(43)}`),
+      await anonymous.get(`${bff.url}/auth/login?prompt=evil`),
+      await anonymous.get(`${bff.url}/api/me/v1/authentication-methods`, { headers: { 'x-csrf': '1' } }),
+    ];
+    expect(answers.map((r) => r.status)).toEqual([401, 200, 400, 400, 401]);
+    expect(await keys()).toEqual(before);
+  });
+
+  it('a started login stores its transaction and one counter for the browser, nothing else', async () => {
+    const before = await keys();
+    const client = new CookieClient();
+    expect((await client.get(`${bff.url}/auth/login`)).status).toBe(302);
+    const added = (await keys()).filter((k) => !before.includes(k));
+    expect(added).toHaveLength(2);
+    expect(added.filter((k) => k.includes('{tx:'))).toHaveLength(1);
+    expect(added.filter((k) => k.includes('{rl:login-start:'))).toHaveLength(1);
+    const ttl = await raw.ttl(added.find((k) => k.includes('{rl:')) as string);
+    expect(ttl).toBeGreaterThan(0);
+    expect(ttl).toBeLessThanOrEqual(WINDOW_SECONDS);
+  });
+});
