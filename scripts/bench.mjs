@@ -3,9 +3,10 @@
 // stack (DESIGN §11), in one run on this machine. See bench/README.md for what is measured and how to read it.
 //
 // Settings (environment): BENCH_CONNECTIONS (20), BENCH_DURATION seconds per round (6), BENCH_WARMUP
-// seconds before each round (2), BENCH_ROUNDS (3: the scenarios take turns, medians are reported), BENCH_ONLY (comma list of
-// direct,floor,bff,eoc), BENCH_LOG_LEVEL (the BFF's LOG_LEVEL, warn), BENCH_PROFILE=1 or a comma list
-// of floor,bff,eoc (V8 CPU profiles of those servers, 1 = bff, summarised over the measured windows).
+// seconds before each round (2), BENCH_ROUNDS (3: the scenarios take turns, medians are reported),
+// BENCH_ONLY (comma list of direct,floor,bff,eoc), BENCH_LOG_LEVEL (the BFF's LOG_LEVEL, warn),
+// BENCH_BFF_NODE_ARGS (extra node flags for the BFF, e.g. --max-semi-space-size=32), BENCH_PROFILE=1 or
+// a comma list of floor,bff,eoc (V8 CPU profiles of those servers, 1 = bff, cut to the measured windows).
 import { Buffer } from 'node:buffer';
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
@@ -26,6 +27,7 @@ const settings = {
   rounds: Number(process.env.BENCH_ROUNDS ?? 3),
   only: (process.env.BENCH_ONLY ?? 'direct,floor,bff,eoc').split(',').map((s) => s.trim()),
   logLevel: process.env.BENCH_LOG_LEVEL ?? 'warn',
+  bffNodeArgs: (process.env.BENCH_BFF_NODE_ARGS ?? '').split(/\s+/).filter(Boolean),
   profile:
     process.env.BENCH_PROFILE === '1'
       ? ['bff']
@@ -121,9 +123,10 @@ async function main() {
   for (const name of settings.only) {
     say(`starting ${name} ...`);
     if (name === 'direct') targets.push(scenarios.direct(upstream));
-    const nodeArgs = settings.profile.includes(name)
-      ? ['--cpu-prof', '--cpu-prof-dir', `${PROFILES}/${name}`]
-      : [];
+    const nodeArgs = [
+      ...(name === 'bff' ? settings.bffNodeArgs : []),
+      ...(settings.profile.includes(name) ? ['--cpu-prof', '--cpu-prof-dir', `${PROFILES}/${name}`] : []),
+    ];
     if (name === 'floor') targets.push(await scenarios.floor(upstream, { nodeArgs }));
     if (name === 'bff')
       targets.push(await scenarios.bff(upstream, tenant, bffPort, { logLevel: settings.logLevel, nodeArgs }));
