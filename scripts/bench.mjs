@@ -93,12 +93,16 @@ async function checkModules() {
 }
 
 /** One request through the target: 200 and exactly the upstream's body, or the run stops here. */
-async function verify(target, upstream) {
+async function verify(target, expected) {
   const res = await fetch(target.url, { headers: target.headers });
   const body = await res.text();
-  if (res.status !== 200 || Buffer.byteLength(body) !== upstream.bytes)
+  if (
+    res.status !== 200 ||
+    body !== expected ||
+    !/^application\/json/.test(res.headers.get('content-type') ?? '')
+  )
     throw new Error(
-      `${target.name}: GET ${target.url} answered ${res.status} (${body.slice(0, 300)}), not the upstream's 200 body`,
+      `${target.name}: GET ${target.url} answered ${res.status} (${body.slice(0, 300)}), not the upstream's 200 JSON body`,
     );
 }
 
@@ -113,6 +117,10 @@ async function main() {
 
   say(`${cpus().length} CPU(s) (${cpus()[0]?.model ?? 'unknown'}), node ${process.version}`);
   const upstream = await scenarios.startUpstream();
+  const reference = scenarios.direct(upstream);
+  const expected = await (await fetch(reference.url, { headers: reference.headers })).text();
+  if (Buffer.byteLength(expected) !== upstream.bytes)
+    throw new Error('The fake upstream does not answer its body');
   const [bffPort, eocPort] = [await freePort(), await freePort()];
   const needsTenant = settings.only.some((s) => s === 'bff' || s === 'eoc');
   const tenant = needsTenant
@@ -131,7 +139,7 @@ async function main() {
     if (name === 'bff')
       targets.push(await scenarios.bff(upstream, tenant, bffPort, { logLevel: settings.logLevel, nodeArgs }));
     if (name === 'eoc') targets.push(await scenarios.eoc(upstream, tenant, eocPort, { nodeArgs }));
-    await verify(targets.at(-1), upstream);
+    await verify(targets.at(-1), expected);
   }
   if (tenant) {
     await stopChild(tenant.child);
