@@ -7,11 +7,7 @@ import { REDIS_CLIENT, type RedisClient } from '../session/redis.factory.js';
 import { SessionStoreError } from '../session/redis-session.store.js';
 import { sessionHandle } from '../session/session-keys.js';
 import { SessionService } from '../session/session.service.js';
-import {
-  DEFAULT_LOOP_GUARD,
-  registerStepUpAttempt,
-  type StepUpAttempts,
-} from '../step-up/loop-guard.js';
+import { DEFAULT_LOOP_GUARD, registerStepUpAttempt, type StepUpAttempts } from '../step-up/loop-guard.js';
 import { hashBinding } from './browser-binding.js';
 import { LoginLoopDetected, StepUpLoopDetected } from './login-loop.errors.js';
 
@@ -39,7 +35,9 @@ export class LoginLoopGuard {
   /** Counts one login start by the browser holding `binding`; LoginLoopDetected beyond the limit. */
   async countStart(binding: string, returnTo: string): Promise<void> {
     const { maxStarts, windowSeconds } = this.auth.loginLoop;
-    const count = await this.store(() => this.counter.hit('login-start', hashBinding(binding), windowSeconds));
+    const count = await this.store(() =>
+      this.counter.hit('login-start', hashBinding(binding), windowSeconds),
+    );
     if (count.count > maxStarts) {
       throw new LoginLoopDetected(Math.max(1, Math.ceil(count.resetInMs / 1000)), returnTo);
     }

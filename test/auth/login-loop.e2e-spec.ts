@@ -104,7 +104,9 @@ describe('GET /auth/login: the login-loop breaker', () => {
     expect(await signedIn(other)).toBe(true);
 
     // Once the window has passed (Retry-After), the same browser signs in again.
-    await new Promise((resolve) => setTimeout(resolve, Number(again.headers.get('retry-after')) * 1000 + 500));
+    await new Promise((resolve) =>
+      setTimeout(resolve, Number(again.headers.get('retry-after')) * 1000 + 500),
+    );
     expect((await loginThroughBff(looping, bff.url)).status).toBe(302);
     expect(await signedIn(looping)).toBe(true);
   });

@@ -1,0 +1,153 @@
+import { jest } from '@jest/globals';
+import type { Redis } from 'ioredis';
+import { DEFAULT_LOOP_GUARD } from '../../src/step-up/loop-guard.js';
+import {
+  DEMO_TOTP_SECRET,
+  DEMO_USER,
+  loginThroughBff,
+  MFA_ACR,
+  startTestBff,
+  type TestBff,
+} from '../support/bff.js';
+import { CookieClient, type ClientResponse } from '../support/cookie-client.js';
+import { freePort, startTestRedis, type TestRedis } from '../support/redis.js';
+import { startTestTenant, type TestTenant } from '../support/tenant.js';
+import { completeTenantLogin, totpNow } from '../support/tenant-login.js';
+
+jest.setTimeout(90_000);
+
+const STEP_UP_URL = `/auth/login?${new URLSearchParams({ acr_values: MFA_ACR, max_age: '300', returnTo: '/account' })}`;
+
+/**
+ * The step-up loop guard (RFC 9470 §5, SU-7, matrix F5): step-up logins that keep coming back without
+ * MFA end on a clear page, never in another redirect; `unmet_authentication_requirements` too.
+ * The tenant honours `acr_values`, so an IdP ignoring them is played by removing them from /authorize.
+ */
+describe('Step-up loop guard', () => {
+  let redis: TestRedis;
+  let tenant: TestTenant;
+  let bff: TestBff;
+  let raw: Redis;
+
+  beforeAll(async () => {
+    redis = await startTestRedis();
+    raw = redis.client();
+    const port = await freePort();
+    tenant = await startTestTenant({ redisUrl: redis.url, bffOrigin: `http://localhost:${port}` });
+    bff = await startTestBff({
+      port,
+      issuer: tenant.issuer,
+      redisUrl: redis.url,
+      // The login-loop breaker is not the subject here: these browsers start many logins on purpose.
+      configure: (config) => {
+        (config.auth as Record<string, unknown>).loginLoop = { maxStarts: 50, windowSeconds: 60 };
+      },
+    });
+  });
+  afterAll(async () => {
+    await raw?.quit();
+    await bff?.close();
+    await tenant?.close();
+    await redis?.close();
+  });
+
+  const stepUpRecords = async () => (await raw.keys(`${bff.config.session.keyPrefix}{stepup:*`)).length;
+
+  async function session(client: CookieClient) {
+    const res = await client.get(`${bff.url}/api/session`, { headers: { 'x-csrf': '1' } });
+    return {
+      status: res.status,
+      body: res.status === 200 ? res.json<{ mfa: { last_mfa_at: string | null } }>() : undefined,
+    };
+  }
+
+  async function signedIn(): Promise<CookieClient> {
+    const client = new CookieClient();
+    expect((await loginThroughBff(client, bff.url)).status).toBe(302);
+    return client;
+  }
+
+  /** A step-up login at an IdP that ignores acr_values: the callback's answer. */
+  async function stepUpWithoutMfa(client: CookieClient): Promise<ClientResponse> {
+    const start = await client.get(`${bff.url}${STEP_UP_URL}`);
+    expect(start.status).toBe(302);
+    const authorize = new URL(start.location as string);
+    expect(authorize.searchParams.get('acr_values')).toBe(MFA_ACR);
+    authorize.searchParams.delete('acr_values');
+    return client.get(await completeTenantLogin(client, authorize, DEMO_USER));
+  }
+
+  function expectGuardPage(res: ClientResponse): void {
+    expect(res.status).toBe(429);
+    expect(res.location).toBeFalsy();
+    expect(res.headers.get('content-type')).toMatch(/^text\/html/);
+    expect(res.headers.get('cache-control')).toBe('no-store');
+    const retryAfter = Number(res.headers.get('retry-after'));
+    expect(retryAfter).toBeGreaterThanOrEqual(1);
+    expect(retryAfter).toBeLessThanOrEqual(DEFAULT_LOOP_GUARD.windowSeconds);
+    expect(res.body).toContain('<h1>Extra verification keeps failing</h1>');
+    expect(res.body).toContain('What to check');
+    expect(res.body).toContain('href="/account"');
+  }
+
+  it(`after ${DEFAULT_LOOP_GUARD.maxAttempts} step-ups without MFA the next one gets the page, not a redirect; the session stays as it was`, async () => {
+    const client = await signedIn();
+    for (let i = 0; i < DEFAULT_LOOP_GUARD.maxAttempts; i++) {
+      const refused = await stepUpWithoutMfa(client);
+      expect(refused.status).toBe(400);
+      expect(refused.body).toContain('did not include the required second factor');
+    }
+    const transactions = (await raw.keys(`${bff.config.session.keyPrefix}{tx:*`)).length;
+    expectGuardPage(await client.get(`${bff.url}${STEP_UP_URL}`));
+    expectGuardPage(await client.get(`${bff.url}${STEP_UP_URL}`));
+    expect((await raw.keys(`${bff.config.session.keyPrefix}{tx:*`)).length).toBe(transactions);
+
+    // Still signed in, and no MFA was recorded along the way.
+    expect(await session(client)).toEqual({
+      status: 200,
+      body: expect.objectContaining({ mfa: expect.objectContaining({ last_mfa_at: null }) }),
+    });
+    // A plain login is not a step-up: not held back by this guard.
+    expect((await client.get(`${bff.url}/auth/login?returnTo=%2Faccount`)).status).toBe(302);
+    // Another session of the same user is not affected.
+    const other = await signedIn();
+    expect((await other.get(`${bff.url}${STEP_UP_URL}`)).status).toBe(302);
+  });
+
+  it('a step-up that meets its requirement clears the record of the session that asked', async () => {
+    const client = await signedIn();
+    const before = await stepUpRecords();
+    expect((await stepUpWithoutMfa(client)).status).toBe(400);
+    expect(await stepUpRecords()).toBe(before + 1);
+
+    const start = await client.get(`${bff.url}${STEP_UP_URL}`);
+    const callback = await completeTenantLogin(client, start.location as string, {
+      ...DEMO_USER,
+      otp: () => totpNow(DEMO_TOTP_SECRET),
+    });
+    const done = await client.get(callback);
+    expect(done.status).toBe(302);
+    expect(done.location).toBe(`${bff.url}/account`);
+    expect((await session(client)).body?.mfa.last_mfa_at).toEqual(expect.any(String));
+    expect(await stepUpRecords()).toBe(before);
+
+    // The new session may step up again (the tenant's SSO now carries MFA, so this one is met at once).
+    expect((await client.get(`${bff.url}${STEP_UP_URL}`)).status).toBe(302);
+  });
+
+  it('error=unmet_authentication_requirements at the callback: a clear 400 page, the state spent, the session kept', async () => {
+    const client = await signedIn();
+    const start = await client.get(`${bff.url}${STEP_UP_URL}`);
+    const state = new URL(start.location as string).searchParams.get('state') as string;
+    const query = new URLSearchParams({ error: 'unmet_authentication_requirements', state });
+    const res = await client.get(`${bff.url}/auth/callback?${query}`);
+    expect(res.status).toBe(400);
+    expect(res.location).toBeFalsy();
+    expect(res.headers.get('content-type')).toMatch(/^text\/html/);
+    expect(res.body).toContain('could not verify you the way this action requires');
+    expect(res.body).toContain('href="/auth/login"');
+    expect(res.headers.getSetCookie().some((c) => c.startsWith('__Host-bff='))).toBe(false);
+    expect(await raw.exists(`${bff.config.session.keyPrefix}{tx:${state}}`)).toBe(0);
+    expect((await session(client)).status).toBe(200);
+  });
+});
