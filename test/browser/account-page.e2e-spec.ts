@@ -2,6 +2,7 @@
  * The account page in real Chromium, served by the real WebModule from a fresh build, against the BFF's HTTP
  * contract scripted at the browser's network seam (./support/scripted-bff.ts).
  */
+import { jest } from '@jest/globals';
 import { type INestApplication, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { AddressInfo } from 'node:net';
@@ -15,6 +16,9 @@ import {
   type TestBrowser,
 } from '../support/browser.js';
 import { GOOD_CODE, ScriptedBff } from './support/scripted-bff.js';
+
+// Each test starts its own Chromium: leave room for a machine busy with other suites.
+jest.setTimeout(60_000);
 
 let server: INestApplication;
 let origin: string;
