@@ -67,7 +67,8 @@ export class CallbackService {
     if (dpop && result.tokenType.toLowerCase() !== 'dpop')
       throw new LoginFailed('The sign-in could not be completed.', 'DPoP required, token not bound'); // DP-8
     const mfaAt = this.mfaTime(result.claims);
-    if (transaction.acrValues) await this.verifyStepUp(req, result.claims, transaction, mfaAt);
+    if (transaction.acrValues !== undefined || transaction.maxAge !== undefined)
+      await this.verifyStepUp(req, result.claims, transaction, mfaAt);
     const tokens = { ...this.tokenSet(result), ...(dpop ? { dpopKey: dpop.privateJwk } : {}) };
     const session = await this.sessions.establish(
       req,
@@ -84,7 +85,8 @@ export class CallbackService {
   }
 
   /**
-   * A step-up login must have met what it asked (RFC 9470 §5, SU-6): else the 400 page and no session
+   * A step-up login (`acr_values` and/or `max_age`) must have met what it asked (RFC 9470 §5, SU-6, with
+   * openid-client's own `max_age` check before it): else the 400 page and no session
    * (the loop guard counted this attempt at its start, SU-7). Met: the guard's record is cleared, before
    * the session id changes. A different `sub` is not merged: `establish` starts a fresh session (SU-12).
    */
@@ -95,11 +97,15 @@ export class CallbackService {
       requested: { acr_values: tx.acrValues, max_age: tx.maxAge },
       now: Math.floor(Date.now() / 1000),
     });
-    if (!outcome.ok || mfaAt === null)
+    if (!outcome.ok || (tx.acrValues !== undefined && mfaAt === null)) {
+      const reason = outcome.ok ? 'mfa_missing' : outcome.reason;
       throw new LoginFailed(
-        'The sign-in did not include the required second factor.',
-        `step-up not met: ${outcome.ok ? 'mfa_missing' : outcome.reason}`,
+        reason === 'mfa_missing'
+          ? 'The sign-in did not include the required second factor.'
+          : 'The sign-in was not recent enough for this action. Please sign in again.',
+        `step-up not met: ${reason}`,
       );
+    }
     await this.loopGuard.clearStepUp(req, readCookie(req, this.sessionConfig.transactionCookieName));
   }
 

@@ -31,7 +31,9 @@ export class LoginService {
     const params = parseLoginQuery(req.query as Record<string, unknown>, this.oidcConfig, this.stepUp);
     const ttl = this.oidcConfig.loginTransactionTtlSeconds;
     const binding = ensureBinding(req, res, this.sessionConfig.transactionCookieName, ttl);
-    await this.guardAgainstLoops(req, binding, params.returnTo, params.acrValues !== undefined);
+    // A step-up (RFC 9470 §4) asks for `acr_values` and/or `max_age`: the first-factor case has only `max_age`.
+    const stepUp = params.acrValues !== undefined || params.maxAge !== undefined;
+    await this.guardAgainstLoops(req, binding, params.returnTo, stepUp);
     const state = random();
     const nonce = random();
     const codeVerifier = random();

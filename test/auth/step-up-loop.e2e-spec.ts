@@ -13,6 +13,7 @@ import { CookieClient, type ClientResponse } from '../support/cookie-client.js';
 import { freePort, startTestRedis, type TestRedis } from '../support/redis.js';
 import { startTestTenant, type TestTenant } from '../support/tenant.js';
 import { completeTenantLogin, totpNow } from '../support/tenant-login.js';
+import { createTokenTamper, type TokenTamper } from '../support/token-tamper.js';
 
 jest.setTimeout(90_000);
 
@@ -28,14 +29,17 @@ describe('Step-up loop guard', () => {
   let tenant: TestTenant;
   let bff: TestBff;
   let raw: Redis;
+  let tamper: TokenTamper;
 
   beforeAll(async () => {
     redis = await startTestRedis();
     raw = redis.client();
     const port = await freePort();
     tenant = await startTestTenant({ redisUrl: redis.url, bffOrigin: `http://localhost:${port}` });
+    tamper = await createTokenTamper();
     bff = await startTestBff({
       port,
+      oidcFetch: tamper.fetch,
       issuer: tenant.issuer,
       redisUrl: redis.url,
       // The login-loop breaker is not the subject here: these browsers start many logins on purpose.
@@ -43,6 +47,9 @@ describe('Step-up loop guard', () => {
         (config.auth as Record<string, unknown>).loginLoop = { maxStarts: 50, windowSeconds: 60 };
       },
     });
+  });
+  afterEach(() => {
+    tamper.rewrite = undefined;
   });
   afterAll(async () => {
     await raw?.quit();
@@ -148,6 +155,25 @@ describe('Step-up loop guard', () => {
     expect(res.body).toContain('href="/auth/login"');
     expect(res.headers.getSetCookie().some((c) => c.startsWith('__Host-bff='))).toBe(false);
     expect(await raw.exists(`${bff.config.session.keyPrefix}{tx:${state}}`)).toBe(0);
+    expect((await session(client)).status).toBe(200);
+  });
+
+  it('a recent-login step-up (max_age only) answered with an old auth_time: refused each time, then the page', async () => {
+    const client = await signedIn();
+    const url = `${bff.url}/auth/login?${new URLSearchParams({ max_age: '60', returnTo: '/account' })}`;
+    // An IdP that ignores max_age: the ID token says the user last authenticated an hour ago.
+    tamper.rewrite = ({ claims }) =>
+      tamper.sign({ ...claims, auth_time: Math.floor(Date.now() / 1000) - 3600 });
+    for (let i = 0; i < DEFAULT_LOOP_GUARD.maxAttempts; i++) {
+      const start = await client.get(url);
+      expect(start.status).toBe(302);
+      const refused = await client.get(
+        await completeTenantLogin(client, start.location as string, DEMO_USER),
+      );
+      expect(refused.status).toBe(400);
+      expect(refused.headers.get('content-type')).toMatch(/^text\/html/);
+    }
+    expectGuardPage(await client.get(url));
     expect((await session(client)).status).toBe(200);
   });
 });
