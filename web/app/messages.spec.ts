@@ -10,6 +10,7 @@ const myAccount = (status: number, extra: Partial<ConstructorParameters<typeof M
 describe('errorMessage', () => {
   const codes: ProblemCode[] = [
     'login_required',
+    'invalid_token',
     'csrf_failed',
     'insufficient_scope',
     'insufficient_user_authentication',
