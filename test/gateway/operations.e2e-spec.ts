@@ -3,11 +3,15 @@ import { Writable } from 'node:stream';
 import pino from 'pino';
 import { expectNoTokenIn, GatewayStack, userNamed, type RecordingClient } from './support/gateway-stack.js';
 import { totpNow } from '../support/tenant-login.js';
+import { expectModeOnEveryCall, TOKEN_MODES, withTokenMode } from './support/token-modes.js';
 
 jest.setTimeout(60_000);
 
-/** Every My Account operation through the BFF with a signed-in cookie (DESIGN §6), against the real tenant. */
-describe('ANY /api/me/v1/{path}: every operation through the BFF', () => {
+/**
+ * Every My Account operation through the BFF with a signed-in cookie (DESIGN §6), against the real tenant,
+ * once with Bearer and once with DPoP-bound tokens (the tenant then requiring DPoP with nonces).
+ */
+describe.each(TOKEN_MODES)('ANY /api/me/v1/{path}: every operation through the BFF (%s)', (mode) => {
   const owner = userNamed('ops-owner');
   let stack: GatewayStack;
   let client: RecordingClient;
@@ -22,10 +26,11 @@ describe('ANY /api/me/v1/{path}: every operation through the BFF', () => {
   const enc = encodeURIComponent;
 
   beforeAll(async () => {
-    stack = await GatewayStack.start({ users: [owner], logger });
+    stack = await GatewayStack.start(withTokenMode(mode, { users: [owner], logger }));
     client = await stack.signIn(owner, { mfa: true });
   });
   afterAll(async () => {
+    expectModeOnEveryCall(mode, stack.hop.seen);
     expectNoTokenIn(stack.responses, stack.tamper.issued);
     // The logs name the operations (audit) but hold no token and no request or response body.
     expect(lines.length).toBeGreaterThan(0);

@@ -1,7 +1,9 @@
 import { jest } from '@jest/globals';
+import { decodeJwt } from 'jose';
 import { MFA_ACR } from '../support/bff.js';
 import { completeTenantLogin, totpNow } from '../support/tenant-login.js';
 import { expectNoTokenIn, GatewayStack, userNamed, type RecordingClient } from './support/gateway-stack.js';
+import { expectModeOnEveryCall, schemeOf, TOKEN_MODES, withTokenMode } from './support/token-modes.js';
 
 jest.setTimeout(60_000);
 
@@ -20,8 +22,12 @@ const MFA_PROBLEM = {
   login_url: MFA_LOGIN_URL,
 };
 
-/** Step-up through the proxy (DESIGN §6, RFC 9470, matrix F) against the real tenant's login and MFA pages. */
-describe('Step-up on the proxy', () => {
+/**
+ * Step-up through the proxy (DESIGN §6, RFC 9470, matrix F) against the real tenant's login and MFA pages,
+ * once with Bearer and once with DPoP-bound upstream tokens. The browser-facing challenge is the BFF's own
+ * (`Bearer`, for the cookie session) in both; the upstream's challenges use the mode's scheme.
+ */
+describe.each(TOKEN_MODES)('Step-up on the proxy (%s)', (mode) => {
   const demo = userNamed('stepup-demo');
   const stepper = userNamed('stepup-stepper');
   const newcomer = userNamed('stepup-newcomer', false);
@@ -29,9 +35,10 @@ describe('Step-up on the proxy', () => {
   const enc = encodeURIComponent;
 
   beforeAll(async () => {
-    stack = await GatewayStack.start({ users: [demo, stepper, newcomer] });
+    stack = await GatewayStack.start(withTokenMode(mode, { users: [demo, stepper, newcomer] }));
   });
   afterAll(async () => {
+    expectModeOnEveryCall(mode, stack.hop.seen);
     expectNoTokenIn(stack.responses, stack.tamper.issued);
     await stack?.close();
   });
@@ -120,7 +127,7 @@ describe('Step-up on the proxy', () => {
     // The BFF asked the API which factors the user has, with the user's own token, before the POST.
     const gets = stack.hop.calls('/authentication-methods').filter((r) => r.method === 'GET');
     expect(gets.length).toBe(lookups + 1);
-    expect(gets.at(-1)?.headers.authorization).toMatch(/^Bearer /);
+    expect(gets.at(-1)?.headers.authorization).toMatch(new RegExp(`^${schemeOf(mode)} `));
     const { id, auth_session, manual_input_code } = started.json<Record<string, string>>();
     const verified = await client.api(stack.url, 'POST', `/authentication-methods/${enc(id)}/verify`, {
       auth_session,
@@ -147,7 +154,7 @@ describe('Step-up on the proxy', () => {
     stack.hop.override = (_req, res) => {
       res.writeHead(401, {
         'content-type': 'application/json',
-        'www-authenticate': `Bearer error="insufficient_user_authentication", acr_values="${MFA_ACR}", max_age=120`,
+        'www-authenticate': `${schemeOf(mode)} error="insufficient_user_authentication", acr_values="${MFA_ACR}", max_age=120`,
       });
       res.end(JSON.stringify({ error: 'insufficient_user_authentication' }));
       return true;
@@ -174,8 +181,7 @@ describe('Step-up on the proxy', () => {
     const client = await stack.signIn(demo);
     stack.hop.override = (_req, res) => {
       res.writeHead(401, {
-        'www-authenticate':
-          'Bearer error="insufficient_user_authentication", acr_values="urn:evil", max_age=1',
+        'www-authenticate': `${schemeOf(mode)} error="insufficient_user_authentication", acr_values="urn:evil", max_age=1`,
       });
       res.end();
       return true;
@@ -214,20 +220,23 @@ describe('Step-up on the proxy', () => {
 });
 
 /** The first-factor rule when the login itself is old: a plain re-login is asked for (no MFA it could not pass). */
-describe('Step-up on the proxy: first factor after an old login', () => {
+describe.each(TOKEN_MODES)('Step-up on the proxy: first factor after an old login (%s)', (mode) => {
   const MAX_AGE = 4;
   const newcomer = userNamed('stepup-late-newcomer', false);
   let stack: GatewayStack;
 
   beforeAll(async () => {
-    stack = await GatewayStack.start({
-      users: [newcomer],
-      configure: (config) => {
-        config.stepUp = { ...config.stepUp, maxAgeSeconds: MAX_AGE } as typeof config.stepUp;
-      },
-    });
+    stack = await GatewayStack.start(
+      withTokenMode(mode, {
+        users: [newcomer],
+        configure: (config) => {
+          config.stepUp = { ...config.stepUp, maxAgeSeconds: MAX_AGE } as typeof config.stepUp;
+        },
+      }),
+    );
   });
   afterAll(async () => {
+    expectModeOnEveryCall(mode, stack.hop.seen);
     expectNoTokenIn(stack.responses, stack.tamper.issued);
     await stack?.close();
   });
@@ -246,8 +255,12 @@ describe('Step-up on the proxy: first factor after an old login', () => {
     expect(problem).not.toHaveProperty('acr_values');
     expect(problem).toMatchObject({ code: 'insufficient_user_authentication', max_age: MAX_AGE });
     expect(problem.login_url).toBe(`/auth/login?max_age=${MAX_AGE}&returnTo=%2F`);
-    // Only the factor lookup reached the API, never the POST.
-    expect(stack.hop.seen.slice(before).map((r) => r.method)).toEqual(['GET']);
+    // Only the factor lookup reached the API, never the POST. With DPoP it is this stack's first call, so
+    // the tenant asks for its nonce once and the lookup is sent again with it (RFC 9449 §9).
+    const reached = stack.hop.seen.slice(before);
+    expect(reached.map((r) => r.method)).toEqual(mode === 'dpop' ? ['GET', 'GET'] : ['GET']);
+    if (mode === 'dpop')
+      expect(reached.map((r) => decodeJwt(r.headers.dpop as string).nonce !== undefined)).toEqual([false, true]);
 
     const start = await client.get(`${stack.url}${problem.login_url as string}`);
     const callback = await completeTenantLogin(client, start.location as string, {

@@ -67,6 +67,12 @@ export interface GatewayStackOptions {
   configureTenant?: (config: TenantConfig) => void;
   /** Point the BFF straight at the tenant's My Account API (`{issuer}me/v1`), not at the hop (DPoP `htu`). */
   direct?: boolean;
+  /**
+   * Put the hop at the tenant's own origin (the issuer's port), the tenant listening behind it: the BFF
+   * calls `{issuer}me/v1` as in production (so DPoP `htu` and the token's audience match) and the hop still
+   * sees every My Account call. `hop.seen` then holds only those calls, not the sign-in traffic.
+   */
+  hopInFront?: boolean;
   /** Put a cuttable TCP hop between the BFF and Redis (`stack.redisHop`); the tenant uses Redis directly. */
   cuttableRedis?: boolean;
   /** The BFF's logger (default: silent, as config/test.yaml says). */
@@ -101,19 +107,24 @@ export class GatewayStack {
   static async start(options: GatewayStackOptions = {}): Promise<GatewayStack> {
     const redis = await startTestRedis();
     const port = await freePort();
+    const front = options.hopInFront ? { port: await freePort(), behind: await freePort() } : undefined;
     const tenant = await startTestTenant({
       redisUrl: redis.url,
       bffOrigin: `http://localhost:${port}`,
+      port: front?.port,
       configure: (config) => {
         addUsers(config, options.users ?? []);
+        if (front) config.tenant = { ...config.tenant, port: front.behind };
         options.configureTenant?.(config);
       },
     });
-    const hop = await new UpstreamHop(tenant.url).start();
+    const hop = front
+      ? await new UpstreamHop(`http://127.0.0.1:${front.behind}`, { port: front.port, inFront: true }).start()
+      : await new UpstreamHop(tenant.url).start();
     const tamper = await createTokenTamper();
     const redisHop = options.cuttableRedis ? await new TcpHop(redis.port).start() : undefined;
     const configure = (config: ConfigInput) => {
-      if (!options.direct)
+      if (!options.direct && !front)
         config.myAccount = { ...config.myAccount, baseUrl: hop.baseUrl } as ConfigInput['myAccount'];
       options.configure?.(config);
     };

@@ -21,6 +21,16 @@ export interface HopRequest {
 /** Answers a request itself instead of forwarding it (a fake upstream for one case). */
 export type HopOverride = (req: HopRequest, res: ServerResponse) => boolean;
 
+export interface UpstreamHopOptions {
+  /** Listen on this port (default: a free one). */
+  port?: number;
+  /**
+   * The hop stands at the tenant's own origin (the tenant listens behind it): forward the Host header as
+   * received, and record (and offer to `override`) only the My Account calls, not the sign-in traffic.
+   */
+  inFront?: boolean;
+}
+
 /**
  * A counting HTTP hop between the BFF and the tenant's My Account API (the BFF's `MY_ACCOUNT_BASE_URL`
  * points here): it records every request the BFF sends upstream, forwards it to the tenant with the
@@ -36,7 +46,10 @@ export class UpstreamHop {
   private readonly agent = new Agent({ keepAlive: true });
   private readonly target: URL;
 
-  constructor(targetOrigin: string) {
+  constructor(
+    targetOrigin: string,
+    private readonly options: UpstreamHopOptions = {},
+  ) {
     this.target = new URL(targetOrigin);
     this.server = createServer((req, res) => this.onRequest(req, res));
     this.server.on('connection', (socket: Socket) => {
@@ -56,7 +69,7 @@ export class UpstreamHop {
   }
 
   async start(): Promise<this> {
-    this.port = await freePort();
+    this.port = this.options.port ?? (await freePort());
     await new Promise<void>((resolve) => this.server.listen(this.port, '127.0.0.1', resolve));
     return this;
   }
@@ -77,6 +90,7 @@ export class UpstreamHop {
         headers: req.headers,
         body: Buffer.concat(chunks),
       };
+      if (this.options.inFront && !seen.url.startsWith('/me/v1/')) return this.forward(seen, res);
       this.seen.push(seen);
       if (this.override?.(seen, res)) return;
       this.forward(seen, res);
@@ -84,7 +98,7 @@ export class UpstreamHop {
   }
 
   private forward(seen: HopRequest, res: ServerResponse): void {
-    const headers = { ...seen.headers, host: this.target.host };
+    const headers = this.options.inFront ? seen.headers : { ...seen.headers, host: this.target.host };
     const upstream = request(
       new URL(seen.url, this.target),
       { method: seen.method, headers, agent: this.agent },
