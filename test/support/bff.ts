@@ -1,12 +1,14 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import pino, { type Logger } from 'pino';
+import type { Logger } from 'pino';
 import type { AppModuleOptions } from '../../src/app.module.js';
 import type { AppConfig, ConfigInput } from '../../src/config/config.schema.js';
 import { loadConfig } from '../../src/config/load-config.js';
+import { createLogger } from '../../src/logging/logger.js';
 import { createApp } from '../../src/main.js';
 import type { OidcFetch } from '../../src/oidc/oidc-fetch.js';
 import { OidcClient } from '../../src/oidc/oidc.client.js';
 import type { CookieClient } from './cookie-client.js';
+import { captureResponses, type LeakCheckOptions, LeakRecorder, recordingFetch, recordingLogger } from './leak-recorder.js';
 import { freePort } from './redis.js';
 import { completeTenantLogin, type TenantCredentials } from './tenant-login.js';
 
@@ -29,6 +31,8 @@ export interface TestBffOptions {
   imports?: AppModuleOptions['imports'];
   /** The BFF's logger (default: pino at TEST_LOG_LEVEL or config/test.yaml's level). */
   logger?: Logger;
+  /** The token-leak check run by `close()` (leak-recorder.ts): paths of test-only routes that echo a token. */
+  leakCheck?: LeakCheckOptions;
   /** Wait for OIDC discovery before returning (default true). */
   waitForDiscovery?: boolean;
 }
@@ -39,6 +43,9 @@ export interface TestBff {
   readonly port: number;
   readonly config: AppConfig;
   readonly app: NestExpressApplication;
+  /** What the leak check saw (tokens from the identity provider, responses, log lines). */
+  readonly leaks: LeakRecorder;
+  /** Fails (after shutting down) when a response or log line held a token the BFF received. */
   close(): Promise<void>;
 }
 
@@ -59,8 +66,14 @@ export async function startTestBff(options: TestBffOptions): Promise<TestBff> {
     },
     configure: options.configure,
   });
-  const logger = options.logger ?? pino({ level: process.env.TEST_LOG_LEVEL ?? config.log.level });
-  const app = await createApp(config, { logger, oidcFetch: options.oidcFetch, imports: options.imports });
+  const leaks = new LeakRecorder(options.leakCheck);
+  const logger = recordingLogger(
+    leaks,
+    options.logger ?? createLogger(process.env.TEST_LOG_LEVEL ?? config.log.level),
+  );
+  const oidcFetch = recordingFetch(leaks, options.oidcFetch);
+  const app = await createApp(config, { logger, oidcFetch, imports: options.imports });
+  captureResponses(leaks, app.getHttpServer());
   await app.listen(port, '127.0.0.1');
   if (options.waitForDiscovery !== false) {
     await withTimeout(
@@ -69,7 +82,11 @@ export async function startTestBff(options: TestBffOptions): Promise<TestBff> {
       `OIDC discovery of ${options.issuer}`,
     );
   }
-  return { url, port, config, app, close: () => app.close() };
+  const close = async () => {
+    await app.close();
+    leaks.check();
+  };
+  return { url, port, config, app, leaks, close };
 }
 
 async function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
