@@ -11,10 +11,10 @@ import { OidcClient } from '../oidc/oidc.client.js';
 import { type LoginTransaction, LoginTransactionStore } from '../session/login-transaction.store.js';
 import { sessionHandle } from '../session/session-keys.js';
 import { SessionService } from '../session/session.service.js';
-import type { TokenSet } from '../session/session.types.js';
 import { checkStepUpResult } from '../step-up/step-up-result.js';
 import { isBoundTo, readCookie } from './browser-binding.js';
 import { LoginLoopGuard } from './login-loop.guard.js';
+import { buildNewSession, buildTokenSet, mfaTimeOf } from './login-result.js';
 
 const AUTH_ERROR = /^[a-z_]{1,64}$/;
 
@@ -66,14 +66,13 @@ export class CallbackService {
     const result = await this.oidc.exchangeCode(this.callbackUrl(req), checks, dpop?.keyPair);
     if (dpop && result.tokenType.toLowerCase() !== 'dpop')
       throw new LoginFailed('The sign-in could not be completed.', 'DPoP required, token not bound'); // DP-8
-    const mfaAt = this.mfaTime(result.claims);
+    const mfaAt = mfaTimeOf(result.claims, this.stepUp.acrValues);
     if (transaction.acrValues !== undefined || transaction.maxAge !== undefined)
       await this.verifyStepUp(req, result.claims, transaction, mfaAt);
-    const tokens = { ...this.tokenSet(result), ...(dpop ? { dpopKey: dpop.privateJwk } : {}) };
     const session = await this.sessions.establish(
       req,
-      this.newSession(req, result.claims, mfaAt, result.scope),
-      tokens,
+      buildNewSession(req, result.claims, mfaAt, result.scope),
+      buildTokenSet(result, dpop?.privateJwk),
     );
     this.audit.record(transaction.acrValues ? 'step_up' : 'login', {
       sub: result.claims.sub,
@@ -136,43 +135,6 @@ export class CallbackService {
     const q = req.originalUrl.indexOf('?');
     url.search = q >= 0 ? req.originalUrl.slice(q) : '';
     return url;
-  }
-
-  /** auth_time of this login when its ID token shows MFA (`amr` ∋ mfa, or `acr` = the MFA policy). */
-  private mfaTime(claims: IDToken): number | null {
-    const amr = Array.isArray(claims.amr) ? claims.amr : [];
-    const didMfa = amr.includes('mfa') || claims.acr === this.stepUp.acrValues;
-    return didMfa && typeof claims.auth_time === 'number' ? claims.auth_time : null;
-  }
-
-  private newSession(req: Request, claims: IDToken, mfaAt: number | null, scope: string | undefined) {
-    const text = (v: unknown) => (typeof v === 'string' && v ? v : undefined);
-    return {
-      user: {
-        sub: claims.sub,
-        iss: claims.iss,
-        name: text(claims.name),
-        email: text(claims.email),
-        picture: text(claims.picture),
-      },
-      oidcSid: text(claims.sid),
-      authTime: typeof claims.auth_time === 'number' ? claims.auth_time : undefined,
-      mfaAt,
-      scopes: (scope ?? '').split(' ').filter(Boolean),
-      userAgent:
-        typeof req.headers['user-agent'] === 'string' ? req.headers['user-agent'].slice(0, 256) : null,
-    };
-  }
-
-  private tokenSet(result: Awaited<ReturnType<OidcClient['exchangeCode']>>): TokenSet {
-    return {
-      accessToken: result.accessToken,
-      refreshToken: result.refreshToken,
-      idToken: result.idToken,
-      expiresAt: result.expiresAt,
-      tokenType: result.tokenType.toLowerCase() === 'dpop' ? 'dpop' : 'bearer',
-      scope: result.scope,
-    };
   }
 }
 
