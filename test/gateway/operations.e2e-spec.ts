@@ -30,15 +30,18 @@ describe.each(TOKEN_MODES)('ANY /api/me/v1/{path}: every operation through the B
     client = await stack.signIn(owner, { mfa: true });
   });
   afterAll(async () => {
-    expectModeOnEveryCall(mode, stack.hop.seen);
-    expectNoTokenIn(stack.responses, stack.tamper.issued);
-    // The logs name the operations (audit) but hold no token and no request or response body.
-    expect(lines.length).toBeGreaterThan(0);
-    for (const line of lines) {
-      expect(stack.tamper.issued.filter((token) => line.includes(token))).toEqual([]);
-      expect(line).not.toMatch(/auth_session|manual_input_code|otp_code|recovery_code|eyJ[\w-]{8,}\./);
+    try {
+      expectModeOnEveryCall(mode, stack.hop.seen);
+      expectNoTokenIn(stack.responses, stack.tamper.issued);
+      // The logs name the operations (audit) but hold no token and no request or response body.
+      expect(lines.length).toBeGreaterThan(0);
+      for (const line of lines) {
+        expect(stack.tamper.issued.filter((token) => line.includes(token))).toEqual([]);
+        expect(line).not.toMatch(/auth_session|manual_input_code|otp_code|recovery_code|eyJ[\w-]{8,}\./);
+      }
+    } finally {
+      await stack?.close();
     }
-    await stack?.close();
   });
 
   it('lists authentication methods and factors (reads, no step-up), with no-store', async () => {
@@ -90,7 +93,9 @@ describe.each(TOKEN_MODES)('ANY /api/me/v1/{path}: every operation through the B
       }),
       expect.objectContaining({ event: 'deletion', operation: 'deleteAuthenticationMethod' }),
     ]);
-    expect(stack.hop.calls(`/authentication-methods/${enc(id)}`).map((r) => `${r.method} ${r.url}`)).toEqual([
+    expect(
+      stack.hop.actedOn(`/authentication-methods/${enc(id)}`).map((r) => `${r.method} ${r.url}`),
+    ).toEqual([
       `POST /me/v1/authentication-methods/${enc(id)}/verify`,
       `PATCH /me/v1/authentication-methods/${enc(id)}`,
       `DELETE /me/v1/authentication-methods/${enc(id)}`,

@@ -1,8 +1,8 @@
 import { jest } from '@jest/globals';
-import { decodeJwt } from 'jose';
 import { MFA_ACR } from '../support/bff.js';
 import { completeTenantLogin, totpNow } from '../support/tenant-login.js';
 import { expectNoTokenIn, GatewayStack, userNamed, type RecordingClient } from './support/gateway-stack.js';
+import { isNonceChallenge } from './support/upstream-hop.js';
 import { expectModeOnEveryCall, schemeOf, TOKEN_MODES, withTokenMode } from './support/token-modes.js';
 
 jest.setTimeout(60_000);
@@ -38,9 +38,12 @@ describe.each(TOKEN_MODES)('Step-up on the proxy (%s)', (mode) => {
     stack = await GatewayStack.start(withTokenMode(mode, { users: [demo, stepper, newcomer] }));
   });
   afterAll(async () => {
-    expectModeOnEveryCall(mode, stack.hop.seen);
-    expectNoTokenIn(stack.responses, stack.tamper.issued);
-    await stack?.close();
+    try {
+      expectModeOnEveryCall(mode, stack.hop.seen);
+      expectNoTokenIn(stack.responses, stack.tamper.issued);
+    } finally {
+      await stack?.close();
+    }
   });
 
   async function totpIdOf(client: RecordingClient): Promise<string> {
@@ -92,10 +95,10 @@ describe.each(TOKEN_MODES)('Step-up on the proxy (%s)', (mode) => {
 
     const newCookie = client.cookies(stack.url)['__Host-bff'];
     expect(stack.sessionId(client)).not.toBe(decodeURIComponent(oldCookie).slice(2).split('.')[0]);
-    const before = stack.hop.calls('/authentication-methods').length;
+    const before = stack.hop.actedOn('/authentication-methods').length;
     const deleted = await client.api(stack.url, 'DELETE', `/authentication-methods/${enc(id)}`);
     expect(deleted.status).toBe(204);
-    expect(stack.hop.calls('/authentication-methods').length).toBe(before + 1);
+    expect(stack.hop.actedOn('/authentication-methods').length).toBe(before + 1);
 
     // The cookie from before the step-up is dead.
     client.setCookie(stack.url, '__Host-bff', oldCookie);
@@ -121,11 +124,11 @@ describe.each(TOKEN_MODES)('Step-up on the proxy (%s)', (mode) => {
 
   it('first factor: a user without one enrolls a TOTP after a recent login, but cannot rename or delete it without MFA', async () => {
     const client = await stack.signIn(newcomer);
-    const lookups = stack.hop.calls('/authentication-methods').filter((r) => r.method === 'GET').length;
+    const lookups = stack.hop.actedOn('/authentication-methods').filter((r) => r.method === 'GET').length;
     const started = await client.api(stack.url, 'POST', '/authentication-methods', { type: 'totp' });
     expect(started.status).toBe(202);
     // The BFF asked the API which factors the user has, with the user's own token, before the POST.
-    const gets = stack.hop.calls('/authentication-methods').filter((r) => r.method === 'GET');
+    const gets = stack.hop.actedOn('/authentication-methods').filter((r) => r.method === 'GET');
     expect(gets.length).toBe(lookups + 1);
     expect(gets.at(-1)?.headers.authorization).toMatch(new RegExp(`^${schemeOf(mode)} `));
     const { id, auth_session, manual_input_code } = started.json<Record<string, string>>();
@@ -236,9 +239,12 @@ describe.each(TOKEN_MODES)('Step-up on the proxy: first factor after an old logi
     );
   });
   afterAll(async () => {
-    expectModeOnEveryCall(mode, stack.hop.seen);
-    expectNoTokenIn(stack.responses, stack.tamper.issued);
-    await stack?.close();
+    try {
+      expectModeOnEveryCall(mode, stack.hop.seen);
+      expectNoTokenIn(stack.responses, stack.tamper.issued);
+    } finally {
+      await stack?.close();
+    }
   });
 
   it('asks for a recent login (max_age, no acr_values); after it, the first TOTP can be enrolled', async () => {
@@ -255,12 +261,10 @@ describe.each(TOKEN_MODES)('Step-up on the proxy: first factor after an old logi
     expect(problem).not.toHaveProperty('acr_values');
     expect(problem).toMatchObject({ code: 'insufficient_user_authentication', max_age: MAX_AGE });
     expect(problem.login_url).toBe(`/auth/login?max_age=${MAX_AGE}&returnTo=%2F`);
-    // Only the factor lookup reached the API, never the POST. With DPoP it is this stack's first call, so
-    // the tenant asks for its nonce once and the lookup is sent again with it (RFC 9449 §9).
-    const reached = stack.hop.seen.slice(before);
-    expect(reached.map((r) => r.method)).toEqual(mode === 'dpop' ? ['GET', 'GET'] : ['GET']);
-    if (mode === 'dpop')
-      expect(reached.map((r) => decodeJwt(r.headers.dpop as string).nonce !== undefined)).toEqual([false, true]);
+    // Only the factor lookup reached the API, never the POST (with DPoP, the first call of a run is sent
+    // twice: the tenant refuses it once to hand out its nonce, RFC 9449 §9).
+    const reached = stack.hop.seen.slice(before).filter((r) => !isNonceChallenge(r));
+    expect(reached.map((r) => r.method)).toEqual(['GET']);
 
     const start = await client.get(`${stack.url}${problem.login_url as string}`);
     const callback = await completeTenantLogin(client, start.location as string, {

@@ -16,7 +16,13 @@ export interface HopRequest {
   url: string;
   headers: IncomingHttpHeaders;
   body: Buffer;
+  /** The tenant's answer, once forwarded (not set for an `override`'s answer). */
+  answer?: { status: number; wwwAuthenticate?: string };
 }
+
+/** The API refused the call only to hand out its DPoP nonce (RFC 9449 §9): the BFF sends it once more. */
+export const isNonceChallenge = (r: HopRequest): boolean =>
+  r.answer?.status === 401 && /error="use_dpop_nonce"/.test(r.answer.wwwAuthenticate ?? '');
 
 /** Answers a request itself instead of forwarding it (a fake upstream for one case). */
 export type HopOverride = (req: HopRequest, res: ServerResponse) => boolean;
@@ -68,6 +74,11 @@ export class UpstreamHop {
     return this.seen.filter((r) => r.url.startsWith(`/me/v1${path}`));
   }
 
+  /** Like `calls`, without the attempts the API refused only to hand out its DPoP nonce. */
+  actedOn(path = ''): HopRequest[] {
+    return this.calls(path).filter((r) => !isNonceChallenge(r));
+  }
+
   async start(): Promise<this> {
     this.port = this.options.port ?? (await freePort());
     await new Promise<void>((resolve) => this.server.listen(this.port, '127.0.0.1', resolve));
@@ -103,6 +114,8 @@ export class UpstreamHop {
       new URL(seen.url, this.target),
       { method: seen.method, headers, agent: this.agent },
       (answer) => {
+        const challenge = answer.headers['www-authenticate'];
+        seen.answer = { status: answer.statusCode ?? 502, wwwAuthenticate: challenge };
         const out = { ...answer.headers };
         if (typeof out.location === 'string')
           out.location = out.location.replace(this.target.origin, `http://127.0.0.1:${this.port}`);
