@@ -1,7 +1,6 @@
 import { type DynamicModule, type ForwardReference, Module, type Type } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import type { Logger } from 'pino';
-import { ActiveSessionsModule } from './active-sessions/active-sessions.module.js';
 import { AuthModule } from './auth/auth.module.js';
 import { BearerModule } from './bearer/bearer.module.js';
 import type { AppConfig } from './config/config.schema.js';
@@ -49,7 +48,6 @@ export class AppModule {
         AuthModule,
         HealthModule,
         RateLimitModule.forRoot({ policies: config.rateLimit }),
-        ActiveSessionsModule,
         EmbeddedLoginModule.forRoot({ realm: config.auth.realm }),
         MyAccountModule,
         BearerModule,
