@@ -369,6 +369,24 @@ describe('account page', () => {
     expect(bff.find('DELETE', '/api/sessions/s-other')).toHaveLength(2);
   });
 
+  it('sessions: signs out everywhere else after a step-up, and the button goes away', async () => {
+    const { page, bff } = await signedInPage(false);
+    await page.getByRole('button', { name: 'Sign out everywhere else' }).click();
+    await dialog(page).getByRole('button', { name: 'Sign out the others' }).click();
+    await page.getByRole('button', { name: "Confirm it's me" }).click();
+    await dialog(page).getByText('Every other browser and device will be signed out').waitFor();
+    await dialog(page).getByRole('button', { name: 'Sign out the others' }).click();
+    await page.getByText('Your other sessions are signed out.').waitFor();
+    await expect(page.getByRole('button', { name: 'Sign out Safari on iOS' }).count()).resolves.toBe(0);
+    await expect(page.getByRole('button', { name: 'Sign out everywhere else' }).isVisible()).resolves.toBe(
+      false,
+    );
+    expect(new URLSearchParams(bff.find('GET', '/auth/login')[0].search).get('returnTo')).toBe(
+      '/#retry=revoke:others',
+    );
+    expect(bff.find('POST', '/api/sessions/revoke-others')).toHaveLength(2);
+  });
+
   it('connected accounts: connect goes through /auth/connect; disconnect removes', async () => {
     const { page, bff } = await signedInPage(true);
     await page.getByRole('button', { name: 'Connect another example-oauth2 account' }).click();

@@ -5,16 +5,22 @@ import { describeUserAgent, relativeTime } from './format.js';
 import { errorMessage } from './messages.js';
 import { openModal } from './modal.js';
 
+/** The pending-action argument that stands for "every other session". */
+const OTHERS = 'others';
+
 /** "Where you're signed in": `GET /api/sessions`, this device marked, the others can be signed out. */
 export function sessionsSection(app: AppContext) {
   const list = h('ul', { class: 'list', 'aria-label': 'Your active sessions' });
   const status = h('p', { class: 'muted' }, 'Loading your sessions…');
+  const everywhere = button('Sign out everywhere else', () => revokeOthers(), 'btn btn-small');
+  everywhere.hidden = true;
   const section = h(
     'section',
     { class: 'card', 'aria-labelledby': 'sessions-title' },
     h('h2', { id: 'sessions-title' }, "Where you're signed in"),
     status,
     list,
+    everywhere,
   );
   let sessions: ActiveSession[] = [];
 
@@ -27,6 +33,7 @@ export function sessionsSection(app: AppContext) {
       status.hidden = sessions.length > 0;
       status.textContent = sessions.length ? '' : 'No active sessions.';
       fill(list, ...sessions.map(item));
+      everywhere.hidden = !sessions.some((x) => !x.current);
     } catch (err) {
       showLoadError(status, 'your sessions', errorMessage(err, 'load'), () => void load());
     }
@@ -88,7 +95,28 @@ export function sessionsSection(app: AppContext) {
     });
   }
 
+  function revokeOthers(): void {
+    const modal = openModal('Sign out everywhere else?', {
+      body: [h('p', {}, 'Every other browser and device will be signed out and will need to sign in again.')],
+      submitLabel: 'Sign out the others',
+      danger: true,
+      onSubmit: async () => {
+        const ok = await app.run(
+          { kind: 'revoke', arg: OTHERS },
+          'sign out your other sessions',
+          async () => {
+            await app.client.sessions.revokeOthers();
+          },
+          modal,
+        );
+        await load();
+        if (ok) app.notices.show('Your other sessions are signed out.', 'success');
+      },
+    });
+  }
+
   function retry(id: string): void {
+    if (id === OTHERS) return revokeOthers();
     const s = sessions.find((x) => x.id === id);
     if (s && !s.current) revoke(s);
     else app.notices.show('That session has already ended.', 'info');

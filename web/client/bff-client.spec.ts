@@ -327,11 +327,14 @@ describe('createBffClient', () => {
       );
       await expect(client.sessions.list()).resolves.toEqual(list);
       await client.sessions.revoke('a/b');
+      await client.sessions.revokeOthers();
       expect(calls.map((c) => [c.init.method, c.url])).toEqual([
         ['GET', '/api/sessions'],
         ['DELETE', '/api/sessions/a%2Fb'],
+        ['POST', '/api/sessions/revoke-others'],
       ]);
       expect(headersOf(calls[1])['X-CSRF']).toBe('1');
+      expect(headersOf(calls[2])['X-CSRF']).toBe('1');
     });
   });
 

@@ -90,12 +90,14 @@ export function createBffClient(options: BffClientOptions = {}) {
         data(request<void>('DELETE', meUrl(path), undefined, call)),
     },
 
-    /** The user's own active sessions (`GET /api/sessions`) and revoking one. */
+    /** The user's own active sessions (`GET /api/sessions`), revoking one, and signing out all the others. */
     sessions: {
       list: async (call?: CallOptions): Promise<ActiveSession[]> =>
         (await request<ActiveSessionList>('GET', '/api/sessions', undefined, call)).data.sessions,
       revoke: (id: string, call?: CallOptions) =>
         data(request<void>('DELETE', `/api/sessions/${encodeURIComponent(id)}`, undefined, call)),
+      revokeOthers: (call?: CallOptions) =>
+        data(request<void>('POST', '/api/sessions/revoke-others', undefined, call)),
     },
 
     /** Ends the session at the BFF, then sends the browser to the tenant's end-session endpoint. */

@@ -140,6 +140,11 @@ export class ScriptedBff {
     if (!this.session) return [401, problem(401, 'login_required')];
     if (key === 'GET /api/session') return [200, this.session];
     if (key === 'GET /api/sessions') return [200, { sessions: this.sessions }];
+    if (key === 'POST /api/sessions/revoke-others') {
+      if (!this.mfaFresh) return [401, this.stepUp()];
+      this.sessions = this.sessions.filter((s) => s.current);
+      return [204, undefined];
+    }
     const revoke = /^\/api\/sessions\/([^/]+)$/.exec(rec.path);
     if (revoke && rec.method === 'DELETE') {
       if (!this.mfaFresh) return [401, this.stepUp()];
