@@ -8,7 +8,13 @@ import { createApp } from '../../src/main.js';
 import type { OidcFetch } from '../../src/oidc/oidc-fetch.js';
 import { OidcClient } from '../../src/oidc/oidc.client.js';
 import type { CookieClient } from './cookie-client.js';
-import { captureResponses, type LeakCheckOptions, LeakRecorder, recordingFetch, recordingLogger } from './leak-recorder.js';
+import {
+  captureResponses,
+  type LeakCheckOptions,
+  LeakRecorder,
+  recordingFetch,
+  recordingLogger,
+} from './leak-recorder.js';
 import { freePort } from './redis.js';
 import { completeTenantLogin, type TenantCredentials } from './tenant-login.js';
 

@@ -1,8 +1,20 @@
+import { Controller, Get, Module } from '@nestjs/common';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
+import { Public } from '../../src/auth/public.decorator.js';
 import { createLogger } from '../../src/logging/logger.js';
-import { captureResponses, LeakRecorder, MAX_BODY_BYTES, recordingFetch, recordingLogger } from './leak-recorder.js';
+import { loginThroughBff, startTestBff, type TestBff } from './bff.js';
+import { CookieClient } from './cookie-client.js';
+import {
+  captureResponses,
+  LeakRecorder,
+  MAX_BODY_BYTES,
+  recordingFetch,
+  recordingLogger,
+} from './leak-recorder.js';
+import { freePort, startTestRedis, type TestRedis } from './redis.js';
+import { startTestTenant, type TestTenant } from './tenant.js';
 
 const ACCESS = 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJhdXRoMHwxMjMifQ.c2lnbmF0dXJlLW9mLXRoZS1hY2Nlc3MtdG9rZW4';
 const REFRESH = 'v1.refresh-token-0123456789abcdefghij';
@@ -31,7 +43,9 @@ describe('LeakRecorder', () => {
     const recorder = recorderWithTokens();
     const res = recorder.startResponse('POST', '/auth/logout');
     recorder.recordHeader(res!, 'location', `https://idp/logout?hint=${ACCESS.slice(0, 40)}`);
-    expect(recorder.findLeaks()).toEqual(['response POST /auth/logout header location holds token #1 (87 chars)']);
+    expect(recorder.findLeaks()).toEqual([
+      'response POST /auth/logout header location holds token #1 (87 chars)',
+    ]);
   });
 
   it('finds a token in a log line, naming its msg', () => {
@@ -65,8 +79,9 @@ describe('recordingFetch', () => {
   it('records the tokens of a JSON answer and leaves the body for the caller', async () => {
     const recorder = new LeakRecorder();
     const body = JSON.stringify({ access_token: ACCESS, id_token: `${ACCESS}.id`, expires_in: 60 });
-    const fetch = recordingFetch(recorder, async () =>
-      new Response(body, { headers: { 'content-type': 'application/json; charset=utf-8' } }),
+    const fetch = recordingFetch(
+      recorder,
+      async () => new Response(body, { headers: { 'content-type': 'application/json; charset=utf-8' } }),
     );
     const response = await fetch('http://idp/oauth/token', { method: 'POST' });
     expect(await response.json()).toEqual(JSON.parse(body));
@@ -118,8 +133,94 @@ describe('captureResponses and recordingLogger', () => {
 
   it('keeps the logger redaction: a token under a redacted key is not a leak', () => {
     const recorder = recorderWithTokens();
-    const logger = recordingLogger(recorder, createLogger('info', new Writable({ write: (_c, _e, d) => d() })));
+    const logger = recordingLogger(
+      recorder,
+      createLogger('info', new Writable({ write: (_c, _e, d) => d() })),
+    );
     logger.info({ access_token: ACCESS }, 'redacted');
     expect(recorder.findLeaks()).toEqual([]);
   });
+});
+
+/** The whole wiring through a real BFF: a test-only route that echoes the access token fails `close()`. */
+describe('startTestBff leak check (real BFF, tenant and Redis)', () => {
+  let redis: TestRedis;
+  let tenant: TestTenant;
+  let port: number;
+  const seen: { token?: string } = {};
+
+  @Public()
+  @Controller('test-only-echo')
+  class EchoController {
+    @Get()
+    echo() {
+      return { token: seen.token?.slice(0, 50) };
+    }
+  }
+  @Module({ controllers: [EchoController] })
+  class EchoModule {}
+
+  // Remembers the access token of the token endpoint's answer (after the recorder saw it too).
+  const oidcFetch: typeof fetch = async (input, init) => {
+    const response = await fetch(input, init);
+    const json = (await response
+      .clone()
+      .json()
+      .catch(() => undefined)) as { access_token?: string } | undefined;
+    if (json?.access_token) seen.token = json.access_token;
+    return response;
+  };
+
+  beforeAll(async () => {
+    redis = await startTestRedis();
+    port = await freePort();
+    tenant = await startTestTenant({ redisUrl: redis.url, bffOrigin: `http://localhost:${port}` });
+  }, 30_000);
+  afterAll(async () => {
+    await tenant?.close();
+    await redis?.close();
+  });
+
+  /** Signs in (the BFF now holds tokens) and calls the echo route; closes the BFF if that fails. */
+  async function loginAndEcho(bff: TestBff) {
+    try {
+      const client = new CookieClient();
+      expect((await loginThroughBff(client, bff.url)).status).toBe(302);
+      const echo = await client.get(`${bff.url}/test-only-echo`);
+      expect(echo.body).toContain(seen.token?.slice(0, 50));
+    } catch (err) {
+      await bff.close().catch(() => undefined);
+      throw err;
+    }
+  }
+
+  it('fails close() naming the response, without the token', async () => {
+    const bff = await startTestBff({
+      port,
+      issuer: tenant.issuer,
+      redisUrl: redis.url,
+      oidcFetch,
+      imports: [EchoModule],
+    });
+    await loginAndEcho(bff);
+    const failure = await bff.close().then(
+      () => undefined,
+      (err: Error) => err,
+    );
+    expect(failure?.message).toMatch(/response GET \/test-only-echo body holds token/);
+    expect(failure?.message).not.toContain(seen.token?.slice(0, 40));
+  }, 30_000);
+
+  it('passes when that route is in leakCheck.ignorePaths', async () => {
+    const bff = await startTestBff({
+      port,
+      issuer: tenant.issuer,
+      redisUrl: redis.url,
+      oidcFetch,
+      imports: [EchoModule],
+      leakCheck: { ignorePaths: ['/test-only-echo'] },
+    });
+    await loginAndEcho(bff);
+    await expect(bff.close()).resolves.toBeUndefined();
+  }, 30_000);
 });

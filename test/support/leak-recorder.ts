@@ -105,6 +105,11 @@ export class LeakRecorder {
     return [...leaks];
   }
 
+  /** How much was seen: a check over nothing proves nothing. */
+  get counts(): { tokens: number; responses: number; logLines: number } {
+    return { tokens: this.tokens.size, responses: this.responses.length, logLines: this.logLines.length };
+  }
+
   /** Throws naming every leak (`METHOD path` + header/body, or the log line's msg). */
   check(): void {
     const leaks = this.findLeaks();
@@ -128,16 +133,24 @@ function describeLogLine(line: string): string {
 export function recordingFetch(recorder: LeakRecorder, inner: OidcFetch = globalThis.fetch): OidcFetch {
   return async (input, init) => {
     const response = await inner(input, init);
-    if (/json/i.test(response.headers.get('content-type') ?? '') && response.body) {
-      // A clone: the BFF reads the original body untouched.
-      const json: unknown = await response
+    if (response.body) {
+      // A clone: the BFF reads the original body untouched. Any JSON answer counts, whatever its content type.
+      const text = await response
         .clone()
-        .json()
-        .catch(() => undefined);
-      recorder.recordTokenResponse(json);
+        .text()
+        .catch(() => '');
+      if (text.trimStart().startsWith('{')) recorder.recordTokenResponse(parseJson(text));
     }
     return response;
   };
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
 }
 
 /**
@@ -164,11 +177,19 @@ function wrapResponse(recorder: LeakRecorder, captured: Captured, res: ServerRes
     return (writeHead as (...a: unknown[]) => ServerResponse).apply(this, args);
   } as ServerResponse['writeHead'];
   res.write = function (this: ServerResponse, chunk: unknown, ...rest: unknown[]) {
-    recorder.recordBody(captured, chunk, typeof rest[0] === 'string' ? (rest[0] as BufferEncoding) : undefined);
+    recorder.recordBody(
+      captured,
+      chunk,
+      typeof rest[0] === 'string' ? (rest[0] as BufferEncoding) : undefined,
+    );
     return (write as (...a: unknown[]) => boolean).call(this, chunk, ...rest);
   } as ServerResponse['write'];
   res.end = function (this: ServerResponse, chunk?: unknown, ...rest: unknown[]) {
-    recorder.recordBody(captured, chunk, typeof rest[0] === 'string' ? (rest[0] as BufferEncoding) : undefined);
+    recorder.recordBody(
+      captured,
+      chunk,
+      typeof rest[0] === 'string' ? (rest[0] as BufferEncoding) : undefined,
+    );
     return (end as (...a: unknown[]) => ServerResponse).call(this, chunk, ...rest);
   } as ServerResponse['end'];
 }
