@@ -24,7 +24,7 @@ class NeighbourController {
 const dist = mkdtempSync(join(tmpdir(), 'web-dist-'));
 mkdirSync(join(dist, 'assets'));
 writeFileSync(join(dist, 'index.html'), '<!doctype html><title>page</title>');
-writeFileSync(join(dist, 'assets', 'app-ABC123.js'), 'console.log(1)');
+writeFileSync(join(dist, 'assets', 'app-ABC123.js'), 'export const ready = 1;');
 writeFileSync(join(dist, 'assets', 'styles-DEF456.css'), 'body{}');
 
 async function start(
@@ -77,7 +77,7 @@ describe('WebModule', () => {
     it('serves hashed assets with a year of immutable caching and their content type', async () => {
       const js = await fetch(`${base}/assets/app-ABC123.js`);
       expect(js.status).toBe(200);
-      expect(await js.text()).toBe('console.log(1)');
+      expect(await js.text()).toBe('export const ready = 1;');
       expect(js.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
       expect(js.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
       const css = await fetch(`${base}/assets/styles-DEF456.css`);
