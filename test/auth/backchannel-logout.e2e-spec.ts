@@ -1,10 +1,11 @@
 import { decodeJwt, type JWTPayload } from 'jose';
 import { randomUUID } from 'node:crypto';
-import { loginThroughBff, startTestBff, type TestBff } from '../support/bff.js';
+import { loginThroughBff, type TestBff } from '../support/bff.js';
 import { CookieClient } from '../support/cookie-client.js';
-import { freePort, startTestRedis, type TestRedis } from '../support/redis.js';
-import { startTestTenant, type TestTenant } from '../support/tenant.js';
+import { type TestRedis } from '../support/redis.js';
+import { type TestTenant } from '../support/tenant.js';
 import { createTokenTamper, type TokenTamper, unsignedJwt } from '../support/token-tamper.js';
+import { closeTestStack, startTestStack } from '../support/stack.js';
 
 const EVENT = 'http://schemas.openid.net/event/backchannel-logout';
 
@@ -15,16 +16,11 @@ describe('POST /auth/backchannel-logout', () => {
   let tamper: TokenTamper;
 
   beforeAll(async () => {
-    redis = await startTestRedis();
-    const port = await freePort();
-    tenant = await startTestTenant({ redisUrl: redis.url, bffOrigin: `http://localhost:${port}` });
     tamper = await createTokenTamper();
-    bff = await startTestBff({ port, issuer: tenant.issuer, redisUrl: redis.url, oidcFetch: tamper.fetch });
+    ({ redis, tenant, bff } = await startTestStack({ bff: { oidcFetch: tamper.fetch } }));
   });
   afterAll(async () => {
-    await bff?.close();
-    await tenant?.close();
-    await redis?.close();
+    await closeTestStack({ bff, tenant, redis });
   });
 
   /** A signed-in browser and the claims of its ID token (sub, sid). */

@@ -1,11 +1,12 @@
 import { createHmac } from 'node:crypto';
-import { loginThroughBff, startTestBff, type TestBff } from '../support/bff.js';
+import { loginThroughBff, type TestBff } from '../support/bff.js';
 import { CookieClient, type ClientResponse } from '../support/cookie-client.js';
-import { freePort, startTestRedis, type TestRedis } from '../support/redis.js';
-import { startTestTenant, type TestTenant } from '../support/tenant.js';
+import { type TestRedis } from '../support/redis.js';
+import { type TestTenant } from '../support/tenant.js';
 import { completeTenantLogin } from '../support/tenant-login.js';
 import { DEMO_USER } from '../support/bff.js';
 import { createTokenTamper, type TokenTamper, unsignedJwt } from '../support/token-tamper.js';
+import { closeTestStack, startTestStack } from '../support/stack.js';
 
 describe('GET /auth/callback refuses what it cannot verify', () => {
   let redis: TestRedis;
@@ -14,16 +15,11 @@ describe('GET /auth/callback refuses what it cannot verify', () => {
   let tamper: TokenTamper;
 
   beforeAll(async () => {
-    redis = await startTestRedis();
-    const port = await freePort();
-    tenant = await startTestTenant({ redisUrl: redis.url, bffOrigin: `http://localhost:${port}` });
     tamper = await createTokenTamper();
-    bff = await startTestBff({ port, issuer: tenant.issuer, redisUrl: redis.url, oidcFetch: tamper.fetch });
+    ({ redis, tenant, bff } = await startTestStack({ bff: { oidcFetch: tamper.fetch } }));
   });
   afterAll(async () => {
-    await bff?.close();
-    await tenant?.close();
-    await redis?.close();
+    await closeTestStack({ bff, tenant, redis });
   });
   afterEach(() => {
     tamper.rewrite = undefined;

@@ -2,11 +2,12 @@ import { calculateJwkThumbprint, decodeJwt, type JWK } from 'jose';
 import { importDpopKey } from '../../src/oidc/dpop-keys.js';
 import { OidcClient } from '../../src/oidc/oidc.client.js';
 import { SessionService } from '../../src/session/session.service.js';
-import { loginThroughBff, startTestBff, type TestBff } from '../support/bff.js';
+import { loginThroughBff, type TestBff } from '../support/bff.js';
 import { CookieClient } from '../support/cookie-client.js';
-import { freePort, startTestRedis, type TestRedis } from '../support/redis.js';
-import { startTestTenant, type TestTenant } from '../support/tenant.js';
+import { type TestRedis } from '../support/redis.js';
+import { type TestTenant } from '../support/tenant.js';
 import { createTokenTamper, type TokenTamper } from '../support/token-tamper.js';
+import { closeTestStack, startTestStack } from '../support/stack.js';
 
 /** The session id inside a signed `__Host-bff` cookie value (`s:<sid>.<signature>`). */
 const sidOf = (cookie: string) => decodeURIComponent(cookie).slice(2).split('.')[0];
@@ -18,22 +19,16 @@ describe('login with myAccount.tokenType dpop', () => {
   let tamper: TokenTamper;
 
   beforeAll(async () => {
-    redis = await startTestRedis();
-    const port = await freePort();
-    tenant = await startTestTenant({ redisUrl: redis.url, bffOrigin: `http://localhost:${port}` });
     tamper = await createTokenTamper();
-    bff = await startTestBff({
-      port,
-      issuer: tenant.issuer,
-      redisUrl: redis.url,
-      oidcFetch: tamper.fetch,
-      configure: (c) => void (c.myAccount.tokenType = 'dpop'),
-    });
+    ({ redis, tenant, bff } = await startTestStack({
+      bff: {
+        oidcFetch: tamper.fetch,
+        configure: (c) => void (c.myAccount.tokenType = 'dpop'),
+      },
+    }));
   });
   afterAll(async () => {
-    await bff?.close();
-    await tenant?.close();
-    await redis?.close();
+    await closeTestStack({ bff, tenant, redis });
   });
 
   it('binds the tokens to a per-session key kept in the encrypted token record; a refresh keeps the binding', async () => {

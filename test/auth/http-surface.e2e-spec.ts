@@ -1,7 +1,8 @@
 import { ConfigError } from '../../src/config/load-config.js';
 import { startTestBff, type TestBff } from '../support/bff.js';
-import { freePort, startTestRedis, type TestRedis } from '../support/redis.js';
-import { startTestTenant, type TestTenant } from '../support/tenant.js';
+import { freePort, type TestRedis } from '../support/redis.js';
+import { type TestTenant } from '../support/tenant.js';
+import { closeTestStack, startTestStack } from '../support/stack.js';
 
 describe('the HTTP surface of /auth and /api', () => {
   let redis: TestRedis;
@@ -9,20 +10,14 @@ describe('the HTTP surface of /auth and /api', () => {
   let bff: TestBff;
 
   beforeAll(async () => {
-    redis = await startTestRedis();
-    const port = await freePort();
-    tenant = await startTestTenant({ redisUrl: redis.url, bffOrigin: `http://localhost:${port}` });
-    bff = await startTestBff({
-      port,
-      issuer: tenant.issuer,
-      redisUrl: redis.url,
-      configure: (c) => void (c.server.bodyLimit = '8kb'),
-    });
+    ({ redis, tenant, bff } = await startTestStack({
+      bff: {
+        configure: (c) => void (c.server.bodyLimit = '8kb'),
+      },
+    }));
   });
   afterAll(async () => {
-    await bff?.close();
-    await tenant?.close();
-    await redis?.close();
+    await closeTestStack({ bff, tenant, redis });
   });
 
   const call = (path: string, init: RequestInit = {}) =>

@@ -6,6 +6,7 @@ import { freePort, startTestRedis, type TestRedis } from '../support/redis.js';
 import { startTestTenant, type TestTenant } from '../support/tenant.js';
 import { completeTenantLogin } from '../support/tenant-login.js';
 import { DEMO_USER } from '../support/bff.js';
+import { closeTestStack } from '../support/stack.js';
 
 jest.setTimeout(90_000);
 
@@ -41,9 +42,7 @@ describe('GET /auth/login: the login-loop breaker', () => {
   });
   afterAll(async () => {
     await raw?.quit();
-    await bff?.close();
-    await tenant?.close();
-    await redis?.close();
+    await closeTestStack({ bff, tenant, redis });
   });
 
   /** The BFF's keys (the tenant shares this Redis under its own names). */

@@ -1,9 +1,10 @@
 import { CookieClient } from '../support/cookie-client.js';
-import { startTestBff, type TestBff } from '../support/bff.js';
-import { freePort, startTestRedis, type TestRedis } from '../support/redis.js';
-import { startTestTenant, type TestTenant } from '../support/tenant.js';
+import { type TestBff } from '../support/bff.js';
+import { type TestRedis } from '../support/redis.js';
+import { type TestTenant } from '../support/tenant.js';
 import { completeTenantLogin, totpNow } from '../support/tenant-login.js';
 import type { SessionInfo } from '../../src/public-api.types.js';
+import { closeTestStack, startTestStack } from '../support/stack.js';
 
 const DEMO = { username: 'demo@example.com', password: 'Demo-password-1' };
 const TOTP_SECRET = 'JBSWY3DPEHPK3PXP';
@@ -15,15 +16,10 @@ describe('login through the real tenant', () => {
   let bff: TestBff;
 
   beforeAll(async () => {
-    redis = await startTestRedis();
-    const port = await freePort();
-    tenant = await startTestTenant({ redisUrl: redis.url, bffOrigin: `http://localhost:${port}` });
-    bff = await startTestBff({ port, issuer: tenant.issuer, redisUrl: redis.url });
+    ({ redis, tenant, bff } = await startTestStack());
   });
   afterAll(async () => {
-    await bff?.close();
-    await tenant?.close();
-    await redis?.close();
+    await closeTestStack({ bff, tenant, redis });
   });
 
   async function login(client: CookieClient, query = '', otp?: () => string): Promise<string> {

@@ -1,8 +1,9 @@
 import type { SessionInfo } from '../../src/public-api.types.js';
 import { loginThroughBff, startTestBff, type TestBff } from '../support/bff.js';
 import { CookieClient } from '../support/cookie-client.js';
-import { freePort, startTestRedis, type TestRedis } from '../support/redis.js';
-import { startTestTenant, type TestTenant } from '../support/tenant.js';
+import { type TestRedis } from '../support/redis.js';
+import { type TestTenant } from '../support/tenant.js';
+import { closeTestStack, startTestStack } from '../support/stack.js';
 
 describe('login with Pushed Authorization Requests (oidc.usePar)', () => {
   let redis: TestRedis;
@@ -10,20 +11,14 @@ describe('login with Pushed Authorization Requests (oidc.usePar)', () => {
   let bff: TestBff;
 
   beforeAll(async () => {
-    redis = await startTestRedis();
-    const port = await freePort();
-    tenant = await startTestTenant({ redisUrl: redis.url, bffOrigin: `http://localhost:${port}` });
-    bff = await startTestBff({
-      port,
-      issuer: tenant.issuer,
-      redisUrl: redis.url,
-      configure: (c) => void (c.oidc.usePar = true),
-    });
+    ({ redis, tenant, bff } = await startTestStack({
+      bff: {
+        configure: (c) => void (c.oidc.usePar = true),
+      },
+    }));
   });
   afterAll(async () => {
-    await bff?.close();
-    await tenant?.close();
-    await redis?.close();
+    await closeTestStack({ bff, tenant, redis });
   });
 
   it('sends only a request_uri through the browser, and signs the user in', async () => {

@@ -14,6 +14,7 @@ import { freePort, startTestRedis, type TestRedis } from '../support/redis.js';
 import { startTestTenant, type TestTenant } from '../support/tenant.js';
 import { completeTenantLogin, totpNow } from '../support/tenant-login.js';
 import { createTokenTamper, type TokenTamper } from '../support/token-tamper.js';
+import { closeTestStack } from '../support/stack.js';
 
 jest.setTimeout(90_000);
 
@@ -53,9 +54,7 @@ describe('Step-up loop guard', () => {
   });
   afterAll(async () => {
     await raw?.quit();
-    await bff?.close();
-    await tenant?.close();
-    await redis?.close();
+    await closeTestStack({ bff, tenant, redis });
   });
 
   const stepUpRecords = async () => (await raw.keys(`${bff.config.session.keyPrefix}{stepup:*`)).length;

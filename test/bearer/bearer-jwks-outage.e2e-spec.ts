@@ -2,6 +2,7 @@ import type { OidcFetch } from '../../src/oidc/oidc-fetch.js';
 import { startTestBff, type TestBff } from '../support/bff.js';
 import { freePort, startTestRedis, type TestRedis } from '../support/redis.js';
 import { startTestTenant, type TestTenant } from '../support/tenant.js';
+import { closeTestStack } from '../support/stack.js';
 
 const BASIC = `Basic ${Buffer.from('myaccount-bff:dev-bff-secret').toString('base64')}`;
 
@@ -29,9 +30,7 @@ describe('bearer callers when the issuer JWKS cannot be fetched', () => {
     });
   });
   afterAll(async () => {
-    await bff?.close();
-    await tenant?.close();
-    await redis?.close();
+    await closeTestStack({ bff, tenant, redis });
   });
 
   it('answers 503 idp_unavailable while the JWKS is unreachable, and accepts the token once it is back', async () => {

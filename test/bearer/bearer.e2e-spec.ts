@@ -5,6 +5,7 @@ import { startTestBff, loginThroughBff, type TestBff } from '../support/bff.js';
 import { CookieClient } from '../support/cookie-client.js';
 import { freePort, startTestRedis, type TestRedis } from '../support/redis.js';
 import { startTestTenant, type TestTenant } from '../support/tenant.js';
+import { closeTestStack } from '../support/stack.js';
 
 const PASSWORD_REALM = 'http://auth0.com/oauth/grant-type/password-realm';
 const BASIC = `Basic ${Buffer.from('myaccount-bff:dev-bff-secret').toString('base64')}`;
@@ -90,9 +91,7 @@ describe('bearer callers on /api/me/v1 (passport-jwt against the tenant JWKS)', 
     userToken = ((await res.json()) as { access_token: string }).access_token;
   });
   afterAll(async () => {
-    await bff?.close();
-    await tenant?.close();
-    await redis?.close();
+    await closeTestStack({ bff, tenant, redis });
   });
 
   it('accepts a real user token from the tenant and the proxy forwards it as the user', async () => {

@@ -3,6 +3,7 @@ import { CookieClient } from '../support/cookie-client.js';
 import { freePort, startTestRedis, type TestRedis } from '../support/redis.js';
 import { startTestTenant, type TestTenant } from '../support/tenant.js';
 import { completeTenantLogin, totpNow } from '../support/tenant-login.js';
+import { closeTestStack, startTestStack } from '../support/stack.js';
 
 const CONNECTION = 'example-oauth2';
 const DEMO = {
@@ -47,9 +48,7 @@ describe('connected accounts with DPoP sessions', () => {
     });
   });
   afterAll(async () => {
-    await bff?.close();
-    await tenant?.close();
-    await redis?.close();
+    await closeTestStack({ bff, tenant, redis });
   });
 
   async function link(client: CookieClient) {
@@ -92,9 +91,7 @@ describe('connected accounts when the My Account API is down', () => {
     });
   });
   afterAll(async () => {
-    await bff?.close();
-    await tenant?.close();
-    await redis?.close();
+    await closeTestStack({ bff, tenant, redis });
   });
 
   it('answers the 502 page and stores no transaction', async () => {
@@ -117,20 +114,14 @@ describe('connected accounts with SameSite=Strict session cookies', () => {
   let bff: TestBff;
 
   beforeAll(async () => {
-    redis = await startTestRedis();
-    const port = await freePort();
-    tenant = await startTestTenant({ redisUrl: redis.url, bffOrigin: `http://localhost:${port}` });
-    bff = await startTestBff({
-      port,
-      issuer: tenant.issuer,
-      redisUrl: redis.url,
-      configure: (c) => void (c.session.sameSite = 'strict'),
-    });
+    ({ redis, tenant, bff } = await startTestStack({
+      bff: {
+        configure: (c) => void (c.session.sameSite = 'strict'),
+      },
+    }));
   });
   afterAll(async () => {
-    await bff?.close();
-    await tenant?.close();
-    await redis?.close();
+    await closeTestStack({ bff, tenant, redis });
   });
 
   /** Starts and approves a link; returns the provider's redirect back to the BFF. */

@@ -4,6 +4,7 @@ import { type ClientResponse, CookieClient } from '../support/cookie-client.js';
 import { freePort, startTestRedis, type TestRedis } from '../support/redis.js';
 import { startTestTenant, type TestTenant } from '../support/tenant.js';
 import { completeTenantLogin, totpNow } from '../support/tenant-login.js';
+import { closeTestStack } from '../support/stack.js';
 
 const CONNECTION = 'example-oauth2';
 const PASSWORD = 'Demo-password-1';
@@ -37,9 +38,7 @@ describe('GET /auth/connect and /auth/connect/callback', () => {
     });
   });
   afterAll(async () => {
-    await bff?.close();
-    await tenant?.close();
-    await redis?.close();
+    await closeTestStack({ bff, tenant, redis });
   });
 
   /** A browser signed in as a new user; with MFA (fresh step-up) unless told otherwise. */

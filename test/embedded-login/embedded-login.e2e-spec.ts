@@ -10,6 +10,7 @@ import { createMyAccountClient } from '../support/my-account-client.js';
 import { freePort, startTestRedis, type TestRedis } from '../support/redis.js';
 import { createSoftAuthenticator, type SoftAuthenticator } from '../support/soft-authenticator.js';
 import { startTestTenant, type TestTenant } from '../support/tenant.js';
+import { closeTestStack, startTestStack } from '../support/stack.js';
 
 const FRESH = { username: 'fresh@example.com', password: 'Fresh-password-1' };
 const ALWAYS = { username: 'always@example.com', password: 'Always-password-1' };
@@ -402,22 +403,16 @@ describe('embedded login is rate-limited per client IP', () => {
   let bff: TestBff;
 
   beforeAll(async () => {
-    redis = await startTestRedis();
-    const port = await freePort();
-    tenant = await startTestTenant({ redisUrl: redis.url, bffOrigin: `http://localhost:${port}` });
-    bff = await startTestBff({
-      port,
-      issuer: tenant.issuer,
-      redisUrl: redis.url,
-      configure: (c) => {
-        c.rateLimit = { 'embedded-login': { limit: 2 } };
+    ({ redis, tenant, bff } = await startTestStack({
+      bff: {
+        configure: (c) => {
+          c.rateLimit = { 'embedded-login': { limit: 2 } };
+        },
       },
-    });
+    }));
   });
   afterAll(async () => {
-    await bff?.close();
-    await tenant?.close();
-    await redis?.close();
+    await closeTestStack({ bff, tenant, redis });
   });
 
   it('a disabled password endpoint is 404 every time and spends no budget', async () => {

@@ -1,10 +1,11 @@
 import type { JWTPayload } from 'jose';
 import type { ProblemBody, SessionInfo } from '../../src/public-api.types.js';
-import { DEMO_USER, startTestBff, type TestBff } from '../support/bff.js';
+import { DEMO_USER, type TestBff } from '../support/bff.js';
 import { CookieClient } from '../support/cookie-client.js';
-import { freePort, startTestRedis, type TestRedis } from '../support/redis.js';
-import { startTestTenant, type TestTenant } from '../support/tenant.js';
+import { type TestRedis } from '../support/redis.js';
+import { type TestTenant } from '../support/tenant.js';
 import { createTokenTamper, type TokenTamper, unsignedJwt } from '../support/token-tamper.js';
+import { closeTestStack, startTestStack } from '../support/stack.js';
 
 /**
  * Embedded logins validate the grant's ID token like the callback does: tokens rewritten at the BFF's
@@ -17,28 +18,22 @@ describe('embedded login: ID token validation and outages', () => {
   let tamper: TokenTamper;
 
   beforeAll(async () => {
-    redis = await startTestRedis();
-    const port = await freePort();
-    tenant = await startTestTenant({ redisUrl: redis.url, bffOrigin: `http://localhost:${port}` });
     tamper = await createTokenTamper();
-    bff = await startTestBff({
-      port,
-      issuer: tenant.issuer,
-      redisUrl: redis.url,
-      oidcFetch: tamper.fetch,
-      configure: (c) => {
-        c.auth.passwordLogin.enabled = true;
+    ({ redis, tenant, bff } = await startTestStack({
+      bff: {
+        oidcFetch: tamper.fetch,
+        configure: (c) => {
+          c.auth.passwordLogin.enabled = true;
+        },
       },
-    });
+    }));
   });
   afterEach(() => {
     tamper.rewrite = undefined;
     tamper.tokenEndpointDown = false;
   });
   afterAll(async () => {
-    await bff?.close();
-    await tenant?.close();
-    await redis?.close();
+    await closeTestStack({ bff, tenant, redis });
   });
 
   const headers = () => ({ 'x-csrf': '1', origin: bff.url, 'content-type': 'application/json' });

@@ -1,9 +1,10 @@
 import type { SessionInfo } from '../../src/public-api.types.js';
-import { startTestBff, type TestBff } from '../support/bff.js';
+import { type TestBff } from '../support/bff.js';
 import { addVirtualAuthenticator, launchBrowser, type TestBrowser } from '../support/browser.js';
 import { createMyAccountClient } from '../support/my-account-client.js';
-import { freePort, startTestRedis, type TestRedis } from '../support/redis.js';
-import { startTestTenant, type TestTenant } from '../support/tenant.js';
+import { type TestRedis } from '../support/redis.js';
+import { type TestTenant } from '../support/tenant.js';
+import { closeTestStack, startTestStack } from '../support/stack.js';
 
 /**
  * Real Chromium with a CDP virtual authenticator: what `PublicKeyCredential.toJSON()` really sends must
@@ -16,21 +17,14 @@ describe('embedded passkey login from real Chromium', () => {
   let browser: TestBrowser;
 
   beforeAll(async () => {
-    redis = await startTestRedis();
-    const port = await freePort();
-    tenant = await startTestTenant({ redisUrl: redis.url, bffOrigin: `http://localhost:${port}` });
-    bff = await startTestBff({
-      port,
-      issuer: tenant.issuer,
-      redisUrl: redis.url,
-    });
+    ({ redis, tenant, bff } = await startTestStack({
+      bff: {},
+    }));
     browser = await launchBrowser();
   });
   afterAll(async () => {
     await browser?.close();
-    await bff?.close();
-    await tenant?.close();
-    await redis?.close();
+    await closeTestStack({ bff, tenant, redis });
   });
 
   it('enrolls a passkey in the browser, then signs in with it through /api/login/passkey', async () => {

@@ -5,6 +5,7 @@ import { CookieClient } from '../support/cookie-client.js';
 import { freePort, startTestRedis, type TestRedis } from '../support/redis.js';
 import { startTestTenant, type TestTenant } from '../support/tenant.js';
 import { createTokenTamper, type TokenTamper } from '../support/token-tamper.js';
+import { closeTestStack } from '../support/stack.js';
 
 describe('logs', () => {
   let redis: TestRedis;
@@ -30,9 +31,7 @@ describe('logs', () => {
     });
   });
   afterAll(async () => {
-    await bff?.close();
-    await tenant?.close();
-    await redis?.close();
+    await closeTestStack({ bff, tenant, redis });
   });
 
   it('are JSON with a request id and audit events, and never hold a token, a code, a cookie or a secret', async () => {

@@ -5,10 +5,11 @@ import { SessionService } from '../../src/session/session.service.js';
 import type { SessionUser } from '../../src/session/session.types.js';
 import { DEMO_TOTP_SECRET, loginThroughBff, MFA_ACR, startTestBff, type TestBff } from '../support/bff.js';
 import { CookieClient } from '../support/cookie-client.js';
-import { freePort, startTestRedis, type TestRedis } from '../support/redis.js';
-import { startTestTenant, type TestTenant } from '../support/tenant.js';
+import { type TestRedis } from '../support/redis.js';
+import { type TestTenant } from '../support/tenant.js';
 import { totpNow } from '../support/tenant-login.js';
 import { createTokenTamper, type TokenTamper } from '../support/token-tamper.js';
+import { closeTestStack, startTestStack } from '../support/stack.js';
 
 const sidOf = (cookie: string) => decodeURIComponent(cookie).slice(2).split('.')[0];
 
@@ -20,19 +21,14 @@ describe('AccessTokens: refresh once per session, across instances', () => {
   let tamper: TokenTamper;
 
   beforeAll(async () => {
-    redis = await startTestRedis();
-    const port = await freePort();
-    tenant = await startTestTenant({ redisUrl: redis.url, bffOrigin: `http://localhost:${port}` });
     tamper = await createTokenTamper();
-    bff = await startTestBff({ port, issuer: tenant.issuer, redisUrl: redis.url, oidcFetch: tamper.fetch });
+    ({ redis, tenant, bff } = await startTestStack({ bff: { oidcFetch: tamper.fetch } }));
     // Another instance sharing Redis (and the same view of the network).
     second = await startTestBff({ issuer: tenant.issuer, redisUrl: redis.url, oidcFetch: tamper.fetch });
   });
   afterAll(async () => {
     await second?.close();
-    await bff?.close();
-    await tenant?.close();
-    await redis?.close();
+    await closeTestStack({ bff, tenant, redis });
   });
   afterEach(() => {
     tamper.rewrite = undefined;

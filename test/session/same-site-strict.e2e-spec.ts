@@ -1,9 +1,10 @@
 import type { SessionInfo } from '../../src/public-api.types.js';
-import { DEMO_USER, startTestBff, type TestBff } from '../support/bff.js';
+import { DEMO_USER, type TestBff } from '../support/bff.js';
 import { CookieClient } from '../support/cookie-client.js';
-import { freePort, startTestRedis, type TestRedis } from '../support/redis.js';
-import { startTestTenant, type TestTenant } from '../support/tenant.js';
+import { type TestRedis } from '../support/redis.js';
+import { type TestTenant } from '../support/tenant.js';
 import { completeTenantLogin } from '../support/tenant-login.js';
+import { closeTestStack, startTestStack } from '../support/stack.js';
 
 describe('session.sameSite strict', () => {
   let redis: TestRedis;
@@ -11,20 +12,14 @@ describe('session.sameSite strict', () => {
   let bff: TestBff;
 
   beforeAll(async () => {
-    redis = await startTestRedis();
-    const port = await freePort();
-    tenant = await startTestTenant({ redisUrl: redis.url, bffOrigin: `http://localhost:${port}` });
-    bff = await startTestBff({
-      port,
-      issuer: tenant.issuer,
-      redisUrl: redis.url,
-      configure: (c) => void (c.session.sameSite = 'strict'),
-    });
+    ({ redis, tenant, bff } = await startTestStack({
+      bff: {
+        configure: (c) => void (c.session.sameSite = 'strict'),
+      },
+    }));
   });
   afterAll(async () => {
-    await bff?.close();
-    await tenant?.close();
-    await redis?.close();
+    await closeTestStack({ bff, tenant, redis });
   });
 
   it('sets a Strict cookie and lands with a same-site navigation, so the first page is signed in', async () => {

@@ -1,9 +1,10 @@
 import type { ActiveSessionList, SessionInfo } from '../../src/public-api.types.js';
-import { DEMO_TOTP_SECRET, loginThroughBff, MFA_ACR, startTestBff, type TestBff } from '../support/bff.js';
+import { DEMO_TOTP_SECRET, loginThroughBff, MFA_ACR, type TestBff } from '../support/bff.js';
 import { CookieClient } from '../support/cookie-client.js';
-import { freePort, startTestRedis, type TestRedis } from '../support/redis.js';
-import { startTestTenant, type TestTenant } from '../support/tenant.js';
+import { type TestRedis } from '../support/redis.js';
+import { type TestTenant } from '../support/tenant.js';
 import { totpNow } from '../support/tenant-login.js';
+import { closeTestStack, startTestStack } from '../support/stack.js';
 
 describe('GET /api/sessions, DELETE /api/sessions/{id}', () => {
   let redis: TestRedis;
@@ -11,15 +12,10 @@ describe('GET /api/sessions, DELETE /api/sessions/{id}', () => {
   let bff: TestBff;
 
   beforeAll(async () => {
-    redis = await startTestRedis();
-    const port = await freePort();
-    tenant = await startTestTenant({ redisUrl: redis.url, bffOrigin: `http://localhost:${port}` });
-    bff = await startTestBff({ port, issuer: tenant.issuer, redisUrl: redis.url });
+    ({ redis, tenant, bff } = await startTestStack());
   });
   afterAll(async () => {
-    await bff?.close();
-    await tenant?.close();
-    await redis?.close();
+    await closeTestStack({ bff, tenant, redis });
   });
 
   /** What the account page sends: the CSRF header and its own origin. */

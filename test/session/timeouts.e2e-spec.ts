@@ -1,7 +1,8 @@
-import { loginThroughBff, startTestBff, type TestBff } from '../support/bff.js';
+import { loginThroughBff, type TestBff } from '../support/bff.js';
 import { CookieClient } from '../support/cookie-client.js';
-import { freePort, startTestRedis, type TestRedis } from '../support/redis.js';
-import { startTestTenant, type TestTenant } from '../support/tenant.js';
+import { type TestRedis } from '../support/redis.js';
+import { type TestTenant } from '../support/tenant.js';
+import { closeTestStack, startTestStack } from '../support/stack.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -11,24 +12,18 @@ describe('idle and absolute timeouts (shortened)', () => {
   let bff: TestBff;
 
   beforeAll(async () => {
-    redis = await startTestRedis();
-    const port = await freePort();
-    tenant = await startTestTenant({ redisUrl: redis.url, bffOrigin: `http://localhost:${port}` });
-    bff = await startTestBff({
-      port,
-      issuer: tenant.issuer,
-      redisUrl: redis.url,
-      configure: (c) => {
-        c.session.idleTimeoutSeconds = 2;
-        c.session.absoluteTimeoutSeconds = 4;
-        c.session.touchIntervalSeconds = 0;
+    ({ redis, tenant, bff } = await startTestStack({
+      bff: {
+        configure: (c) => {
+          c.session.idleTimeoutSeconds = 2;
+          c.session.absoluteTimeoutSeconds = 4;
+          c.session.touchIntervalSeconds = 0;
+        },
       },
-    });
+    }));
   });
   afterAll(async () => {
-    await bff?.close();
-    await tenant?.close();
-    await redis?.close();
+    await closeTestStack({ bff, tenant, redis });
   });
 
   const session = (client: CookieClient) =>

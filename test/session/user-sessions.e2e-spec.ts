@@ -1,9 +1,10 @@
 import type { SessionInfo } from '../../src/public-api.types.js';
 import { UserSessions } from '../../src/session/user-sessions.service.js';
-import { loginThroughBff, startTestBff, type TestBff } from '../support/bff.js';
+import { loginThroughBff, type TestBff } from '../support/bff.js';
 import { CookieClient } from '../support/cookie-client.js';
-import { freePort, startTestRedis, type TestRedis } from '../support/redis.js';
-import { startTestTenant, type TestTenant } from '../support/tenant.js';
+import { type TestRedis } from '../support/redis.js';
+import { type TestTenant } from '../support/tenant.js';
+import { closeTestStack, startTestStack } from '../support/stack.js';
 
 const sidOf = (cookie: string) => decodeURIComponent(cookie).slice(2).split('.')[0];
 
@@ -13,15 +14,10 @@ describe("a user's sessions (index by sub)", () => {
   let bff: TestBff;
 
   beforeAll(async () => {
-    redis = await startTestRedis();
-    const port = await freePort();
-    tenant = await startTestTenant({ redisUrl: redis.url, bffOrigin: `http://localhost:${port}` });
-    bff = await startTestBff({ port, issuer: tenant.issuer, redisUrl: redis.url });
+    ({ redis, tenant, bff } = await startTestStack());
   });
   afterAll(async () => {
-    await bff?.close();
-    await tenant?.close();
-    await redis?.close();
+    await closeTestStack({ bff, tenant, redis });
   });
 
   async function signedIn(credentials?: { username: string; password: string }) {

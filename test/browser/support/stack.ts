@@ -5,17 +5,11 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
-import { DEMO_TOTP_SECRET, startTestBff, type TestBff } from '../../support/bff.js';
-import { freePort, startTestRedis, type TestRedis } from '../../support/redis.js';
+import { DEMO_TOTP_SECRET } from '../../support/bff.js';
+import { startTestStack, type TestStack } from '../../support/stack.js';
 import { totpNow } from '../../support/tenant-login.js';
-import { startTestTenant, type TestTenant } from '../../support/tenant.js';
 
-export interface Stack {
-  redis: TestRedis;
-  tenant: TestTenant;
-  bff: TestBff;
-  close(): Promise<void>;
-}
+export type Stack = TestStack;
 
 export interface StackUser {
   email: string;
@@ -39,27 +33,13 @@ export async function startStack(): Promise<Stack> {
     },
   );
   if (build.status !== 0) throw new Error(`web/build.mjs failed: ${build.stderr}`);
-  const redis = await startTestRedis();
-  const port = await freePort();
-  const tenant = await startTestTenant({ redisUrl: redis.url, bffOrigin: `http://localhost:${port}` });
-  const bff = await startTestBff({
-    port,
-    issuer: tenant.issuer,
-    redisUrl: redis.url,
-    configure: (config) => {
-      config.web = { enabled: true };
+  return startTestStack({
+    bff: {
+      configure: (config) => {
+        config.web = { enabled: true };
+      },
     },
   });
-  return {
-    redis,
-    tenant,
-    bff,
-    async close() {
-      await bff.close();
-      await tenant.close();
-      await redis.close();
-    },
-  };
 }
 
 /** The tenant refuses a TOTP code used before: wait for one not used yet in this process. */

@@ -1,0 +1,61 @@
+import { startTestBff, type TestBff, type TestBffOptions } from './bff.js';
+import { freePort, startTestRedis, type TestRedis } from './redis.js';
+import { startTestTenant, type TestTenant, type TestTenantOptions } from './tenant.js';
+
+/** What most end-to-end tests run: a private Redis, the local tenant and the BFF registered at it. */
+export interface TestStack {
+  readonly redis: TestRedis;
+  readonly tenant: TestTenant;
+  readonly bff: TestBff;
+  close(): Promise<void>;
+}
+
+export interface TestStackOptions {
+  /** Tenant options besides its Redis and the BFF's origin (set here). */
+  tenant?: Omit<TestTenantOptions, 'redisUrl' | 'bffOrigin'>;
+  /** BFF options besides its port, issuer and Redis (set here). */
+  bff?: Omit<TestBffOptions, 'port' | 'issuer' | 'redisUrl'>;
+}
+
+/**
+ * Starts Redis, the tenant (with the `myaccount-bff` client's URIs pointed at the BFF's free port) and the
+ * BFF. If a part fails to start, the parts already started are stopped.
+ */
+export async function startTestStack(options: TestStackOptions = {}): Promise<TestStack> {
+  const redis = await startTestRedis();
+  let tenant: TestTenant | undefined;
+  try {
+    const port = await freePort();
+    tenant = await startTestTenant({
+      ...options.tenant,
+      redisUrl: redis.url,
+      bffOrigin: `http://localhost:${port}`,
+    });
+    const bff = await startTestBff({ ...options.bff, port, issuer: tenant.issuer, redisUrl: redis.url });
+    const parts = { redis, tenant, bff };
+    return { ...parts, close: () => closeTestStack(parts) };
+  } catch (err) {
+    await closeTestStack({ redis, tenant });
+    throw err;
+  }
+}
+
+/**
+ * Stops the BFF, then the tenant, then Redis; every part is stopped even when an earlier one fails (the
+ * BFF's close() fails a suite whose responses or logs held a token), and the first failure is rethrown.
+ */
+export async function closeTestStack(parts: {
+  bff?: TestBff;
+  tenant?: TestTenant;
+  redis?: TestRedis;
+}): Promise<void> {
+  let failure: unknown;
+  for (const part of [parts.bff, parts.tenant, parts.redis]) {
+    try {
+      await part?.close();
+    } catch (err) {
+      failure ??= err;
+    }
+  }
+  if (failure !== undefined) throw failure;
+}
