@@ -29,7 +29,9 @@ function redisAnswers() {
     socket.setTimeout(1000, () => done(false));
     socket.once('error', () => done(false));
     socket.once('connect', () => socket.write('PING\r\n'));
-    socket.once('data', (data) => done(data.toString().startsWith('+PONG') || data.toString().startsWith('-NOAUTH')));
+    socket.once('data', (data) =>
+      done(data.toString().startsWith('+PONG') || data.toString().startsWith('-NOAUTH')),
+    );
   });
 }
 
@@ -85,7 +87,14 @@ async function main() {
     mkdirSync('.data/redis', { recursive: true });
     say(`no Redis at ${redisUrl.href}: starting redis-server (data in .data/redis)`);
     startChild('redis-server', 'redis-server', [
-      '--port', String(redisUrl.port || 6379), '--bind', '127.0.0.1', '--dir', '.data/redis', '--save', '60 1',
+      '--port',
+      String(redisUrl.port || 6379),
+      '--bind',
+      '127.0.0.1',
+      '--dir',
+      '.data/redis',
+      '--save',
+      '60 1',
     ]);
     for (let i = 0; i < 50 && !(await redisAnswers()); i++) await new Promise((r) => setTimeout(r, 100));
   } else {
@@ -110,7 +119,9 @@ async function main() {
 
   say('');
   say(`Ready. Open ${bffUrl}`);
-  say('Sign in as demo@example.com / Demo-password-1 (TOTP secret JBSWY3DPEHPK3PXP, or use the MFA page\'s code)');
+  say(
+    "Sign in as demo@example.com / Demo-password-1 (TOTP secret JBSWY3DPEHPK3PXP, or use the MFA page's code)",
+  );
   say('       or fresh@example.com / Fresh-password-1 (nothing enrolled yet)');
   say(`The local tenant is at ${tenantUrl}; its dev outbox (email/SMS codes) at ${tenantUrl}/__dev/outbox`);
   say('Ctrl-C stops everything.');

@@ -10,11 +10,17 @@ const run = (cmd, cmdArgs, env = process.env) =>
 if (!process.env.SKIP_TYPECHECK) {
   const status = run('npx', ['--no-install', 'tsc', '-p', 'tsconfig.json', '--noEmit']);
   if (status !== 0) {
-    console.error('Type check failed: fix the errors above (or set SKIP_TYPECHECK=1 to run the tests anyway).');
+    console.error(
+      'Type check failed: fix the errors above (or set SKIP_TYPECHECK=1 to run the tests anyway).',
+    );
     process.exit(status);
   }
 }
-const nodeOptions = [process.env.NODE_OPTIONS, '--experimental-vm-modules', '--disable-warning=ExperimentalWarning']
+const nodeOptions = [
+  process.env.NODE_OPTIONS,
+  '--experimental-vm-modules',
+  '--disable-warning=ExperimentalWarning',
+]
   .filter(Boolean)
   .join(' ');
 process.exit(run('npx', ['--no-install', 'jest', ...args], { ...process.env, NODE_OPTIONS: nodeOptions }));

@@ -12,7 +12,8 @@ const PUBLIC_MEMBERS = ['kty', 'kid', 'use', 'alg', 'n', 'e', 'crv', 'x', 'y'] a
 
 function toPublic(jwk: JWK): JWK {
   const out: JWK = {};
-  for (const member of PUBLIC_MEMBERS) if (jwk[member] !== undefined) (out as Record<string, unknown>)[member] = jwk[member];
+  for (const member of PUBLIC_MEMBERS)
+    if (jwk[member] !== undefined) (out as Record<string, unknown>)[member] = jwk[member];
   return out;
 }
 

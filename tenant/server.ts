@@ -29,7 +29,12 @@ export interface RunningTenant {
 
 /** Fail fast when Redis is down: no offline queue, a bounded connect time, few retries per command. */
 function connectRedis(url: string): Redis {
-  const redis = new Redis(url, { lazyConnect: true, enableOfflineQueue: false, connectTimeout: 2000, maxRetriesPerRequest: 1 });
+  const redis = new Redis(url, {
+    lazyConnect: true,
+    enableOfflineQueue: false,
+    connectTimeout: 2000,
+    maxRetriesPerRequest: 1,
+  });
   redis.on('error', () => undefined); // each failed command rejects on its own; the event only repeats it
   return redis;
 }
@@ -51,7 +56,8 @@ async function buildContext(config: TenantConfig, redis: Redis): Promise<TenantC
 /** The issuer a request is for: its Host header against each issuer's host; the canonical one otherwise. */
 function createBindingLookup(bindings: IssuerBinding[]) {
   const byHost = new Map(bindings.map((b) => [new URL(b.issuer).host.toLowerCase(), b]));
-  return (req: IncomingMessage): IssuerBinding => byHost.get((req.headers.host ?? '').toLowerCase()) ?? bindings[0];
+  return (req: IncomingMessage): IssuerBinding =>
+    byHost.get((req.headers.host ?? '').toLowerCase()) ?? bindings[0];
 }
 
 function createDispatcher(ctx: TenantContext, bindings: IssuerBinding[], isStorageUp: () => boolean) {
@@ -59,9 +65,14 @@ function createDispatcher(ctx: TenantContext, bindings: IssuerBinding[], isStora
   const mounts: TenantMount[] = [
     ...buildMounts(ctx),
     { prefix: INTERACTION_PREFIX, handler: createInteractionHandler(ctx, bindingFor, isStorageUp) },
-    { prefix: '/passkey/challenge', handler: createPasskeyChallengeHandler(ctx, (req) => bindingFor(req).issuer) },
+    {
+      prefix: '/passkey/challenge',
+      handler: createPasskeyChallengeHandler(ctx, (req) => bindingFor(req).issuer),
+    },
   ];
-  const callbacks = new Map<Provider, ReturnType<Provider['callback']>>(bindings.map((b) => [b.provider, b.provider.callback()]));
+  const callbacks = new Map<Provider, ReturnType<Provider['callback']>>(
+    bindings.map((b) => [b.provider, b.provider.callback()]),
+  );
   return (req: IncomingMessage, res: ServerResponse) => {
     const path = (req.url ?? '/').split('?')[0];
     const mount = mounts.find((m) => path.startsWith(m.prefix));
@@ -75,16 +86,24 @@ function createDispatcher(ctx: TenantContext, bindings: IssuerBinding[], isStora
  * custom domains, chosen by Host), the mounts beside it (My Account API, connect page, dev endpoints), the
  * login pages and the passkey challenge endpoint, listening on `config.tenant.host:port`.
  */
-export async function startTenant(config: TenantConfig, opts: StartTenantOptions = {}): Promise<RunningTenant> {
+export async function startTenant(
+  config: TenantConfig,
+  opts: StartTenantOptions = {},
+): Promise<RunningTenant> {
   const ownsRedis = !opts.redis;
   const redis = opts.redis ?? connectRedis(config.redis.url);
   if (ownsRedis) await redis.connect();
   const context = await buildContext(config, redis);
   await seedAccounts(context.accounts, config);
   const clients = new ClientDirectory(config);
-  const adapter = createRedisAdapterFactory(redis, context.prefix, { refreshTokenReuseInterval: (id) => clients.reuseInterval(id) });
+  const adapter = createRedisAdapterFactory(redis, context.prefix, {
+    refreshTokenReuseInterval: (id) => clients.reuseInterval(id),
+  });
   const isStorageUp = () => redis.status === 'ready';
-  const bindings = context.issuers.map((issuer) => ({ issuer, provider: createProvider({ tenant: context, issuer, adapter, clients, isStorageUp }) }));
+  const bindings = context.issuers.map((issuer) => ({
+    issuer,
+    provider: createProvider({ tenant: context, issuer, adapter, clients, isStorageUp }),
+  }));
   const server: Server = createServer(createDispatcher(context, bindings, isStorageUp));
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -56,7 +56,10 @@ function failedRequestLogger(logger: Logger) {
     res.once('finish', () => {
       if (res.statusCode < 500) return;
       logger.error(
-        { req: { id: req.id, method: req.method, url: sanitizeUrl(req.originalUrl) }, res: { statusCode: res.statusCode } },
+        {
+          req: { id: req.id, method: req.method, url: sanitizeUrl(req.originalUrl) },
+          res: { statusCode: res.statusCode },
+        },
         'request failed',
       );
     });

@@ -8,7 +8,8 @@ const COMPARE_AND_SET = `if redis.call('GET', KEYS[1]) == ARGV[1] then redis.cal
 const MAX_ATTEMPTS = 30;
 
 /** A short random pause after a lost race, so racing writers spread out instead of colliding again. */
-const backOff = (attempt: number) => new Promise((r) => setTimeout(r, Math.random() * Math.min(50, 2 ** attempt)));
+const backOff = (attempt: number) =>
+  new Promise((r) => setTimeout(r, Math.random() * Math.min(50, 2 ** attempt)));
 
 /** Thrown by `update` when the record changed under us too many times in a row. */
 export class AccountUpdateConflict extends Error {}

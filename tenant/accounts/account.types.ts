@@ -69,12 +69,7 @@ export interface StoredPasskey extends StoredMethodBase {
 }
 
 export type StoredMethod =
-  | StoredTotp
-  | StoredEmail
-  | StoredPhone
-  | StoredRecoveryCode
-  | StoredPushNotification
-  | StoredPasskey;
+  StoredTotp | StoredEmail | StoredPhone | StoredRecoveryCode | StoredPushNotification | StoredPasskey;
 
 export interface StoredPassword {
   /** scrypt hash (see `hashSecret`). */

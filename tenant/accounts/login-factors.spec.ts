@@ -15,7 +15,9 @@ import { hashSecret } from './secret-hash.js';
 
 const SECRET = 'JBSWY3DPEHPK3PXP';
 const codeAt = (offsetSteps: number) =>
-  new TOTP({ secret: Secret.fromBase32(SECRET), algorithm: 'SHA1', digits: 6, period: 30 }).generate({ timestamp: Date.now() + offsetSteps * 30_000 });
+  new TOTP({ secret: Secret.fromBase32(SECRET), algorithm: 'SHA1', digits: 6, period: 30 }).generate({
+    timestamp: Date.now() + offsetSteps * 30_000,
+  });
 
 function account(methods: StoredMethod[], mfa: Account['mfa'] = 'on-request'): Account {
   return {
@@ -57,13 +59,31 @@ describe('login factors', () => {
 
   it('does not count a passkey as a second factor', () => {
     const passkeyOnly = account([
-      { ...base, id: 'passkey|a', type: 'passkey', key_id: 'k', public_key: 'p', counter: 0, user_handle: 'u', credential_device_type: 'single_device', credential_backed_up: false, relying_party_id: 'localhost' },
+      {
+        ...base,
+        id: 'passkey|a',
+        type: 'passkey',
+        key_id: 'k',
+        public_key: 'p',
+        counter: 0,
+        user_handle: 'u',
+        credential_device_type: 'single_device',
+        credential_backed_up: false,
+        relying_party_id: 'localhost',
+      },
     ]);
     expect(hasMfaFactor(passkeyOnly)).toBe(false);
   });
 
   it('verifies recovery codes against their hash (trimmed), never a short guess', async () => {
-    const a = account([{ ...base, id: 'recovery-code|a', type: 'recovery-code', code_hash: await hashSecret('ABCD2345EFGH6789') }]);
+    const a = account([
+      {
+        ...base,
+        id: 'recovery-code|a',
+        type: 'recovery-code',
+        code_hash: await hashSecret('ABCD2345EFGH6789'),
+      },
+    ]);
     expect((await matchRecoveryCode(a, ' ABCD2345EFGH6789 '))?.id).toBe('recovery-code|a');
     expect(await matchRecoveryCode(a, 'ABCD2345EFGH6780')).toBeUndefined();
     expect(await matchRecoveryCode(a, 'ABCD')).toBeUndefined();
@@ -87,7 +107,17 @@ describe('login factors', () => {
   });
 
   it('masks destinations', () => {
-    expect(maskDestination({ ...base, id: 'email|a', type: 'email', email: 'demo@example.com' })).toBe('d***@example.com');
-    expect(maskDestination({ ...base, id: 'phone|a', type: 'phone', phone_number: '+15551234567', preferred_authentication_method: 'sms' })).toBe('+1******4567');
+    expect(maskDestination({ ...base, id: 'email|a', type: 'email', email: 'demo@example.com' })).toBe(
+      'd***@example.com',
+    );
+    expect(
+      maskDestination({
+        ...base,
+        id: 'phone|a',
+        type: 'phone',
+        phone_number: '+15551234567',
+        preferred_authentication_method: 'sms',
+      }),
+    ).toBe('+1******4567');
   });
 });

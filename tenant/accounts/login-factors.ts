@@ -1,6 +1,14 @@
 import { createHash, randomInt, timingSafeEqual } from 'node:crypto';
 import { Secret, TOTP } from 'otpauth';
-import type { Account, StoredEmail, StoredMethod, StoredPasskey, StoredPhone, StoredRecoveryCode, StoredTotp } from './account.types.js';
+import type {
+  Account,
+  StoredEmail,
+  StoredMethod,
+  StoredPasskey,
+  StoredPhone,
+  StoredRecoveryCode,
+  StoredTotp,
+} from './account.types.js';
 import { isConfirmedMfaFactor } from './account.types.js';
 import { verifySecret } from './secret-hash.js';
 
@@ -14,7 +22,14 @@ export const MFA_ACR = 'http://schemas.openid.net/pape/policies/2007/06/multi-fa
 
 /** RFC 6238 with authenticator-app parameters (SHA-1, 6 digits, 30 s). */
 export function buildTotp(secret: string, issuer: string, label: string): TOTP {
-  return new TOTP({ issuer, label, secret: Secret.fromBase32(secret), algorithm: 'SHA1', digits: 6, period: 30 });
+  return new TOTP({
+    issuer,
+    label,
+    secret: Secret.fromBase32(secret),
+    algorithm: 'SHA1',
+    digits: 6,
+    period: 30,
+  });
 }
 
 /** A fresh 160-bit base32 secret for enrolling an authenticator app at the MFA prompt. */
@@ -40,13 +55,17 @@ export function hasMfaFactor(account: Account): boolean {
 
 export function confirmedPasskeys(account: Account): StoredPasskey[] {
   return account.methods.filter(
-    (m): m is StoredPasskey => m.confirmed && (m.type === 'passkey' || m.type === 'webauthn-platform' || m.type === 'webauthn-roaming'),
+    (m): m is StoredPasskey =>
+      m.confirmed &&
+      (m.type === 'passkey' || m.type === 'webauthn-platform' || m.type === 'webauthn-roaming'),
   );
 }
 
 /** Factors a code can be sent to (email, SMS/voice). */
 export function deliverableFactors(account: Account): Array<StoredEmail | StoredPhone> {
-  return mfaFactors(account).filter((m): m is StoredEmail | StoredPhone => m.type === 'email' || m.type === 'phone');
+  return mfaFactors(account).filter(
+    (m): m is StoredEmail | StoredPhone => m.type === 'email' || m.type === 'phone',
+  );
 }
 
 /** True when the login must ask for a second factor: `acr_values` names the MFA policy, or the user has `mfa: always`. */
@@ -77,7 +96,10 @@ export function matchTotp(account: Account, code: string): StoredTotp | undefine
 }
 
 /** The recovery code `code` matches, if any (the caller consumes it: recovery codes are single use). */
-export async function matchRecoveryCode(account: Account, code: string): Promise<StoredRecoveryCode | undefined> {
+export async function matchRecoveryCode(
+  account: Account,
+  code: string,
+): Promise<StoredRecoveryCode | undefined> {
   const candidate = code.trim();
   if (candidate.length < 8) return undefined;
   for (const method of mfaFactors(account)) {

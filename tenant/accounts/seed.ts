@@ -60,7 +60,8 @@ export async function seedAccounts(accounts: AccountStore, config: TenantConfig)
   for (const user of config.users) {
     const userId = seedUserId(user);
     if (await accounts.findById(userId)) continue;
-    if (await accounts.create(await buildSeedAccount(user, config.tenant.database_connection))) created.push(userId);
+    if (await accounts.create(await buildSeedAccount(user, config.tenant.database_connection)))
+      created.push(userId);
   }
   return created;
 }

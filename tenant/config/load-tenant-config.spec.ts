@@ -1,7 +1,12 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DEFAULT_TENANT_CONFIG_FILE, formatPath, loadTenantConfig, TenantConfigError } from './load-tenant-config.js';
+import {
+  DEFAULT_TENANT_CONFIG_FILE,
+  formatPath,
+  loadTenantConfig,
+  TenantConfigError,
+} from './load-tenant-config.js';
 
 describe('loadTenantConfig', () => {
   let dir: string;
@@ -30,9 +35,14 @@ describe('loadTenantConfig', () => {
     expect(config.tenant.issuer).toBe('http://localhost:4000/');
     expect(config.tenant.custom_domains).toEqual(['http://127.0.0.1:4000/']);
     expect(config.users.map((u) => u.email)).toEqual(['demo@example.com', 'fresh@example.com']);
-    expect(config.users[0].methods).toEqual([{ type: 'totp', secret: 'JBSWY3DPEHPK3PXP', name: 'Authenticator app' }]);
+    expect(config.users[0].methods).toEqual([
+      { type: 'totp', secret: 'JBSWY3DPEHPK3PXP', name: 'Authenticator app' },
+    ]);
     expect(config.clients[0]).toMatchObject({ client_id: 'myaccount-bff', client_secret: 'dev-bff-secret' });
-    expect(config.client_grants.map((g) => g.audience)).toEqual(['http://localhost:4000/me/', 'http://127.0.0.1:4000/me/']);
+    expect(config.client_grants.map((g) => g.audience)).toEqual([
+      'http://localhost:4000/me/',
+      'http://127.0.0.1:4000/me/',
+    ]);
   });
 
   it('lists every problem at once, each with its path', () => {
@@ -62,7 +72,9 @@ users:
 
   it('puts the file name and every problem in the error message', () => {
     const file = write('tenant: { port: "x" }\n');
-    expect(() => loadTenantConfig(file, {})).toThrow(new RegExp(`Invalid tenant configuration in ${file}:\\n  - `));
+    expect(() => loadTenantConfig(file, {})).toThrow(
+      new RegExp(`Invalid tenant configuration in ${file}:\\n  - `),
+    );
   });
 
   it('applies TENANT_PORT, TENANT_HOST, TENANT_ISSUER and REDIS_URL over the file', () => {
@@ -82,8 +94,12 @@ users:
     expect(problemsOf(() => loadTenantConfig(DEFAULT_TENANT_CONFIG_FILE, { TENANT_PORT: '40a' }))).toEqual([
       'TENANT_PORT: must be a port number, got "40a"',
     ]);
-    expect(problemsOf(() => loadTenantConfig(join(dir, 'missing.yaml'), {}))[0]).toMatch(/^cannot read the file/);
-    expect(problemsOf(() => loadTenantConfig(write('tenant: [unclosed\n'), {}))[0]).toMatch(/^not valid YAML/);
+    expect(problemsOf(() => loadTenantConfig(join(dir, 'missing.yaml'), {}))[0]).toMatch(
+      /^cannot read the file/,
+    );
+    expect(problemsOf(() => loadTenantConfig(write('tenant: [unclosed\n'), {}))[0]).toMatch(
+      /^not valid YAML/,
+    );
   });
 
   it('reads TENANT_CONFIG when no file is given', () => {

@@ -50,7 +50,8 @@ function applyEnvOverrides(raw: Record<string, unknown>, env: Env, problems: str
   };
   if (env.TENANT_PORT !== undefined) {
     const port = Number(env.TENANT_PORT);
-    if (!/^\d+$/.test(env.TENANT_PORT) || port > 65535) problems.push(`TENANT_PORT: must be a port number, got "${env.TENANT_PORT}"`);
+    if (!/^\d+$/.test(env.TENANT_PORT) || port > 65535)
+      problems.push(`TENANT_PORT: must be a port number, got "${env.TENANT_PORT}"`);
     else section('tenant').port = port;
   }
   if (env.TENANT_HOST !== undefined) section('tenant').host = env.TENANT_HOST;

@@ -22,7 +22,11 @@ export const MY_ACCOUNT_SCOPES = [
 ] as const;
 
 const seedMethod = z.discriminatedUnion('type', [
-  z.strictObject({ type: z.literal('totp'), secret: z.string().regex(/^[A-Z2-7]+=*$/, 'must be base32'), name: z.string().optional() }),
+  z.strictObject({
+    type: z.literal('totp'),
+    secret: z.string().regex(/^[A-Z2-7]+=*$/, 'must be base32'),
+    name: z.string().optional(),
+  }),
   z.strictObject({ type: z.literal('email'), email: z.email(), name: z.string().optional() }),
   z.strictObject({
     type: z.literal('phone'),
@@ -35,7 +39,10 @@ const seedMethod = z.discriminatedUnion('type', [
 
 const seedUser = z.strictObject({
   /** `auth0|<id>`; derived from the email when omitted. */
-  user_id: z.string().regex(/^auth0\|[A-Za-z0-9_-]+$/).optional(),
+  user_id: z
+    .string()
+    .regex(/^auth0\|[A-Za-z0-9_-]+$/)
+    .optional(),
   email: z.email(),
   name: z.string().min(1).optional(),
   picture: url.optional(),

@@ -49,21 +49,36 @@ function redirectWithCode(res: ServerResponse, tx: ConnectTransaction, code: str
 }
 
 const expired = (res: ServerResponse) =>
-  sendHtml(res, 400, 'Link expired', '<h1>This link has expired</h1><p>Start connecting the account again from the application.</p>');
+  sendHtml(
+    res,
+    400,
+    'Link expired',
+    '<h1>This link has expired</h1><p>Start connecting the account again from the application.</p>',
+  );
 
 /**
  * The `connect_uri` of the connected-accounts flow. At Auth0 it sends the user to the external provider;
  * the local `example-oauth2` connection stands in for that provider with one consent page: approving
  * (a form post) redirects to the `redirect_uri` with `connect_code` and `state` in the query string.
  */
-export function createConnectPage(ctx: TenantContext, flows = new ConnectFlows(ctx.redis, ctx.prefix)): TenantHandler {
+export function createConnectPage(
+  ctx: TenantContext,
+  flows = new ConnectFlows(ctx.redis, ctx.prefix),
+): TenantHandler {
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? '/', 'http://tenant.invalid');
     if (url.pathname !== '/connect') return sendHtml(res, 404, 'Not found', '<h1>Not found</h1>');
     if (req.method === 'GET') {
       const ticket = url.searchParams.get('ticket') ?? '';
       const tx = ticket ? await flows.byTicket(ticket) : undefined;
-      return tx ? sendHtml(res, 200, `Connect ${tx.connection}`, consentPage(tx, ticket, ctx.config.tenant.friendly_name)) : expired(res);
+      return tx
+        ? sendHtml(
+            res,
+            200,
+            `Connect ${tx.connection}`,
+            consentPage(tx, ticket, ctx.config.tenant.friendly_name),
+          )
+        : expired(res);
     }
     if (req.method !== 'POST') {
       res.setHeader('allow', 'GET, POST');

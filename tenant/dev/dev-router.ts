@@ -5,7 +5,10 @@ import type { TenantContext, TenantHandler } from '../tenant-context.js';
 const BODY_LIMIT = 4096;
 
 function sendJson(res: ServerResponse, status: number, body?: unknown): void {
-  res.writeHead(status, { 'cache-control': 'no-store', ...(body === undefined ? {} : { 'content-type': 'application/json' }) });
+  res.writeHead(status, {
+    'cache-control': 'no-store',
+    ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+  });
   res.end(body === undefined ? undefined : JSON.stringify(body));
 }
 
@@ -40,10 +43,14 @@ export function createDevRouter(ctx: TenantContext): TenantHandler {
   async function approvePush(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const fields = await readFields(req);
     const authSession = typeof fields?.auth_session === 'string' ? fields.auth_session : '';
-    if (!authSession) return sendJson(res, 400, { error: 'invalid_request', error_description: 'auth_session is required' });
+    if (!authSession)
+      return sendJson(res, 400, { error: 'invalid_request', error_description: 'auth_session is required' });
     const session = await enrollments.find(authSession);
     if (!session || session.type !== 'push-notification') {
-      return sendJson(res, 404, { error: 'not_found', error_description: 'No pending push enrollment with that auth_session' });
+      return sendJson(res, 404, {
+        error: 'not_found',
+        error_description: 'No pending push enrollment with that auth_session',
+      });
     }
     session.approved = true;
     await enrollments.save(authSession, session);

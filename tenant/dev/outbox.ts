@@ -25,13 +25,19 @@ export class Outbox {
     return `${this.prefix}outbox`;
   }
 
-  async deliver(message: Omit<OutboxMessage, 'sent_at' | 'text'> & { text?: string }): Promise<OutboxMessage> {
+  async deliver(
+    message: Omit<OutboxMessage, 'sent_at' | 'text'> & { text?: string },
+  ): Promise<OutboxMessage> {
     const full: OutboxMessage = {
       ...message,
       text: message.text ?? `Your verification code is ${message.code}`,
       sent_at: new Date().toISOString(),
     };
-    await this.redis.multi().lpush(this.key, JSON.stringify(full)).ltrim(this.key, 0, MAX_MESSAGES - 1).exec();
+    await this.redis
+      .multi()
+      .lpush(this.key, JSON.stringify(full))
+      .ltrim(this.key, 0, MAX_MESSAGES - 1)
+      .exec();
     return full;
   }
 

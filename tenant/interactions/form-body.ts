@@ -13,6 +13,7 @@ export async function readForm(req: IncomingMessage): Promise<Record<string, str
     chunks.push(chunk);
   }
   const fields: Record<string, string> = {};
-  for (const [key, value] of new URLSearchParams(Buffer.concat(chunks).toString('utf8'))) fields[key] ??= value;
+  for (const [key, value] of new URLSearchParams(Buffer.concat(chunks).toString('utf8')))
+    fields[key] ??= value;
   return fields;
 }

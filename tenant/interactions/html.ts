@@ -40,7 +40,9 @@ export function renderPage({ title, body, script }: PageOptions): string {
 }
 
 export function message(kind: 'error' | 'notice', text: string | undefined): string {
-  return text ? `<p class="${kind}" role="${kind === 'error' ? 'alert' : 'status'}">${escapeHtml(text)}</p>` : '';
+  return text
+    ? `<p class="${kind}" role="${kind === 'error' ? 'alert' : 'status'}">${escapeHtml(text)}</p>`
+    : '';
 }
 
 /** A page for errors the browser lands on (bad authorize request, expired login): nothing unescaped. */

@@ -54,15 +54,22 @@ export function createInteractionHandler(
   isStorageUp: () => boolean = () => true,
 ): TenantHandler {
   const states = new LoginStates(tenant.redis, tenant.prefix);
-  const clientName = (clientId: string) => tenant.config.clients.find((c) => c.client_id === clientId)?.name ?? clientId;
-  const isFirstParty = (clientId: string) => tenant.config.clients.find((c) => c.client_id === clientId)?.first_party === true;
+  const clientName = (clientId: string) =>
+    tenant.config.clients.find((c) => c.client_id === clientId)?.name ?? clientId;
+  const isFirstParty = (clientId: string) =>
+    tenant.config.clients.find((c) => c.client_id === clientId)?.first_party === true;
 
   async function finishLogin(step: Step, withMfa: boolean): Promise<void> {
     const { state } = step;
     const amr = withMfa ? [...new Set([...state.amr, 'mfa'])] : state.amr;
     await states.clear(step.uid);
     const login = { accountId: state.accountId, amr, ...(withMfa ? { acr: MFA_ACR } : {}), remember: true };
-    await step.provider.interactionFinished(step.req, step.res, { login }, { mergeWithLastSubmission: false });
+    await step.provider.interactionFinished(
+      step.req,
+      step.res,
+      { login },
+      { mergeWithLastSubmission: false },
+    );
   }
 
   async function showMfa(step: Step, outcome: Promise<MfaOutcome>): Promise<void> {
@@ -95,30 +102,67 @@ export function createInteractionHandler(
 
   async function showLogin(step: Step, status = 200, error?: string, username?: string): Promise<void> {
     const prefill = username ?? step.interaction.params.login_hint;
-    send(step.res, status, loginPage({ action: step.action, clientName: clientName(step.interaction.params.client_id), error, username: prefill }));
+    send(
+      step.res,
+      status,
+      loginPage({
+        action: step.action,
+        clientName: clientName(step.interaction.params.client_id),
+        error,
+        username: prefill,
+      }),
+    );
   }
 
   async function get(step: Step): Promise<void> {
     const { interaction } = step;
     if (interaction.prompt.name === 'consent') {
-      if (isFirstParty(interaction.params.client_id)) return grantRequested(step.provider, step.req, step.res, interaction);
-      return send(step.res, 200, consentPage({ action: step.action, clientName: clientName(interaction.params.client_id), scopes: requestedScopes(interaction) }));
+      if (isFirstParty(interaction.params.client_id))
+        return grantRequested(step.provider, step.req, step.res, interaction);
+      return send(
+        step.res,
+        200,
+        consentPage({
+          action: step.action,
+          clientName: clientName(interaction.params.client_id),
+          scopes: requestedScopes(interaction),
+        }),
+      );
     }
     if (!step.state.accountId && !startFromSession(step)) return showLogin(step);
-    return showMfa(step, mfaInput(step).then((input) => renderMfa(input)));
+    return showMfa(
+      step,
+      mfaInput(step).then((input) => renderMfa(input)),
+    );
   }
 
   async function post(step: Step, fields: Record<string, string>): Promise<void> {
     const { interaction, state } = step;
     if (interaction.prompt.name === 'consent') {
-      if (fields.action === 'allow' || isFirstParty(interaction.params.client_id)) return grantRequested(step.provider, step.req, step.res, interaction);
-      const denied = { error: 'access_denied', error_description: 'The user denied the authorization request' };
-      return step.provider.interactionFinished(step.req, step.res, denied, { mergeWithLastSubmission: false });
+      if (fields.action === 'allow' || isFirstParty(interaction.params.client_id))
+        return grantRequested(step.provider, step.req, step.res, interaction);
+      const denied = {
+        error: 'access_denied',
+        error_description: 'The user denied the authorization request',
+      };
+      return step.provider.interactionFinished(step.req, step.res, denied, {
+        mergeWithLastSubmission: false,
+      });
     }
-    if (state.accountId) return showMfa(step, mfaInput(step).then((input) => submitMfa(input, fields)));
+    if (state.accountId)
+      return showMfa(
+        step,
+        mfaInput(step).then((input) => submitMfa(input, fields)),
+      );
     const username = (fields.username ?? '').trim();
     const check = await checkPassword(tenant, username, fields.password ?? '');
-    if (check.kind === 'blocked') return showLogin(step, 429, 'Too many failed attempts for this user. Try again in a few minutes.', username);
+    if (check.kind === 'blocked')
+      return showLogin(
+        step,
+        429,
+        'Too many failed attempts for this user. Try again in a few minutes.',
+        username,
+      );
     if (check.kind === 'wrong') return showLogin(step, 400, 'Wrong email or password.', username);
     const { account } = check;
     state.accountId = account.user_id;
@@ -138,10 +182,31 @@ export function createInteractionHandler(
       interaction = await provider.interactionDetails(req, res);
     } catch (err) {
       if (!isStorageUp()) throw err;
-      return send(res, 400, renderErrorPage('invalid_request', 'This login page has expired or was opened in another browser. Start the login again from the application.'));
+      return send(
+        res,
+        400,
+        renderErrorPage(
+          'invalid_request',
+          'This login page has expired or was opened in another browser. Start the login again from the application.',
+        ),
+      );
     }
-    if (interaction.uid !== uid) return send(res, 400, renderErrorPage('invalid_request', 'This login page does not belong to the current login.'));
-    const step: Step = { req, res, provider, issuer, uid, action: `${INTERACTION_PREFIX}${uid}`, interaction, state: await states.get(uid) };
+    if (interaction.uid !== uid)
+      return send(
+        res,
+        400,
+        renderErrorPage('invalid_request', 'This login page does not belong to the current login.'),
+      );
+    const step: Step = {
+      req,
+      res,
+      provider,
+      issuer,
+      uid,
+      action: `${INTERACTION_PREFIX}${uid}`,
+      interaction,
+      state: await states.get(uid),
+    };
     if (req.method === 'GET') return get(step);
     if (req.method !== 'POST') return send(res, 405, renderErrorPage('method_not_allowed'));
     const fields = await readForm(req);
@@ -154,7 +219,14 @@ export function createInteractionHandler(
       if (res.headersSent) return res.end();
       if (!isStorageUp()) {
         res.setHeader('retry-after', String(STORAGE_RETRY_AFTER_SECONDS));
-        return send(res, 503, renderErrorPage('temporarily_unavailable', 'The login service cannot reach its storage. Try again in a few seconds.'));
+        return send(
+          res,
+          503,
+          renderErrorPage(
+            'temporarily_unavailable',
+            'The login service cannot reach its storage. Try again in a few seconds.',
+          ),
+        );
       }
       console.error('tenant: login step failed', err);
       send(res, 500, renderErrorPage('server_error', 'The login could not be completed. Start again.'));

@@ -29,9 +29,7 @@ import { enrollTotpPage, mfaPage } from './pages.js';
 
 const CODE_LIFETIME_SECONDS = 300;
 
-export type MfaOutcome =
-  | { kind: 'passed' }
-  | { kind: 'page'; status: number; html: string };
+export type MfaOutcome = { kind: 'passed' } | { kind: 'page'; status: number; html: string };
 
 export interface MfaStepInput {
   tenant: TenantContext;
@@ -45,12 +43,21 @@ function isEnrolling(account: Account): boolean {
   return mfaFactors(account).length === 0;
 }
 
-export async function renderMfa(input: MfaStepInput, status = 200, error?: string, notice?: string): Promise<MfaOutcome> {
+export async function renderMfa(
+  input: MfaStepInput,
+  status = 200,
+  error?: string,
+  notice?: string,
+): Promise<MfaOutcome> {
   const { tenant, account, state, action } = input;
   if (isEnrolling(account)) {
     state.enrollSecret ??= newTotpSecret();
     const uri = buildTotp(state.enrollSecret, tenant.config.tenant.friendly_name, account.email).toString();
-    return { kind: 'page', status, html: enrollTotpPage({ action, secret: state.enrollSecret, otpauthUri: uri, error }) };
+    return {
+      kind: 'page',
+      status,
+      html: enrollTotpPage({ action, secret: state.enrollSecret, otpauthUri: uri, error }),
+    };
   }
   const factors = mfaFactors(account);
   const passkeys = confirmedPasskeys(account);
@@ -58,7 +65,10 @@ export async function renderMfa(input: MfaStepInput, status = 200, error?: strin
   if (passkeys.length) {
     passkeyOptions = await generateAuthenticationOptions({
       rpID: passkeyRpId(tenant, input.issuer),
-      allowCredentials: passkeys.map((p) => ({ id: p.key_id, transports: p.transports as AuthenticatorTransport[] | undefined })),
+      allowCredentials: passkeys.map((p) => ({
+        id: p.key_id,
+        transports: p.transports as AuthenticatorTransport[] | undefined,
+      })),
       userVerification: 'preferred',
     });
     state.passkeyChallenge = (passkeyOptions as { challenge: string }).challenge;
@@ -87,13 +97,23 @@ async function sendCode(input: MfaStepInput, methodId: string): Promise<MfaOutco
     code,
     text: `Your ${input.tenant.config.tenant.friendly_name} login code is ${code}`,
   });
-  input.state.sentCode = { hash: hashLoginCode(code), methodId, expiresAt: Date.now() + CODE_LIFETIME_SECONDS * 1000 };
+  input.state.sentCode = {
+    hash: hashLoginCode(code),
+    methodId,
+    expiresAt: Date.now() + CODE_LIFETIME_SECONDS * 1000,
+  };
   return renderMfa(input, 200, undefined, `We sent a code to ${maskDestination(method)}.`);
 }
 
 /** Saves a TOTP enrolled at the prompt as a confirmed method. */
 async function enrollTotp(input: MfaStepInput, secret: string): Promise<void> {
-  const totp: StoredTotp = { id: `totp|${newMethodIdSuffix()}`, type: 'totp', secret, confirmed: true, created_at: new Date().toISOString() };
+  const totp: StoredTotp = {
+    id: `totp|${newMethodIdSuffix()}`,
+    type: 'totp',
+    secret,
+    confirmed: true,
+    created_at: new Date().toISOString(),
+  };
   await input.tenant.accounts.update(input.account.user_id, (account) => {
     account.methods.push({ ...totp, last_auth_at: totp.created_at });
   });
@@ -108,7 +128,12 @@ async function checkCode(input: MfaStepInput, otp: string): Promise<boolean> {
     return true;
   }
   let usedId = matchTotp(account, otp)?.id;
-  if (!usedId && state.sentCode && state.sentCode.expiresAt > Date.now() && loginCodeMatches(otp, state.sentCode.hash)) {
+  if (
+    !usedId &&
+    state.sentCode &&
+    state.sentCode.expiresAt > Date.now() &&
+    loginCodeMatches(otp, state.sentCode.hash)
+  ) {
     usedId = state.sentCode.methodId;
     state.sentCode = undefined;
   }
@@ -129,7 +154,11 @@ export async function submitMfa(input: MfaStepInput, fields: Record<string, stri
     const assertion = parseAssertion(fields.webauthn);
     const challenge = input.state.passkeyChallenge;
     input.state.passkeyChallenge = undefined;
-    if (assertion && challenge && (await verifyPasskeyAssertion(input.tenant, input.account, input.issuer, assertion, challenge))) {
+    if (
+      assertion &&
+      challenge &&
+      (await verifyPasskeyAssertion(input.tenant, input.account, input.issuer, assertion, challenge))
+    ) {
       return { kind: 'passed' };
     }
     return renderMfa(input, 400, 'That passkey could not be verified. Try again or enter a code.');

@@ -5,7 +5,12 @@ import { escapeHtml, message, renderPage } from './html.js';
  * scripts drive them by field name: `username`/`password`, then `otp`).
  */
 
-export function loginPage(o: { action: string; clientName: string; username?: string; error?: string }): string {
+export function loginPage(o: {
+  action: string;
+  clientName: string;
+  username?: string;
+  error?: string;
+}): string {
   return renderPage({
     title: 'Log in',
     body: `<h1>Log in</h1><p>to continue to ${escapeHtml(o.clientName)}</p>${message('error', o.error)}
@@ -43,11 +48,18 @@ var c=await navigator.credentials.get({publicKey:o});var f=document.querySelecto
 f.elements.webauthn.value=JSON.stringify(c.toJSON());f.submit();}catch(e){alert('Passkey failed: '+e.message);}});})();`;
 
 export function mfaPage(o: MfaPageOptions): string {
-  const hints = [o.hasTotp ? 'the code from your authenticator app' : '', o.deliverable.length ? 'a code we send you' : '', o.hasRecoveryCode ? 'a recovery code' : '']
+  const hints = [
+    o.hasTotp ? 'the code from your authenticator app' : '',
+    o.deliverable.length ? 'a code we send you' : '',
+    o.hasRecoveryCode ? 'a recovery code' : '',
+  ]
     .filter(Boolean)
     .join(', or ');
   const sends = o.deliverable
-    .map((d) => `<button class="secondary" type="submit" name="action" value="send:${escapeHtml(d.id)}" formnovalidate>Send a code to ${escapeHtml(d.label)}</button>`)
+    .map(
+      (d) =>
+        `<button class="secondary" type="submit" name="action" value="send:${escapeHtml(d.id)}" formnovalidate>Send a code to ${escapeHtml(d.label)}</button>`,
+    )
     .join('\n');
   return renderPage({
     title: 'Verify your identity',
@@ -64,7 +76,12 @@ ${o.passkeyOptions ? '<button class="secondary" type="button" id="passkey">Use a
   });
 }
 
-export function enrollTotpPage(o: { action: string; secret: string; otpauthUri: string; error?: string }): string {
+export function enrollTotpPage(o: {
+  action: string;
+  secret: string;
+  otpauthUri: string;
+  error?: string;
+}): string {
   return renderPage({
     title: 'Secure your account',
     body: `<h1>Secure your account</h1>

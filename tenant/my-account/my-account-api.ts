@@ -52,7 +52,9 @@ function decodeParams(raw: Record<string, string>): Record<string, string> {
 function isUnavailable(err: unknown): boolean {
   if (err instanceof AccountUpdateConflict) return true;
   const text = err instanceof Error ? `${err.name} ${err.message}` : '';
-  return /MaxRetriesPerRequest|ECONNREFUSED|Connection is closed|Stream isn't writeable|ETIMEDOUT/i.test(text);
+  return /MaxRetriesPerRequest|ECONNREFUSED|Connection is closed|Stream isn't writeable|ETIMEDOUT/i.test(
+    text,
+  );
 }
 
 /**
@@ -62,7 +64,8 @@ function isUnavailable(err: unknown): boolean {
 export function createMyAccountApi(ctx: TenantContext, options: MyAccountApiOptions = {}): TenantHandler {
   const operations = buildOperations();
   const missing = operations.filter((op) => !OPERATION_HANDLERS[op.operationId]).map((op) => op.operationId);
-  if (missing.length > 0) throw new Error(`My Account operations without an implementation: ${missing.join(', ')}`);
+  if (missing.length > 0)
+    throw new Error(`My Account operations without an implementation: ${missing.join(', ')}`);
   const nonces = options.dpopNonce ? new DpopNonces(ctx.redis, ctx.prefix) : undefined;
   const verifier = new AccessTokenVerifier({
     publicJwks: ctx.keys.publicJwks,
@@ -87,15 +90,22 @@ export function createMyAccountApi(ctx: TenantContext, options: MyAccountApiOpti
     const match = matchRoute(operations, req.method ?? 'GET', path.slice(MY_ACCOUNT_BASE_PATH.length));
     if (match.kind === 'not_found') throw notFound('No such endpoint');
     if (match.kind === 'method_not_allowed') {
-      throw new ApiError(405, 'method_not_allowed', `Use ${match.allow.join(', ')}`, undefined, { allow: match.allow.join(', ') });
+      throw new ApiError(405, 'method_not_allowed', `Use ${match.allow.join(', ')}`, undefined, {
+        allow: match.allow.join(', '),
+      });
     }
     const params = decodeParams(match.rawParams);
     const target = { issuer, audience: ctx.myAccountAudience(issuer), url: `${issuer.slice(0, -1)}${path}` };
     const caller = await verifier.verify(req, target);
     const account = await ctx.accounts.findById(caller.sub);
-    if (!account) throw unauthorized([caller.scheme], target.audience, { code: 'invalid_token', description: 'The user no longer exists' });
+    if (!account)
+      throw unauthorized([caller.scheme], target.audience, {
+        code: 'invalid_token',
+        description: 'The user no longer exists',
+      });
     Object.assign(headers, (await limiter.consume(caller.sub, req.method ?? 'GET')).headers);
-    if (!caller.scopes.has(match.operation.scope)) throw insufficientScope(caller.scheme, target.audience, match.operation.scope);
+    if (!caller.scopes.has(match.operation.scope))
+      throw insufficientScope(caller.scheme, target.audience, match.operation.scope);
     return { operation: match.operation, issuer, caller, account, params, search };
   }
 
@@ -107,13 +117,27 @@ export function createMyAccountApi(ctx: TenantContext, options: MyAccountApiOpti
       const operation: ApiOperation = routed.operation;
       services.validator.path(operation, routed.params);
       const query = services.validator.query(operation, new URLSearchParams(routed.search));
-      const rawBody = operation.bodyRequired ? await readJsonBody(req, options.bodyLimit ?? DEFAULT_BODY_LIMIT) : undefined;
-      const result = await OPERATION_HANDLERS[operation.operationId]({ services, req, query, rawBody, ...routed });
+      const rawBody = operation.bodyRequired
+        ? await readJsonBody(req, options.bodyLimit ?? DEFAULT_BODY_LIMIT)
+        : undefined;
+      const result = await OPERATION_HANDLERS[operation.operationId]({
+        services,
+        req,
+        query,
+        rawBody,
+        ...routed,
+      });
       sendJson(res, result.status, result.body, { ...headers, ...result.headers });
     } catch (err) {
       if (err instanceof ApiError) return sendError(res, err, headers);
       if (isUnavailable(err)) {
-        return sendError(res, new ApiError(503, 'temporarily_unavailable', 'The service is temporarily unavailable', undefined, { 'retry-after': '1' }), headers);
+        return sendError(
+          res,
+          new ApiError(503, 'temporarily_unavailable', 'The service is temporarily unavailable', undefined, {
+            'retry-after': '1',
+          }),
+          headers,
+        );
       }
       console.error('My Account API request failed:', err instanceof Error ? err.message : String(err));
       sendError(res, new ApiError(500, 'server_error', 'The request could not be processed'), headers);

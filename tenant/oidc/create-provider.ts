@@ -41,7 +41,11 @@ function buildPolicy() {
  * the raw request (`ctx.oidc.body`, `ctx.query`) beside the parameters it recognises. No audience: an
  * opaque access token for /userinfo only, as at Auth0.
  */
-async function auth0Audience(ctx: KoaContextWithOIDC, _client: unknown, oneOf?: string[]): Promise<string | string[] | undefined> {
+async function auth0Audience(
+  ctx: KoaContextWithOIDC,
+  _client: unknown,
+  oneOf?: string[],
+): Promise<string | string[] | undefined> {
   if (oneOf) return oneOf;
   const raw = ctx.oidc.body?.audience ?? ctx.query?.audience;
   return typeof raw === 'string' && raw !== '' ? raw : undefined;
@@ -56,7 +60,8 @@ function ttl(tenant: TenantContext, clients: ClientDirectory) {
     IdToken: 36_000,
     Interaction: 3600,
     Session: tenant.config.tenant.session_ttl_seconds,
-    AccessToken: (_ctx: unknown, token: { resourceServer?: { accessTokenTTL?: number } }) => token.resourceServer?.accessTokenTTL ?? 3600,
+    AccessToken: (_ctx: unknown, token: { resourceServer?: { accessTokenTTL?: number } }) =>
+      token.resourceServer?.accessTokenTTL ?? 3600,
     Grant: (_ctx: unknown, grant: { clientId: string }) => clients.refreshTokenLifetime(grant.clientId),
     // Rotation never extends a family's lifetime (Auth0): count from the first token's issue time.
     RefreshToken: (_ctx: unknown, token: { iiat?: number; iat?: number; clientId: string }) => {
@@ -75,7 +80,10 @@ export interface ProviderDeps {
   isStorageUp(): boolean;
 }
 
-function configuration({ tenant, adapter, clients }: ProviderDeps, getResourceServerInfo: GetResourceServerInfo): Record<string, unknown> {
+function configuration(
+  { tenant, adapter, clients }: ProviderDeps,
+  getResourceServerInfo: GetResourceServerInfo,
+): Record<string, unknown> {
   return {
     adapter,
     clients: tenant.config.clients.map(toClientMetadata),
@@ -94,7 +102,10 @@ function configuration({ tenant, adapter, clients }: ProviderDeps, getResourceSe
     responseTypes: ['code'],
     pkce: { required: () => true },
     findAccount: createFindAccount(tenant.accounts),
-    interactions: { url: (_ctx: unknown, interaction: { uid: string }) => `${INTERACTION_PREFIX}${interaction.uid}`, policy: buildPolicy() },
+    interactions: {
+      url: (_ctx: unknown, interaction: { uid: string }) => `${INTERACTION_PREFIX}${interaction.uid}`,
+      policy: buildPolicy(),
+    },
     features: {
       devInteractions: { enabled: false },
       clientCredentials: { enabled: true },
@@ -107,7 +118,10 @@ function configuration({ tenant, adapter, clients }: ProviderDeps, getResourceSe
         enabled: true,
         // Replaced by the logout middleware for valid requests; kept minimal for anything that reaches it.
         logoutSource: async (ctx: KoaContextWithOIDC, form: string) => {
-          ctx.body = renderPage({ title: 'Log out', body: `<h1>Log out</h1>${form}<button form="op.logoutForm" name="logout" value="yes">Log out</button>` });
+          ctx.body = renderPage({
+            title: 'Log out',
+            body: `<h1>Log out</h1>${form}<button form="op.logoutForm" name="logout" value="yes">Log out</button>`,
+          });
         },
         postLogoutSuccessSource: async (ctx: KoaContextWithOIDC) => {
           ctx.body = renderPage({ title: 'Logged out', body: '<h1>You are logged out</h1>' });
@@ -121,10 +135,13 @@ function configuration({ tenant, adapter, clients }: ProviderDeps, getResourceSe
         getResourceServerInfo,
       },
     },
-    extraTokenClaims: async (_ctx: unknown, token: { kind: string; clientId: string; resourceServer?: unknown }) =>
-      token.kind === 'AccessToken' && token.resourceServer ? { azp: token.clientId } : undefined,
+    extraTokenClaims: async (
+      _ctx: unknown,
+      token: { kind: string; clientId: string; resourceServer?: unknown },
+    ) => (token.kind === 'AccessToken' && token.resourceServer ? { azp: token.clientId } : undefined),
     rotateRefreshToken: (ctx: KoaContextWithOIDC) => clients.isRotating(ctx.oidc.client.clientId),
-    clientBasedCORS: (_ctx: unknown, origin: string, client: { clientId: string }) => clients.allowsOrigin(client.clientId, origin),
+    clientBasedCORS: (_ctx: unknown, origin: string, client: { clientId: string }) =>
+      clients.allowsOrigin(client.clientId, origin),
     ttl: ttl(tenant, clients),
     // oidc-provider 9 refuses outgoing requests to loopback/private addresses (SSRF guard); this local
     // tenant's back-channel logout targets are exactly such addresses (the BFF on localhost).
@@ -141,7 +158,11 @@ function configuration({ tenant, adapter, clients }: ProviderDeps, getResourceSe
 
 /** One oidc-provider per issuer (canonical and each custom domain), sharing storage and keys. */
 export function createProvider(deps: ProviderDeps): Provider {
-  const getResourceServerInfo = createResourceServerInfo(deps.tenant.config, deps.tenant.accounts, deps.tenant.myAccountAudience(deps.issuer));
+  const getResourceServerInfo = createResourceServerInfo(
+    deps.tenant.config,
+    deps.tenant.accounts,
+    deps.tenant.myAccountAudience(deps.issuer),
+  );
   const provider = new Provider(deps.issuer, configuration(deps, getResourceServerInfo));
   const issue = createDirectLoginIssuer(provider, getResourceServerInfo);
   registerPasswordRealmGrant(provider, deps.tenant, issue);
@@ -149,8 +170,9 @@ export function createProvider(deps: ProviderDeps): Provider {
   registerWebauthnGrant(provider, deps.tenant, deps.issuer, issue);
   provider.use(createStorageGuard(deps.isStorageUp));
   provider.use(
-    createOfflineAccessMiddleware({ authorization: AUTH0_ROUTES.authorization, par: AUTH0_ROUTES.pushed_authorization_request }, (clientId) =>
-      deps.clients.isFirstParty(clientId),
+    createOfflineAccessMiddleware(
+      { authorization: AUTH0_ROUTES.authorization, par: AUTH0_ROUTES.pushed_authorization_request },
+      (clientId) => deps.clients.isFirstParty(clientId),
     ),
   );
   provider.use(

@@ -24,13 +24,20 @@ interface SessionLike {
   destroy(): Promise<void>;
 }
 
-async function sessionToEnd(provider: Provider, cookieSession: SessionLike, hint: string | undefined, clientId: string | undefined, options: LogoutOptions) {
+async function sessionToEnd(
+  provider: Provider,
+  cookieSession: SessionLike,
+  hint: string | undefined,
+  clientId: string | undefined,
+  options: LogoutOptions,
+) {
   const sids = Object.values(cookieSession.authorizations ?? {}).map((a) => a.sid);
   if (!hint || sids.includes(hint)) return { session: cookieSession, isBrowserSession: true };
   const id = await options.findSessionIdBySid(hint);
   const session: SessionLike | undefined = id ? await provider.Session.find(id) : undefined;
   // Only a client of that session may end it by its sid.
-  if (!session || !clientId || !session.authorizations?.[clientId]) return { session: undefined, isBrowserSession: false };
+  if (!session || !clientId || !session.authorizations?.[clientId])
+    return { session: undefined, isBrowserSession: false };
   return { session, isBrowserSession: false };
 }
 
@@ -56,21 +63,31 @@ async function endSession(ctx: KoaContextWithOIDC, provider: Provider, session: 
 }
 
 export function createLogoutMiddleware(provider: Provider, options: LogoutOptions) {
-  return async function logoutWithoutConfirmation(ctx: KoaContextWithOIDC, next: () => Promise<void>): Promise<void> {
+  return async function logoutWithoutConfirmation(
+    ctx: KoaContextWithOIDC,
+    next: () => Promise<void>,
+  ): Promise<void> {
     await next();
     if (ctx.path !== options.endSessionPath || ctx.status !== 200) return;
     const cookieSession: SessionLike | undefined = ctx.oidc?.session;
     if (!cookieSession?.state?.secret) return; // oidc-provider rejected the request: keep its answer
     const { params, entities } = ctx.oidc;
     const clientId: string | undefined = entities.Client?.clientId;
-    const { session, isBrowserSession } = await sessionToEnd(provider, cookieSession, params.logout_hint, clientId, options);
+    const { session, isBrowserSession } = await sessionToEnd(
+      provider,
+      cookieSession,
+      params.logout_hint,
+      clientId,
+      options,
+    );
     if (session?.accountId) await endSession(ctx, provider, session);
     if (isBrowserSession) {
       if (!session?.accountId) await cookieSession.destroy();
       ctx.cookies.set(provider.cookieName('session'), null, options.cookieOptions);
     }
     const target = new URL(params.post_logout_redirect_uri ?? ctx.oidc.urlFor('end_session_success'));
-    if (params.post_logout_redirect_uri && params.state != null) target.searchParams.set('state', params.state);
+    if (params.post_logout_redirect_uri && params.state != null)
+      target.searchParams.set('state', params.state);
     ctx.status = 303;
     ctx.redirect(target.href);
   };

@@ -35,7 +35,11 @@ export function wrongEmailOrPassword(): Error {
 
 /** Auth0's brute-force protection answer (429 `too_many_attempts`). */
 export function tooManyAttempts(): Error {
-  return oauthError(429, 'too_many_attempts', 'Too many failed login attempts for this user. Try again later.');
+  return oauthError(
+    429,
+    'too_many_attempts',
+    'Too many failed login attempts for this user. Try again later.',
+  );
 }
 
 export function invalidRequest(description: string): Error {

@@ -32,8 +32,14 @@ async function readBody(ctx: KoaContextWithOIDC): Promise<string | undefined> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
-export function createOfflineAccessMiddleware(paths: { authorization: string; par: string }, isFirstParty: (clientId: string) => boolean) {
-  return async function offlineAccessWithoutConsent(ctx: KoaContextWithOIDC, next: () => Promise<void>): Promise<void> {
+export function createOfflineAccessMiddleware(
+  paths: { authorization: string; par: string },
+  isFirstParty: (clientId: string) => boolean,
+) {
+  return async function offlineAccessWithoutConsent(
+    ctx: KoaContextWithOIDC,
+    next: () => Promise<void>,
+  ): Promise<void> {
     if (ctx.path !== paths.authorization && ctx.path !== paths.par) return next();
     if (ctx.method === 'GET') {
       const params = new URLSearchParams(ctx.querystring);

@@ -15,10 +15,25 @@ declare module 'oidc-provider' {
     callback(): (req: IncomingMessage, res: ServerResponse) => void;
     use(middleware: (ctx: KoaContextWithOIDC, next: () => Promise<void>) => Promise<void> | void): void;
     on(event: string, listener: (...args: any[]) => void): this;
-    registerGrantType(name: string, handler: (ctx: KoaContextWithOIDC) => Promise<void>, params?: string[] | Set<string>, dupes?: string[]): void;
+    registerGrantType(
+      name: string,
+      handler: (ctx: KoaContextWithOIDC) => Promise<void>,
+      params?: string[] | Set<string>,
+      dupes?: string[],
+    ): void;
     interactionDetails(req: IncomingMessage, res: ServerResponse): Promise<any>;
-    interactionFinished(req: IncomingMessage, res: ServerResponse, result: Record<string, unknown>, options?: { mergeWithLastSubmission?: boolean }): Promise<void>;
-    interactionResult(req: IncomingMessage, res: ServerResponse, result: Record<string, unknown>, options?: { mergeWithLastSubmission?: boolean }): Promise<string>;
+    interactionFinished(
+      req: IncomingMessage,
+      res: ServerResponse,
+      result: Record<string, unknown>,
+      options?: { mergeWithLastSubmission?: boolean },
+    ): Promise<void>;
+    interactionResult(
+      req: IncomingMessage,
+      res: ServerResponse,
+      result: Record<string, unknown>,
+      options?: { mergeWithLastSubmission?: boolean },
+    ): Promise<string>;
     Grant: any;
     Session: any;
     Client: any;
@@ -30,7 +45,10 @@ declare module 'oidc-provider' {
     [key: string]: any;
   }
   export const errors: Record<string, any> & {
-    OIDCProviderError: new (status: number, message: string) => Error & { error_description?: string; status: number; expose: boolean };
+    OIDCProviderError: new (
+      status: number,
+      message: string,
+    ) => Error & { error_description?: string; status: number; expose: boolean };
   };
   export const interactionPolicy: any;
   export default Provider;
@@ -42,7 +60,14 @@ declare module 'oidc-provider/lib/helpers/grants.js' {
 }
 
 declare module 'oidc-provider/lib/helpers/grant_common.js' {
-  export function issueTokens(provider: any, helpers: any, ctx: any, source: any, grant: any, options: any): Promise<void>;
+  export function issueTokens(
+    provider: any,
+    helpers: any,
+    ctx: any,
+    source: any,
+    grant: any,
+    options: any,
+  ): Promise<void>;
 }
 
 declare module 'oidc-provider/lib/helpers/revoke.js' {

@@ -1,4 +1,8 @@
-import { verifyAuthenticationResponse, type AuthenticationResponseJSON, type AuthenticatorTransport } from '@simplewebauthn/server';
+import {
+  verifyAuthenticationResponse,
+  type AuthenticationResponseJSON,
+  type AuthenticatorTransport,
+} from '@simplewebauthn/server';
 import type { Account } from '../accounts/account.types.js';
 import { confirmedPasskeys } from '../accounts/login-factors.js';
 import { passkeyOrigins, passkeyRpId } from '../my-account/enrollment/passkey-enroller.js';
@@ -57,6 +61,12 @@ export function parseAssertion(value: unknown): AuthenticationResponseJSON | und
   }
   if (!parsed || typeof parsed !== 'object') return undefined;
   const candidate = parsed as Partial<AuthenticationResponseJSON>;
-  if (typeof candidate.id !== 'string' || !candidate.response || typeof candidate.response !== 'object') return undefined;
-  return { clientExtensionResults: {}, type: 'public-key', rawId: candidate.id, ...candidate } as AuthenticationResponseJSON;
+  if (typeof candidate.id !== 'string' || !candidate.response || typeof candidate.response !== 'object')
+    return undefined;
+  return {
+    clientExtensionResults: {},
+    type: 'public-key',
+    rawId: candidate.id,
+    ...candidate,
+  } as AuthenticationResponseJSON;
 }

@@ -23,7 +23,12 @@ export class PasskeyChallenges {
 
   async create(login: PendingPasskeyLogin): Promise<string> {
     const authSession = randomBytes(24).toString('base64url');
-    await this.redis.set(`${this.prefix}passkey-login:${authSession}`, JSON.stringify(login), 'EX', TTL_SECONDS);
+    await this.redis.set(
+      `${this.prefix}passkey-login:${authSession}`,
+      JSON.stringify(login),
+      'EX',
+      TTL_SECONDS,
+    );
     return authSession;
   }
 
@@ -49,11 +54,14 @@ async function readParams(req: IncomingMessage): Promise<Record<string, unknown>
   }
   const text = Buffer.concat(chunks).toString('utf8');
   const type = req.headers['content-type'] ?? '';
-  if (type.startsWith('application/x-www-form-urlencoded')) return Object.fromEntries(new URLSearchParams(text));
+  if (type.startsWith('application/x-www-form-urlencoded'))
+    return Object.fromEntries(new URLSearchParams(text));
   if (!type.startsWith('application/json')) return undefined;
   try {
     const parsed: unknown = JSON.parse(text);
-    return parsed && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : undefined;
+    return parsed && typeof parsed === 'object' && !Array.isArray(parsed)
+      ? (parsed as Record<string, unknown>)
+      : undefined;
   } catch {
     return undefined;
   }
@@ -70,7 +78,10 @@ function secretMatches(expected: string, given: unknown): boolean {
 function presentedSecret(req: IncomingMessage, params: Record<string, unknown>, clientId: string): unknown {
   const header = req.headers.authorization ?? '';
   if (header.startsWith('Basic ')) {
-    const [id, secret] = Buffer.from(header.slice(6), 'base64').toString('utf8').split(':').map(decodeURIComponent);
+    const [id, secret] = Buffer.from(header.slice(6), 'base64')
+      .toString('utf8')
+      .split(':')
+      .map(decodeURIComponent);
     return id === clientId ? secret : undefined;
   }
   return params.client_secret;
@@ -81,37 +92,56 @@ function presentedSecret(req: IncomingMessage, params: Record<string, unknown>, 
  * for confidential clients, `realm`. Answers `auth_session` and `authn_params_public_key` (challenge,
  * timeout, rpId, userVerification "preferred"), for a client with the webauthn grant.
  */
-export function createPasskeyChallengeHandler(tenant: TenantContext, issuerFor: (req: IncomingMessage) => string): TenantHandler {
+export function createPasskeyChallengeHandler(
+  tenant: TenantContext,
+  issuerFor: (req: IncomingMessage) => string,
+): TenantHandler {
   const challenges = new PasskeyChallenges(tenant.redis, tenant.prefix);
 
   async function serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    if (req.method !== 'POST') return json(res, 405, { error: 'invalid_request', error_description: 'Use POST' });
+    if (req.method !== 'POST')
+      return json(res, 405, { error: 'invalid_request', error_description: 'Use POST' });
     const params = await readParams(req);
-    if (!params) return json(res, 400, { error: 'invalid_request', error_description: 'Send a JSON or form body' });
+    if (!params)
+      return json(res, 400, { error: 'invalid_request', error_description: 'Send a JSON or form body' });
     const clientId = typeof params.client_id === 'string' ? params.client_id : '';
-    if (!clientId) return json(res, 400, { error: 'invalid_request', error_description: 'client_id is required' });
+    if (!clientId)
+      return json(res, 400, { error: 'invalid_request', error_description: 'client_id is required' });
     const client = tenant.config.clients.find((c) => c.client_id === clientId);
     if (!client) return json(res, 401, { error: 'invalid_client', error_description: 'Unknown client' });
-    if (client.client_secret && !secretMatches(client.client_secret, presentedSecret(req, params, clientId))) {
+    if (
+      client.client_secret &&
+      !secretMatches(client.client_secret, presentedSecret(req, params, clientId))
+    ) {
       return json(res, 401, { error: 'invalid_client', error_description: 'Client authentication failed' });
     }
     if (!client.grant_types.includes(WEBAUTHN_GRANT) || !client.first_party) {
-      return json(res, 400, { error: 'unauthorized_client', error_description: `The client is not allowed the ${WEBAUTHN_GRANT} grant` });
+      return json(res, 400, {
+        error: 'unauthorized_client',
+        error_description: `The client is not allowed the ${WEBAUTHN_GRANT} grant`,
+      });
     }
     const realm = params.realm;
     if (realm !== undefined && realm !== tenant.config.tenant.database_connection) {
-      return json(res, 400, { error: 'invalid_request', error_description: `Unknown realm: ${String(realm)}` });
+      return json(res, 400, {
+        error: 'invalid_request',
+        error_description: `Unknown realm: ${String(realm)}`,
+      });
     }
     const rpId = passkeyRpId(tenant, issuerFor(req));
     const challenge = randomBytes(32).toString('base64url');
     const authSession = await challenges.create({ challenge, client_id: clientId, rp_id: rpId });
-    json(res, 200, { auth_session: authSession, authn_params_public_key: { challenge, timeout: TIMEOUT_MS, rpId, userVerification: 'preferred' } });
+    json(res, 200, {
+      auth_session: authSession,
+      authn_params_public_key: { challenge, timeout: TIMEOUT_MS, rpId, userVerification: 'preferred' },
+    });
   }
 
   return (req, res) => {
     serve(req, res).catch((err: Error) => {
       console.error('tenant: passkey challenge failed', err);
-      if (!res.headersSent) json(res, 500, { error: 'server_error', error_description: 'The challenge could not be created' });
+      if (!res.headersSent)
+        json(res, 500, { error: 'server_error', error_description: 'The challenge could not be created' });
     });
   };
 }

@@ -17,7 +17,11 @@ const DECOY_HASH = 'scrypt$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAA
 
 export type PasswordCheck = { kind: 'ok'; account: Account } | { kind: 'wrong' } | { kind: 'blocked' };
 
-export async function checkPassword(tenant: TenantContext, username: string, password: string): Promise<PasswordCheck> {
+export async function checkPassword(
+  tenant: TenantContext,
+  username: string,
+  password: string,
+): Promise<PasswordCheck> {
   const name = username.trim().toLowerCase();
   const failuresKey = `${tenant.prefix}login-failures:${name}`;
   const failures = Number(await tenant.redis.get(failuresKey)) || 0;

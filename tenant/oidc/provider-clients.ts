@@ -2,7 +2,8 @@ import type { SeedClient, TenantConfig } from '../config/tenant-config.schema.js
 
 /** A configured client as oidc-provider client metadata (RFC 7591 names). */
 export function toClientMetadata(client: SeedClient): Record<string, unknown> {
-  const isPublic = client.client_secret === undefined && client.token_endpoint_auth_method !== 'private_key_jwt';
+  const isPublic =
+    client.client_secret === undefined && client.token_endpoint_auth_method !== 'private_key_jwt';
   return {
     client_id: client.client_id,
     ...(client.client_secret ? { client_secret: client.client_secret } : {}),

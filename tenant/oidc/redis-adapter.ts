@@ -9,7 +9,13 @@ import type { Redis } from 'ioredis';
  */
 
 /** Models whose tokens belong to a grant and die with it. */
-const GRANTABLE = new Set(['AccessToken', 'AuthorizationCode', 'RefreshToken', 'DeviceCode', 'BackchannelAuthenticationRequest']);
+const GRANTABLE = new Set([
+  'AccessToken',
+  'AuthorizationCode',
+  'RefreshToken',
+  'DeviceCode',
+  'BackchannelAuthenticationRequest',
+]);
 
 type Payload = Record<string, unknown>;
 
@@ -59,7 +65,8 @@ export class RedisAdapter {
       if (ttl && ttl > current && current !== -1) multi.expire(grantKey, ttl);
       if (!ttl) multi.persist(grantKey);
     }
-    if (typeof payload.userCode === 'string') this.setIndex(multi, `${this.ns}userCode:${payload.userCode}`, id, ttl);
+    if (typeof payload.userCode === 'string')
+      this.setIndex(multi, `${this.ns}userCode:${payload.userCode}`, id, ttl);
     if (typeof payload.uid === 'string') this.setIndex(multi, `${this.ns}uid:${payload.uid}`, id, ttl);
     if (this.model === 'Session') {
       const authorizations = (payload.authorizations ?? {}) as Record<string, { sid?: string }>;
@@ -70,7 +77,12 @@ export class RedisAdapter {
     await multi.exec();
   }
 
-  private setIndex(multi: ReturnType<Redis['multi']>, key: string, value: string, ttl: number | undefined): void {
+  private setIndex(
+    multi: ReturnType<Redis['multi']>,
+    key: string,
+    value: string,
+    ttl: number | undefined,
+  ): void {
     if (ttl) multi.set(key, value, 'EX', ttl);
     else multi.set(key, value);
   }
@@ -79,7 +91,11 @@ export class RedisAdapter {
     const raw = await this.redis.get(this.key(id));
     if (!raw) return undefined;
     const payload = JSON.parse(raw) as Payload;
-    if (this.model === 'RefreshToken' && typeof payload.consumed === 'number' && typeof payload.clientId === 'string') {
+    if (
+      this.model === 'RefreshToken' &&
+      typeof payload.consumed === 'number' &&
+      typeof payload.clientId === 'string'
+    ) {
       const interval = this.options.refreshTokenReuseInterval(payload.clientId);
       // Within the reuse interval the previous token still works (it rotates again); past it, the
       // `consumed` mark makes oidc-provider treat the call as reuse and revoke the grant.
@@ -129,7 +145,11 @@ function withoutAmr(payload: Payload): Payload {
   return rest;
 }
 
-export function createRedisAdapterFactory(redis: Redis, prefix: string, options: RedisAdapterOptions): AdapterFactory {
+export function createRedisAdapterFactory(
+  redis: Redis,
+  prefix: string,
+  options: RedisAdapterOptions,
+): AdapterFactory {
   const ns = `${prefix}oidc:`;
   const factory = ((model: string) => new RedisAdapter(model, redis, ns, options)) as AdapterFactory;
   factory.findSessionIdBySid = async (sid) => (await redis.get(`${ns}SessionSid:${sid}`)) ?? undefined;

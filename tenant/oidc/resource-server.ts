@@ -41,7 +41,9 @@ function policyScopes(config: TenantConfig, clientId: string, audience: string):
     throw accessDenied(`No application may access "${audience}" on behalf of a user (policy deny_all).`);
   }
   if (api.user_policy === 'allow_all') return MY_ACCOUNT_SCOPES;
-  const grant = config.client_grants.find((g) => g.client_id === clientId && g.audience === audience && g.subject_type === 'user');
+  const grant = config.client_grants.find(
+    (g) => g.client_id === clientId && g.audience === audience && g.subject_type === 'user',
+  );
   if (!grant) throw clientNotAuthorized(clientId, audience);
   return grant.scope.filter((s) => (MY_ACCOUNT_SCOPES as readonly string[]).includes(s));
 }
@@ -56,10 +58,14 @@ export function createResourceServerInfo(config: TenantConfig, accounts: Account
     if (indicator !== audience || !api.active) throw serviceNotFound(indicator);
     // The client-flow policy of the My Account API is fixed to deny_all at Auth0.
     if (grantType(ctx) === 'client_credentials') {
-      throw accessDenied(`Client credentials cannot be used to access "${audience}" (client-flow policy deny_all).`);
+      throw accessDenied(
+        `Client credentials cannot be used to access "${audience}" (client-flow policy deny_all).`,
+      );
     }
     if (api.dpop === 'required' && ctx.oidc?.route === 'token' && !ctx.get('dpop')) {
-      throw new errors.InvalidRequest(`"${audience}" only accepts DPoP-bound access tokens: send a DPoP proof`);
+      throw new errors.InvalidRequest(
+        `"${audience}" only accepts DPoP-bound access tokens: send a DPoP proof`,
+      );
     }
     let scopes = policyScopes(config, client.clientId, audience);
     const subject = api.rbac ? subjectOf(ctx) : undefined;

@@ -8,7 +8,10 @@ import { renderErrorPage } from '../interactions/html.js';
 export const STORAGE_RETRY_AFTER_SECONDS = 5;
 
 export function createStorageGuard(isStorageUp: () => boolean) {
-  return async function storageUnavailable(ctx: KoaContextWithOIDC, next: () => Promise<void>): Promise<void> {
+  return async function storageUnavailable(
+    ctx: KoaContextWithOIDC,
+    next: () => Promise<void>,
+  ): Promise<void> {
     let failed = false;
     try {
       await next();

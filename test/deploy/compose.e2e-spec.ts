@@ -12,7 +12,10 @@ describe('docker-compose.yml', () => {
 
   it('runs redis, the tenant and the BFF, with the BFF sharing the tenant issuer URL', () => {
     const compose = parse(readFileSync('docker-compose.yml', 'utf8')) as {
-      services: Record<string, { network_mode?: string; environment?: Record<string, string>; command?: string[] }>;
+      services: Record<
+        string,
+        { network_mode?: string; environment?: Record<string, string>; command?: string[] }
+      >;
     };
     expect(Object.keys(compose.services).sort()).toEqual(['bff', 'redis', 'tenant']);
     expect(compose.services.bff.network_mode).toBe('service:tenant');

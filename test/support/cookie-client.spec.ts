@@ -19,7 +19,13 @@ describe('parseForm', () => {
     const form = parseForm(page, 'http://localhost:4000/u/login/abc', 1);
     expect(form.action).toBe('http://localhost:4000/u/login/abc?x=1&y=2');
     expect(form.method).toBe('POST');
-    expect(form.fields).toEqual({ username: '"a"@example.com', password: '', csrf: 't0k', agree: 'on', note: 'hello & bye' });
+    expect(form.fields).toEqual({
+      username: '"a"@example.com',
+      password: '',
+      csrf: 't0k',
+      agree: 'on',
+      note: 'hello & bye',
+    });
     expect(form.buttons).toEqual([
       { name: 'action', value: 'verify' },
       { name: 'action', value: 'send:email|1' },

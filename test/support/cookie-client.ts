@@ -52,7 +52,12 @@ interface StoredCookie {
 }
 
 const decodeEntities = (s: string) =>
-  s.replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+  s
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&');
 
 function attr(tag: string, name: string): string | undefined {
   const m = new RegExp(`\\s${name}\\s*=\\s*(?:"([^"]*)"|'([^']*)'|([^\\s>]+))`, 'i').exec(tag);
@@ -99,7 +104,8 @@ export class CookieClient {
     const out: Record<string, string> = {};
     for (const [name, cookie] of this.jar.get(target.host) ?? []) {
       if (cookie.expiresAt !== undefined && cookie.expiresAt <= Date.now()) continue;
-      if (target.pathname.startsWith(cookie.path) || target.pathname === cookie.path.replace(/\/$/, '')) out[name] = cookie.value;
+      if (target.pathname.startsWith(cookie.path) || target.pathname === cookie.path.replace(/\/$/, ''))
+        out[name] = cookie.value;
     }
     return out;
   }
@@ -139,7 +145,9 @@ export class CookieClient {
   async request(url: string | URL, options: RequestOptions = {}): Promise<ClientResponse> {
     const target = new URL(url);
     const headers: Record<string, string> = { ...this.defaultHeaders, ...options.headers };
-    const cookie = Object.entries(this.cookies(target)).map(([k, v]) => `${k}=${v}`).join('; ');
+    const cookie = Object.entries(this.cookies(target))
+      .map(([k, v]) => `${k}=${v}`)
+      .join('; ');
     if (cookie) headers.cookie = cookie;
     let body = options.body;
     if (options.form) {
@@ -165,7 +173,12 @@ export class CookieClient {
     const remaining = options.followRedirects ?? 0;
     if (remaining > 0 && response.location && res.status >= 300 && res.status < 400) {
       const keepMethod = res.status === 307 || res.status === 308;
-      return this.request(response.location, keepMethod ? { ...options, followRedirects: remaining - 1 } : { headers: options.headers, followRedirects: remaining - 1 });
+      return this.request(
+        response.location,
+        keepMethod
+          ? { ...options, followRedirects: remaining - 1 }
+          : { headers: options.headers, followRedirects: remaining - 1 },
+      );
     }
     return response;
   }
@@ -179,7 +192,11 @@ export class CookieClient {
   }
 
   /** Fills the page's form (fields override its values) and submits it as a browser would. */
-  submitForm(page: ClientResponse, fields: Record<string, string> = {}, options: SubmitOptions = {}): Promise<ClientResponse> {
+  submitForm(
+    page: ClientResponse,
+    fields: Record<string, string> = {},
+    options: SubmitOptions = {},
+  ): Promise<ClientResponse> {
     const form = parseForm(page.body, page.url, options.formIndex);
     const submitter = options.submitter ?? form.buttons[0];
     const values = { ...form.fields, ...(submitter ? { [submitter.name]: submitter.value } : {}), ...fields };

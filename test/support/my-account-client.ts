@@ -38,13 +38,22 @@ export function createMyAccountClient(options: MyAccountClientOptions) {
       headers.authorization = `Bearer ${options.accessToken}`;
     }
     if (body !== undefined) headers['content-type'] = 'application/json';
-    const res = await fetch(url, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    const res = await fetch(url, {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
     const text = await res.text();
-    return { status: res.status, headers: res.headers, body: text ? (JSON.parse(text) as unknown) : undefined };
+    return {
+      status: res.status,
+      headers: res.headers,
+      body: text ? (JSON.parse(text) as unknown) : undefined,
+    };
   }
 
   function expectStatus(res: MyAccountResponse, status: number, what: string): void {
-    if (res.status !== status) throw new Error(`${what}: expected ${status}, got ${res.status} ${JSON.stringify(res.body)}`);
+    if (res.status !== status)
+      throw new Error(`${what}: expected ${status}, got ${res.status} ${JSON.stringify(res.body)}`);
   }
 
   async function start(body: Record<string, unknown>) {
@@ -61,7 +70,10 @@ export function createMyAccountClient(options: MyAccountClientOptions) {
 
   return {
     request,
-    listMethods: async () => (await request('GET', '/authentication-methods')).body.authentication_methods as Array<Record<string, unknown>>,
+    listMethods: async () =>
+      (await request('GET', '/authentication-methods')).body.authentication_methods as Array<
+        Record<string, unknown>
+      >,
     deleteMethod: (id: string) => request('DELETE', `/authentication-methods/${encodeURIComponent(id)}`),
 
     /** Enrolls an authenticator app; returns the secret so the test can produce codes later. */
@@ -69,7 +81,10 @@ export function createMyAccountClient(options: MyAccountClientOptions) {
       const started = await start({ type: 'totp' });
       const secret = started.body.manual_input_code as string;
       const code = new TOTP({ secret: Secret.fromBase32(secret) }).generate();
-      return { ...(await verify(started.location, { auth_session: started.body.auth_session, otp_code: code })), secret };
+      return {
+        ...(await verify(started.location, { auth_session: started.body.auth_session, otp_code: code })),
+        secret,
+      };
     },
 
     /** Enrolls a passkey with the software authenticator, as a browser at `origin` would. */
@@ -84,9 +99,15 @@ export function createMyAccountClient(options: MyAccountClientOptions) {
     },
 
     /** Enrolls an email or phone; `readCode` fetches the delivered code (e.g. from `GET /__dev/outbox?to=`). */
-    async enrollDelivered(body: { type: 'email'; email: string } | { type: 'phone'; phone_number: string }, readCode: () => Promise<string>) {
+    async enrollDelivered(
+      body: { type: 'email'; email: string } | { type: 'phone'; phone_number: string },
+      readCode: () => Promise<string>,
+    ) {
       const started = await start(body);
-      return verify(started.location, { auth_session: started.body.auth_session, otp_code: await readCode() });
+      return verify(started.location, {
+        auth_session: started.body.auth_session,
+        otp_code: await readCode(),
+      });
     },
 
     /** Enrolls a recovery code; returns it (shown once). */

@@ -44,7 +44,8 @@ async function waitForPing(url: string, timeoutMs = 5000): Promise<void> {
       return;
     } catch (err) {
       probe.disconnect();
-      if (Date.now() > deadline) throw new Error(`Redis at ${url} did not answer within ${timeoutMs} ms: ${String(err)}`);
+      if (Date.now() > deadline)
+        throw new Error(`Redis at ${url} did not answer within ${timeoutMs} ms: ${String(err)}`);
       await new Promise((r) => setTimeout(r, 25));
     }
   }
@@ -69,7 +70,11 @@ export async function startTestRedis(): Promise<TestRedis> {
     const spawned = proc;
     await new Promise<void>((resolve, reject) => {
       spawned.once('error', (err) =>
-        reject(new Error(`Cannot start redis-server (${err.message}). Install it: apt-get install -y redis-server`)),
+        reject(
+          new Error(
+            `Cannot start redis-server (${err.message}). Install it: apt-get install -y redis-server`,
+          ),
+        ),
       );
       spawned.once('spawn', () => resolve());
     });

@@ -30,8 +30,14 @@ export interface SoftCredential {
 }
 
 export interface SoftAuthenticator {
-  register(options: PublicKeyCredentialCreationOptionsJSON, origin: string): Promise<RegistrationResponseJSON>;
-  authenticate(options: PublicKeyCredentialRequestOptionsJSON, origin: string): Promise<AuthenticationResponseJSON>;
+  register(
+    options: PublicKeyCredentialCreationOptionsJSON,
+    origin: string,
+  ): Promise<RegistrationResponseJSON>;
+  authenticate(
+    options: PublicKeyCredentialRequestOptionsJSON,
+    origin: string,
+  ): Promise<AuthenticationResponseJSON>;
   /** The resident credentials it holds. */
   readonly credentials: readonly SoftCredential[];
 }
@@ -87,7 +93,10 @@ export function createSoftAuthenticator(options: SoftAuthenticatorOptions = {}):
   const store: StoredCredential[] = [];
   const uvFlag = options.userVerified === false ? 0 : FLAG_UV;
 
-  async function register(opts: PublicKeyCredentialCreationOptionsJSON, origin: string): Promise<RegistrationResponseJSON> {
+  async function register(
+    opts: PublicKeyCredentialCreationOptionsJSON,
+    origin: string,
+  ): Promise<RegistrationResponseJSON> {
     const rpId = opts.rp.id ?? new URL(origin).hostname;
     assertRpIdAllowed(rpId, origin);
     if (!opts.pubKeyCredParams.some((p) => p.type === 'public-key' && p.alg === ES256)) {
@@ -130,13 +139,18 @@ export function createSoftAuthenticator(options: SoftAuthenticatorOptions = {}):
 
   function pickCredential(opts: PublicKeyCredentialRequestOptionsJSON, rpId: string): StoredCredential {
     const allowed = new Set((opts.allowCredentials ?? []).map((c) => c.id));
-    const candidates = store.filter((c) => c.rpId === rpId && (allowed.size === 0 || allowed.has(b64url(c.id))));
+    const candidates = store.filter(
+      (c) => c.rpId === rpId && (allowed.size === 0 || allowed.has(b64url(c.id))),
+    );
     const chosen = candidates.at(-1);
     if (!chosen) throw new Error(`NotAllowedError: no credential for RP id "${rpId}"`);
     return chosen;
   }
 
-  async function authenticate(opts: PublicKeyCredentialRequestOptionsJSON, origin: string): Promise<AuthenticationResponseJSON> {
+  async function authenticate(
+    opts: PublicKeyCredentialRequestOptionsJSON,
+    origin: string,
+  ): Promise<AuthenticationResponseJSON> {
     const rpId = opts.rpId ?? new URL(origin).hostname;
     assertRpIdAllowed(rpId, origin);
     const credential = pickCredential(opts, rpId);
@@ -144,7 +158,11 @@ export function createSoftAuthenticator(options: SoftAuthenticatorOptions = {}):
     const authData = authenticatorData(rpId, FLAG_UP | uvFlag, credential.counter);
     const clientDataJSON = clientData('webauthn.get', opts.challenge, origin);
     // WebAuthn §6.3.3: the signature covers authenticatorData || SHA-256(clientDataJSON); ES256 in DER.
-    const signature = sign('sha256', Buffer.concat([authData, sha256(clientDataJSON)]), credential.privateKey);
+    const signature = sign(
+      'sha256',
+      Buffer.concat([authData, sha256(clientDataJSON)]),
+      credential.privateKey,
+    );
     return {
       id: b64url(credential.id),
       rawId: b64url(credential.id),
@@ -164,7 +182,12 @@ export function createSoftAuthenticator(options: SoftAuthenticatorOptions = {}):
     register,
     authenticate,
     get credentials() {
-      return store.map((c) => ({ id: b64url(c.id), rpId: c.rpId, userHandle: c.userHandle, counter: c.counter }));
+      return store.map((c) => ({
+        id: b64url(c.id),
+        rpId: c.rpId,
+        userHandle: c.userHandle,
+        counter: c.counter,
+      }));
     },
   };
 }

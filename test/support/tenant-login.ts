@@ -26,7 +26,11 @@ function pageError(page: ClientResponse): string | undefined {
  * the first redirect that leaves the tenant's origin (the client's redirect_uri, with `code` or `error`)
  * and returns that URL without fetching it. Throws when a page re-renders with an error or is unexpected.
  */
-export async function completeTenantLogin(client: CookieClient, authorizeUrl: string | URL, credentials: TenantCredentials): Promise<string> {
+export async function completeTenantLogin(
+  client: CookieClient,
+  authorizeUrl: string | URL,
+  credentials: TenantCredentials,
+): Promise<string> {
   const tenantOrigin = new URL(authorizeUrl).origin;
   let response = await client.get(authorizeUrl);
   let credentialsSent = false;
@@ -36,19 +40,33 @@ export async function completeTenantLogin(client: CookieClient, authorizeUrl: st
       response = await client.get(response.location);
       continue;
     }
-    if (response.status >= 400) throw new Error(`Tenant login failed at ${response.url}: ${response.status} ${pageError(response) ?? response.body.slice(0, 300)}`);
+    if (response.status >= 400)
+      throw new Error(
+        `Tenant login failed at ${response.url}: ${response.status} ${pageError(response) ?? response.body.slice(0, 300)}`,
+      );
     if (/name="password"/.test(response.body)) {
-      if (credentialsSent) throw new Error(`Tenant login shown twice: ${pageError(response) ?? 'unexpected'}`);
+      if (credentialsSent)
+        throw new Error(`Tenant login shown twice: ${pageError(response) ?? 'unexpected'}`);
       credentialsSent = true;
-      response = await client.submitForm(response, { username: credentials.username, password: credentials.password });
+      response = await client.submitForm(response, {
+        username: credentials.username,
+        password: credentials.password,
+      });
     } else if (/name="otp"/.test(response.body)) {
-      if (credentials.otp === undefined) throw new Error('The tenant asked for a second factor (MFA page) but no otp was given');
+      if (credentials.otp === undefined)
+        throw new Error('The tenant asked for a second factor (MFA page) but no otp was given');
       const otp = typeof credentials.otp === 'function' ? credentials.otp() : credentials.otp;
-      response = await client.submitForm(response, { otp }, { submitter: { name: 'action', value: 'verify' } });
+      response = await client.submitForm(
+        response,
+        { otp },
+        { submitter: { name: 'action', value: 'verify' } },
+      );
     } else if (/value="allow"/.test(response.body)) {
       response = await client.submitForm(response, {}, { submitter: { name: 'action', value: 'allow' } });
     } else {
-      throw new Error(`Unexpected tenant page at ${response.url} (${response.status}): ${response.body.slice(0, 300)}`);
+      throw new Error(
+        `Unexpected tenant page at ${response.url} (${response.status}): ${response.body.slice(0, 300)}`,
+      );
     }
   }
   throw new Error(`Tenant login did not finish within ${MAX_STEPS} steps`);

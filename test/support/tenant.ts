@@ -43,9 +43,17 @@ export function buildTestTenantConfig(opts: TestTenantOptions & { port: number }
   const config = loadTenantConfig(SEED_FILE, {});
   const issuer = `http://localhost:${opts.port}/`;
   const customIssuer = `http://127.0.0.1:${opts.port}/`;
-  config.tenant = { ...config.tenant, issuer, custom_domains: [customIssuer], port: opts.port, host: '127.0.0.1', dev_endpoints: true };
+  config.tenant = {
+    ...config.tenant,
+    issuer,
+    custom_domains: [customIssuer],
+    port: opts.port,
+    host: '127.0.0.1',
+    dev_endpoints: true,
+  };
   config.redis = { ...config.redis, url: opts.redisUrl };
-  const bff = (uri: string) => (opts.bffOrigin ? rewrite(uri, SEED_BFF, opts.bffOrigin.replace(/\/$/, '')) : uri);
+  const bff = (uri: string) =>
+    opts.bffOrigin ? rewrite(uri, SEED_BFF, opts.bffOrigin.replace(/\/$/, '')) : uri;
   for (const client of config.clients) {
     client.redirect_uris = client.redirect_uris.map(bff);
     client.post_logout_redirect_uris = client.post_logout_redirect_uris.map(bff);

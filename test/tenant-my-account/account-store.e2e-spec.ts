@@ -43,7 +43,13 @@ describe('AccountStore', () => {
       Array.from({ length: 25 }, (_, i) =>
         store.update('auth0|race', async (a) => {
           await new Promise((r) => setTimeout(r, i % 3));
-          a.methods.push({ id: `totp|${newMethodIdSuffix()}`, type: 'totp', secret: 'JBSWY3DPEHPK3PXP', confirmed: true, created_at: '' });
+          a.methods.push({
+            id: `totp|${newMethodIdSuffix()}`,
+            type: 'totp',
+            secret: 'JBSWY3DPEHPK3PXP',
+            confirmed: true,
+            created_at: '',
+          });
         }),
       ),
     );

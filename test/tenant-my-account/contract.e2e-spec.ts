@@ -1,6 +1,11 @@
 import { startHarness, REDIRECT_URI, type Harness } from './support/my-account-harness.js';
 import { contractProblems, OPERATIONS } from './support/oas-contract.js';
-import { approveTicket, seedConnectedAccount, SUCCESS_FIXTURES, type PreparedCall } from './support/operation-fixtures.js';
+import {
+  approveTicket,
+  seedConnectedAccount,
+  SUCCESS_FIXTURES,
+  type PreparedCall,
+} from './support/operation-fixtures.js';
 
 /**
  * Every operation answers, in success and error cases, exactly what the OAS declares: status, body schema
@@ -37,8 +42,13 @@ async function freshUser(harness = h) {
   return { user, token: await harness.mintToken({ sub: user.user_id }) };
 }
 
-const send = (harness: Harness, operationId: string, call: PreparedCall, token?: string, extra: Record<string, unknown> = {}) =>
-  harness.call(call.method, call.path, { token, body: call.body, operationId, ...extra });
+const send = (
+  harness: Harness,
+  operationId: string,
+  call: PreparedCall,
+  token?: string,
+  extra: Record<string, unknown> = {},
+) => harness.call(call.method, call.path, { token, body: call.body, operationId, ...extra });
 
 describe.each(OPERATIONS.map((op) => [op.operationId] as const))('%s', (operationId) => {
   it('success answer matches the OAS', async () => {
@@ -47,7 +57,8 @@ describe.each(OPERATIONS.map((op) => [op.operationId] as const))('%s', (operatio
     const res = await send(h, operationId, call, token);
     expect(res.status).toBe(call.status);
     if (res.status < 300) {
-      for (const header of ['x-ratelimit-limit', 'x-ratelimit-remaining', 'x-ratelimit-reset']) expect(res.headers[header]).toMatch(/^\d+$/);
+      for (const header of ['x-ratelimit-limit', 'x-ratelimit-remaining', 'x-ratelimit-reset'])
+        expect(res.headers[header]).toMatch(/^\d+$/);
     }
   });
 
@@ -81,13 +92,41 @@ const BAD_INPUT: Record<string, PreparedCall> = {
   createAuthenticationMethod: { method: 'POST', path: AM, body: { type: 'sms' }, status: 400 },
   getAuthenticationMethod: { method: 'GET', path: `${AM}/totp%E0%A4%A`, status: 400 },
   deleteAuthenticationMethod: { method: 'DELETE', path: `${AM}/%ZZ`, status: 400 },
-  updateAuthenticationMethod: { method: 'PATCH', path: `${AM}/totp%7Cdev_x`, body: { name: 5, color: 'red' }, status: 400 },
-  confirmAuthenticationMethod: { method: 'POST', path: `${AM}/totp%7Cdev_x/verify`, body: { otp_code: 123456 }, status: 400 },
-  createConnectedAccountRequest: { method: 'POST', path: `${M}/connected-accounts/connect`, body: { connection: '', redirect_uri: 'not a uri' }, status: 400 },
-  completeConnectedAccountRequest: { method: 'POST', path: `${M}/connected-accounts/complete`, body: { connect_code: '' }, status: 400 },
+  updateAuthenticationMethod: {
+    method: 'PATCH',
+    path: `${AM}/totp%7Cdev_x`,
+    body: { name: 5, color: 'red' },
+    status: 400,
+  },
+  confirmAuthenticationMethod: {
+    method: 'POST',
+    path: `${AM}/totp%7Cdev_x/verify`,
+    body: { otp_code: 123456 },
+    status: 400,
+  },
+  createConnectedAccountRequest: {
+    method: 'POST',
+    path: `${M}/connected-accounts/connect`,
+    body: { connection: '', redirect_uri: 'not a uri' },
+    status: 400,
+  },
+  completeConnectedAccountRequest: {
+    method: 'POST',
+    path: `${M}/connected-accounts/complete`,
+    body: { connect_code: '' },
+    status: 400,
+  },
   getConnectedAccounts: { method: 'GET', path: `${M}/connected-accounts/accounts?take=0`, status: 400 },
-  getConnectedAccountsConnections: { method: 'GET', path: `${M}/connected-accounts/connections?take=many`, status: 400 },
-  deleteConnectedAccount: { method: 'DELETE', path: `${M}/connected-accounts/accounts/not-a-cac-id`, status: 400 },
+  getConnectedAccountsConnections: {
+    method: 'GET',
+    path: `${M}/connected-accounts/connections?take=many`,
+    status: 400,
+  },
+  deleteConnectedAccount: {
+    method: 'DELETE',
+    path: `${M}/connected-accounts/accounts/not-a-cac-id`,
+    status: 400,
+  },
   getOrganizations: { method: 'GET', path: `${M}/organizations?take=-1`, status: 400 },
 };
 
@@ -102,31 +141,47 @@ describe.each(Object.entries(BAD_INPUT))('%s with bad input', (operationId, call
   });
 });
 
-describe.each(OPERATIONS.filter((o) => o.statuses.includes(415)).map((o) => [o.operationId] as const))('%s with a non-JSON body', (operationId) => {
-  it('415', async () => {
-    const { user, token } = await freshUser();
-    const call = await SUCCESS_FIXTURES[operationId]({ h, user, setupToken: token });
-    const res = await h.call(call.method, call.path, { token, rawBody: 'type=totp', contentType: 'text/plain', operationId });
-    expect(res.status).toBe(415);
-  });
-});
+describe.each(OPERATIONS.filter((o) => o.statuses.includes(415)).map((o) => [o.operationId] as const))(
+  '%s with a non-JSON body',
+  (operationId) => {
+    it('415', async () => {
+      const { user, token } = await freshUser();
+      const call = await SUCCESS_FIXTURES[operationId]({ h, user, setupToken: token });
+      const res = await h.call(call.method, call.path, {
+        token,
+        rawBody: 'type=totp',
+        contentType: 'text/plain',
+        operationId,
+      });
+      expect(res.status).toBe(415);
+    });
+  },
+);
 
 describe('404 and 409', () => {
   it('getAuthenticationMethod: 404 for an unknown id', async () => {
     const { token } = await freshUser();
-    const res = await h.call('GET', `${AM}/totp%7Cdev_unknown`, { token, operationId: 'getAuthenticationMethod' });
+    const res = await h.call('GET', `${AM}/totp%7Cdev_unknown`, {
+      token,
+      operationId: 'getAuthenticationMethod',
+    });
     expect(res.status).toBe(404);
   });
 
   it('deleteAuthenticationMethod: 409 for the last primary credential', async () => {
     const { user, token } = await freshUser();
     const id = encodeURIComponent(`password|${Buffer.from(user.user_id).toString('base64url')}`);
-    expect((await h.call('DELETE', `${AM}/${id}`, { token, operationId: 'deleteAuthenticationMethod' })).status).toBe(409);
+    expect(
+      (await h.call('DELETE', `${AM}/${id}`, { token, operationId: 'deleteAuthenticationMethod' })).status,
+    ).toBe(409);
   });
 
   it('completeConnectedAccountRequest: 409 when that connection is already linked', async () => {
     const { user, token } = await freshUser();
-    const start = await h.call('POST', `${M}/connected-accounts/connect`, { token, body: { connection: 'example-oauth2', redirect_uri: REDIRECT_URI } });
+    const start = await h.call('POST', `${M}/connected-accounts/connect`, {
+      token,
+      body: { connection: 'example-oauth2', redirect_uri: REDIRECT_URI },
+    });
     await seedConnectedAccount(h, user.user_id);
     const code = (await approveTicket(h, start.body.connect_params.ticket)).get('connect_code');
     const res = await h.call('POST', `${M}/connected-accounts/complete`, {
@@ -140,8 +195,27 @@ describe('404 and 409', () => {
 
 describe('the contract checker', () => {
   it('flags a wrong body, a missing header and an undeclared status', () => {
-    expect(contractProblems('getFactors', 200, { 'content-type': 'application/json' }, { factors: [{ usage: [] }] }).length).toBeGreaterThan(0);
-    expect(contractProblems('createAuthenticationMethod', 202, { 'content-type': 'application/json', 'x-ratelimit-limit': '1', 'x-ratelimit-remaining': '1', 'x-ratelimit-reset': '1' }, { id: 'x', auth_session: 'y' })).toContain('missing header Location');
+    expect(
+      contractProblems(
+        'getFactors',
+        200,
+        { 'content-type': 'application/json' },
+        { factors: [{ usage: [] }] },
+      ).length,
+    ).toBeGreaterThan(0);
+    expect(
+      contractProblems(
+        'createAuthenticationMethod',
+        202,
+        {
+          'content-type': 'application/json',
+          'x-ratelimit-limit': '1',
+          'x-ratelimit-remaining': '1',
+          'x-ratelimit-reset': '1',
+        },
+        { id: 'x', auth_session: 'y' },
+      ),
+    ).toContain('missing header Location');
     expect(contractProblems('getConsents', 201, {}, {})).toHaveLength(1);
   });
 });
@@ -152,7 +226,9 @@ const IMPOSSIBLE = new Set(['getFactors 400', 'getConsent 200']);
 
 it('every status every operation declares was produced and checked', () => {
   const missing = OPERATIONS.flatMap((op) =>
-    op.statuses.filter((s) => !covered.get(op.operationId)?.has(s) && !IMPOSSIBLE.has(`${op.operationId} ${s}`)).map((s) => `${op.operationId} ${s}`),
+    op.statuses
+      .filter((s) => !covered.get(op.operationId)?.has(s) && !IMPOSSIBLE.has(`${op.operationId} ${s}`))
+      .map((s) => `${op.operationId} ${s}`),
   );
   expect(missing).toEqual([]);
 });

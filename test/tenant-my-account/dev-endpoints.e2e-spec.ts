@@ -17,7 +17,11 @@ describe('development endpoints', () => {
     }
     const all = await h.call('GET', '/__dev/outbox');
     expect(all.status).toBe(200);
-    expect(all.body.slice(0, 3).map((m: { to: string }) => m.to)).toEqual(['one@example.org', 'two@example.org', 'one@example.org']);
+    expect(all.body.slice(0, 3).map((m: { to: string }) => m.to)).toEqual([
+      'one@example.org',
+      'two@example.org',
+      'one@example.org',
+    ]);
     const one = await h.call('GET', '/__dev/outbox?to=one%40example.org');
     expect(one.body).toHaveLength(2);
     expect(one.body[0]).toMatchObject({ channel: 'email', purpose: 'enrollment', user_id: user.user_id });

@@ -27,20 +27,81 @@ describe('hostile request bodies get a 4xx ErrorResponse, never a 5xx', () => {
     ['type not in the enum', 'createAuthenticationMethod', AM, { type: 'webauthn-roaming' }, 400],
     ['missing type', 'createAuthenticationMethod', AM, { email: 'a@b.co' }, 400],
     ['extra field', 'createAuthenticationMethod', AM, { type: 'totp', admin: true }, 400],
-    ['__proto__ field', 'createAuthenticationMethod', AM, JSON.parse('{"type":"totp","__proto__":{"polluted":1}}'), 400],
+    [
+      '__proto__ field',
+      'createAuthenticationMethod',
+      AM,
+      JSON.parse('{"type":"totp","__proto__":{"polluted":1}}'),
+      400,
+    ],
     ['array body', 'createAuthenticationMethod', AM, [{ type: 'totp' }], 400],
     ['null body', 'createAuthenticationMethod', AM, null, 400],
     ['email of wrong type', 'createAuthenticationMethod', AM, { type: 'email', email: ['a@b.co'] }, 400],
     ['email that is not an address', 'createAuthenticationMethod', AM, { type: 'email', email: 'nope' }, 400],
     ['phone not E.164', 'createAuthenticationMethod', AM, { type: 'phone', phone_number: '555-1234' }, 400],
-    ['phone with a bad channel', 'createAuthenticationMethod', AM, { type: 'phone', phone_number: '+15551234567', preferred_authentication_method: 'fax' }, 400],
-    ['password with a foreign identity', 'createAuthenticationMethod', AM, { type: 'password', identity_user_id: 'auth0|someone-else' }, 400],
+    [
+      'phone with a bad channel',
+      'createAuthenticationMethod',
+      AM,
+      { type: 'phone', phone_number: '+15551234567', preferred_authentication_method: 'fax' },
+      400,
+    ],
+    [
+      'password with a foreign identity',
+      'createAuthenticationMethod',
+      AM,
+      { type: 'password', identity_user_id: 'auth0|someone-else' },
+      400,
+    ],
     ['connection with spaces', 'createAuthenticationMethod', AM, { type: 'passkey', connection: 'a b' }, 400],
-    ['verify with extra field', 'confirmAuthenticationMethod', `${AM}/TOTP/verify`, { auth_session: 'x', otp_code: '1', more: 1 }, 400],
-    ['connect with a bad challenge method', 'createConnectedAccountRequest', '/me/v1/connected-accounts/connect', { connection: 'example-oauth2', redirect_uri: 'http://localhost:3000/cb', code_challenge: 'a'.repeat(43), code_challenge_method: 'plain' }, 400],
-    ['connect with challenge but no method', 'createConnectedAccountRequest', '/me/v1/connected-accounts/connect', { connection: 'example-oauth2', redirect_uri: 'http://localhost:3000/cb', code_challenge: 'a'.repeat(43) }, 400],
-    ['connect with duplicate scopes', 'createConnectedAccountRequest', '/me/v1/connected-accounts/connect', { connection: 'example-oauth2', redirect_uri: 'http://localhost:3000/cb', scopes: ['a', 'a'] }, 400],
-    ['connect with bad ui_locales', 'createConnectedAccountRequest', '/me/v1/connected-accounts/connect', { connection: 'example-oauth2', redirect_uri: 'http://localhost:3000/cb', authorization_params: { ui_locales: '<script>' } }, 400],
+    [
+      'verify with extra field',
+      'confirmAuthenticationMethod',
+      `${AM}/TOTP/verify`,
+      { auth_session: 'x', otp_code: '1', more: 1 },
+      400,
+    ],
+    [
+      'connect with a bad challenge method',
+      'createConnectedAccountRequest',
+      '/me/v1/connected-accounts/connect',
+      {
+        connection: 'example-oauth2',
+        redirect_uri: 'http://localhost:3000/cb',
+        code_challenge: 'a'.repeat(43),
+        code_challenge_method: 'plain',
+      },
+      400,
+    ],
+    [
+      'connect with challenge but no method',
+      'createConnectedAccountRequest',
+      '/me/v1/connected-accounts/connect',
+      {
+        connection: 'example-oauth2',
+        redirect_uri: 'http://localhost:3000/cb',
+        code_challenge: 'a'.repeat(43),
+      },
+      400,
+    ],
+    [
+      'connect with duplicate scopes',
+      'createConnectedAccountRequest',
+      '/me/v1/connected-accounts/connect',
+      { connection: 'example-oauth2', redirect_uri: 'http://localhost:3000/cb', scopes: ['a', 'a'] },
+      400,
+    ],
+    [
+      'connect with bad ui_locales',
+      'createConnectedAccountRequest',
+      '/me/v1/connected-accounts/connect',
+      {
+        connection: 'example-oauth2',
+        redirect_uri: 'http://localhost:3000/cb',
+        authorization_params: { ui_locales: '<script>' },
+      },
+      400,
+    ],
     ['1 MB name', 'updateAuthenticationMethod', `${AM}/TOTP`, { name: MB }, 413],
     ['1 MB type', 'createAuthenticationMethod', AM, { type: MB }, 413],
     ['60 kB name', 'updateAuthenticationMethod', `${AM}/TOTP`, { name: 'x'.repeat(60_000) }, 400],
@@ -54,11 +115,20 @@ describe('hostile request bodies get a 4xx ErrorResponse, never a 5xx', () => {
   });
 
   it('invalid JSON, an empty body and a wrong media type', async () => {
-    const bad = await h.call('POST', AM, { token, rawBody: '{"type": "totp",', operationId: 'createAuthenticationMethod' });
+    const bad = await h.call('POST', AM, {
+      token,
+      rawBody: '{"type": "totp",',
+      operationId: 'createAuthenticationMethod',
+    });
     expect([bad.status, bad.body.type]).toEqual([400, 'invalid_json']);
     const empty = await h.call('POST', AM, { token, rawBody: '', operationId: 'createAuthenticationMethod' });
     expect(empty.status).toBe(400);
-    const form = await h.call('POST', AM, { token, rawBody: 'type=totp', contentType: 'application/x-www-form-urlencoded', operationId: 'createAuthenticationMethod' });
+    const form = await h.call('POST', AM, {
+      token,
+      rawBody: 'type=totp',
+      contentType: 'application/x-www-form-urlencoded',
+      operationId: 'createAuthenticationMethod',
+    });
     expect(form.status).toBe(415);
     const noType = await h.call('POST', AM, { token, operationId: 'createAuthenticationMethod' });
     expect(noType.status).toBe(415);
@@ -70,9 +140,16 @@ describe('hostile request bodies get a 4xx ErrorResponse, never a 5xx', () => {
     const wrongMethod = await h.call('PUT', AM, { token, body: { type: 'totp' } });
     expect(wrongMethod.status).toBe(405);
     expect(wrongMethod.headers.allow).toBe('GET, POST');
-    expect((await h.call('GET', `${AM}/%C0%AF`, { token, operationId: 'getAuthenticationMethod' })).status).toBe(400);
-    expect((await h.call('GET', `${AM}/${'x'.repeat(5000)}`, { token, operationId: 'getAuthenticationMethod' })).status).toBe(404);
-    expect((await h.call('GET', `${AM}/..%2F..%2Fetc`, { token, operationId: 'getAuthenticationMethod' })).status).toBe(404);
+    expect(
+      (await h.call('GET', `${AM}/%C0%AF`, { token, operationId: 'getAuthenticationMethod' })).status,
+    ).toBe(400);
+    expect(
+      (await h.call('GET', `${AM}/${'x'.repeat(5000)}`, { token, operationId: 'getAuthenticationMethod' }))
+        .status,
+    ).toBe(404);
+    expect(
+      (await h.call('GET', `${AM}/..%2F..%2Fetc`, { token, operationId: 'getAuthenticationMethod' })).status,
+    ).toBe(404);
   });
 
   it('random JSON to every body-taking operation never yields a 5xx', async () => {
@@ -85,14 +162,38 @@ describe('hostile request bodies get a 4xx ErrorResponse, never a 5xx', () => {
       ['POST', '/me/v1/connected-accounts/complete', 'completeConnectedAccountRequest'],
     ];
     const typed = fc.record(
-      { type: fc.constantFrom('totp', 'email', 'phone', 'passkey', 'password', 'recovery-code', 'push-notification', 'x'), email: fc.string(), phone_number: fc.string(), auth_session: fc.string(), otp_code: fc.string(), authn_response: fc.anything(), name: fc.string(), connection: fc.string(), redirect_uri: fc.webUrl(), connect_code: fc.string() },
+      {
+        type: fc.constantFrom(
+          'totp',
+          'email',
+          'phone',
+          'passkey',
+          'password',
+          'recovery-code',
+          'push-notification',
+          'x',
+        ),
+        email: fc.string(),
+        phone_number: fc.string(),
+        auth_session: fc.string(),
+        otp_code: fc.string(),
+        authn_response: fc.anything(),
+        name: fc.string(),
+        connection: fc.string(),
+        redirect_uri: fc.webUrl(),
+        connect_code: fc.string(),
+      },
       { requiredKeys: [] },
     );
     await fc.assert(
-      fc.asyncProperty(fc.constantFrom(...targets), fc.oneof(fc.jsonValue(), typed), async ([method, path, operationId], body) => {
-        const res = await h.call(method, path, { token, body, operationId });
-        return res.status < 500;
-      }),
+      fc.asyncProperty(
+        fc.constantFrom(...targets),
+        fc.oneof(fc.jsonValue(), typed),
+        async ([method, path, operationId], body) => {
+          const res = await h.call(method, path, { token, body, operationId });
+          return res.status < 500;
+        },
+      ),
       { numRuns: 150 },
     );
   });

@@ -13,7 +13,10 @@ afterAll(async () => {
 describe('test My Account client', () => {
   it('enrolls every kind of method over fetch, with Bearer and with DPoP', async () => {
     const user = await h.createUser('client@example.com');
-    const client = createMyAccountClient({ baseUrl: `${h.issuer()}me/v1`, accessToken: await h.mintToken({ sub: user.user_id }) });
+    const client = createMyAccountClient({
+      baseUrl: `${h.issuer()}me/v1`,
+      accessToken: await h.mintToken({ sub: user.user_id }),
+    });
     const totp = await client.enrollTotp();
     expect(totp.id).toMatch(/^totp\|dev_/);
     const passkey = await client.enrollPasskey(createSoftAuthenticator(), 'http://localhost:3000');

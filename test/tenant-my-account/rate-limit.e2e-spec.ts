@@ -20,7 +20,8 @@ describe('per-user rate limits', () => {
     const read = (token: string) => h.call('GET', '/me/v1/factors', { token, operationId: 'getFactors' });
 
     const remaining: string[] = [];
-    for (let i = 0; i < 3; i++) remaining.push(String((await read(aliceToken)).headers['x-ratelimit-remaining']));
+    for (let i = 0; i < 3; i++)
+      remaining.push(String((await read(aliceToken)).headers['x-ratelimit-remaining']));
     expect(remaining).toEqual(['2', '1', '0']);
     const limited = await read(aliceToken);
     expect(limited.status).toBe(429);
@@ -32,7 +33,11 @@ describe('per-user rate limits', () => {
     expect(limited.headers['x-ratelimit-limit']).toBe('3');
 
     expect((await read(bobToken)).status).toBe(200);
-    const write = await h.call('POST', '/me/v1/authentication-methods', { token: aliceToken, body: { type: 'totp' }, operationId: 'createAuthenticationMethod' });
+    const write = await h.call('POST', '/me/v1/authentication-methods', {
+      token: aliceToken,
+      body: { type: 'totp' },
+      operationId: 'createAuthenticationMethod',
+    });
     expect([write.status, write.headers['x-ratelimit-remaining']]).toEqual([202, '2']);
   });
 });

@@ -18,8 +18,15 @@ describe('persistence across a tenant restart', () => {
   it('keeps tokens valid, pending enrollments, connect transactions and enrolled methods', async () => {
     const user = await h.createUser('restart@example.com');
     const token = await h.mintToken({ sub: user.user_id });
-    const totp = await h.call('POST', AM, { token, body: { type: 'totp' }, operationId: 'createAuthenticationMethod' });
-    const connect = await h.call('POST', '/me/v1/connected-accounts/connect', { token, body: { connection: 'example-oauth2', redirect_uri: REDIRECT_URI } });
+    const totp = await h.call('POST', AM, {
+      token,
+      body: { type: 'totp' },
+      operationId: 'createAuthenticationMethod',
+    });
+    const connect = await h.call('POST', '/me/v1/connected-accounts/connect', {
+      token,
+      body: { connection: 'example-oauth2', redirect_uri: REDIRECT_URI },
+    });
 
     await h.restart();
 
@@ -33,14 +40,20 @@ describe('persistence across a tenant restart', () => {
     const connectCode = (await approveTicket(h, connect.body.connect_params.ticket)).get('connect_code');
     const completed = await h.call('POST', '/me/v1/connected-accounts/complete', {
       token,
-      body: { auth_session: connect.body.auth_session, connect_code: connectCode, redirect_uri: REDIRECT_URI },
+      body: {
+        auth_session: connect.body.auth_session,
+        connect_code: connectCode,
+        redirect_uri: REDIRECT_URI,
+      },
       operationId: 'completeConnectedAccountRequest',
     });
     expect(completed.status).toBe(201);
 
     await h.restart();
     const list = await h.call('GET', AM, { token, operationId: 'getAuthenticationMethods' });
-    expect(list.body.authentication_methods.find((m: { id: string }) => m.id === totp.body.id)?.confirmed).toBe(true);
+    expect(
+      list.body.authentication_methods.find((m: { id: string }) => m.id === totp.body.id)?.confirmed,
+    ).toBe(true);
   });
 });
 

@@ -66,7 +66,12 @@ describe('soft WebAuthn authenticator', () => {
     const options = await generateRegistrationOptions({ rpName: 'x', rpID, userName: 'u' });
     const response = await authenticator.register(options, origin);
     await expect(
-      verifyRegistrationResponse({ response, expectedChallenge: options.challenge, expectedOrigin: 'http://localhost:9', expectedRPID: rpID }),
+      verifyRegistrationResponse({
+        response,
+        expectedChallenge: options.challenge,
+        expectedOrigin: 'http://localhost:9',
+        expectedRPID: rpID,
+      }),
     ).rejects.toThrow(/origin/i);
   });
 
@@ -75,7 +80,11 @@ describe('soft WebAuthn authenticator', () => {
     const options = await generateRegistrationOptions({ rpName: 'x', rpID: 'example.com', userName: 'u' });
     await expect(authenticator.register(options, origin)).rejects.toThrow(/SecurityError/);
     const first = await authenticator.register({ ...options, rp: { name: 'x', id: rpID } }, origin);
-    const again = { ...options, rp: { name: 'x', id: rpID }, excludeCredentials: [{ id: first.id, type: 'public-key' as const }] };
+    const again = {
+      ...options,
+      rp: { name: 'x', id: rpID },
+      excludeCredentials: [{ id: first.id, type: 'public-key' as const }],
+    };
     await expect(authenticator.register(again, origin)).rejects.toThrow(/InvalidStateError/);
   });
 

@@ -21,12 +21,22 @@ describe('access token', () => {
     const user = await newUser();
     const local = await h.mintToken({ sub: user.user_id, host: 'localhost' });
     const custom = await h.mintToken({ sub: user.user_id, host: '127.0.0.1' });
-    expect((await h.call('GET', FACTORS, { token: local, host: 'localhost', operationId: 'getFactors' })).status).toBe(200);
-    expect((await h.call('GET', FACTORS, { token: custom, host: '127.0.0.1', operationId: 'getFactors' })).status).toBe(200);
-    const crossed = await h.call('GET', FACTORS, { token: local, host: '127.0.0.1', operationId: 'getFactors' });
+    expect(
+      (await h.call('GET', FACTORS, { token: local, host: 'localhost', operationId: 'getFactors' })).status,
+    ).toBe(200);
+    expect(
+      (await h.call('GET', FACTORS, { token: custom, host: '127.0.0.1', operationId: 'getFactors' })).status,
+    ).toBe(200);
+    const crossed = await h.call('GET', FACTORS, {
+      token: local,
+      host: '127.0.0.1',
+      operationId: 'getFactors',
+    });
     expect(crossed.status).toBe(401);
     expect(crossed.headers['www-authenticate']).toContain('error="invalid_token"');
-    expect((await h.call('GET', FACTORS, { token: custom, host: 'localhost', operationId: 'getFactors' })).status).toBe(401);
+    expect(
+      (await h.call('GET', FACTORS, { token: custom, host: 'localhost', operationId: 'getFactors' })).status,
+    ).toBe(401);
   });
 
   it('refuses expired tokens, foreign signatures, other audiences and client-credentials tokens', async () => {
@@ -54,7 +64,10 @@ describe('access token', () => {
   it('refuses a token whose user no longer exists, and a malformed Authorization header', async () => {
     const ghost = await h.mintToken({ sub: 'auth0|nobody' });
     expect((await h.call('GET', FACTORS, { token: ghost, operationId: 'getFactors' })).status).toBe(401);
-    const res = await h.call('GET', FACTORS, { headers: { authorization: 'Basic abc' }, operationId: 'getFactors' });
+    const res = await h.call('GET', FACTORS, {
+      headers: { authorization: 'Basic abc' },
+      operationId: 'getFactors',
+    });
     expect(res.status).toBe(401);
     expect(res.headers['www-authenticate']).toContain('error="invalid_request"');
   });
@@ -72,7 +85,12 @@ describe('DPoP-bound tokens (RFC 9449)', () => {
   it('work with a valid proof (htu without the query string)', async () => {
     const { key, token, htu } = await bound();
     const dpop = await key.proof({ htm: 'GET', htu, accessToken: token });
-    const res = await h.call('GET', `${FACTORS}?x=1`, { token, scheme: 'DPoP', dpop, operationId: 'getFactors' });
+    const res = await h.call('GET', `${FACTORS}?x=1`, {
+      token,
+      scheme: 'DPoP',
+      dpop,
+      operationId: 'getFactors',
+    });
     expect(res.status).toBe(200);
   });
 
@@ -80,16 +98,25 @@ describe('DPoP-bound tokens (RFC 9449)', () => {
     const { key, token, htu } = await bound();
     const other = await createDpopKey();
     const reused = await key.proof({ htm: 'GET', htu, accessToken: token, jti: 'same-jti' });
-    expect((await h.call('GET', FACTORS, { token, scheme: 'DPoP', dpop: reused, operationId: 'getFactors' })).status).toBe(200);
+    expect(
+      (await h.call('GET', FACTORS, { token, scheme: 'DPoP', dpop: reused, operationId: 'getFactors' }))
+        .status,
+    ).toBe(200);
     const cases: Array<[string, string | undefined]> = [
       ['no proof', undefined],
       ['reused jti', await key.proof({ htm: 'GET', htu, accessToken: token, jti: 'same-jti' })],
-      ['wrong htu', await key.proof({ htm: 'GET', htu: `${h.issuer('127.0.0.1')}me/v1/factors`, accessToken: token })],
+      [
+        'wrong htu',
+        await key.proof({ htm: 'GET', htu: `${h.issuer('127.0.0.1')}me/v1/factors`, accessToken: token }),
+      ],
       ['wrong path', await key.proof({ htm: 'GET', htu: `${h.issuer()}me/v1/consents`, accessToken: token })],
       ['wrong htm', await key.proof({ htm: 'POST', htu, accessToken: token })],
       ['no ath', await key.proof({ htm: 'GET', htu })],
       ['other key', await other.proof({ htm: 'GET', htu, accessToken: token })],
-      ['stale iat', await key.proof({ htm: 'GET', htu, accessToken: token, iat: Math.floor(Date.now() / 1000) - 600 })],
+      [
+        'stale iat',
+        await key.proof({ htm: 'GET', htu, accessToken: token, iat: Math.floor(Date.now() / 1000) - 600 }),
+      ],
       ['not a JWT', 'garbage'],
     ];
     for (const [name, dpop] of cases) {
@@ -101,11 +128,20 @@ describe('DPoP-bound tokens (RFC 9449)', () => {
 
   it('are refused when sent as Bearer; a Bearer token is refused under the DPoP scheme', async () => {
     const { key, token, htu } = await bound();
-    const asBearer = await h.call('GET', FACTORS, { token, dpop: await key.proof({ htm: 'GET', htu, accessToken: token }), operationId: 'getFactors' });
+    const asBearer = await h.call('GET', FACTORS, {
+      token,
+      dpop: await key.proof({ htm: 'GET', htu, accessToken: token }),
+      operationId: 'getFactors',
+    });
     expect(asBearer.status).toBe(401);
     const user = await newUser();
     const plain = await h.mintToken({ sub: user.user_id });
-    const res = await h.call('GET', FACTORS, { token: plain, scheme: 'DPoP', dpop: await key.proof({ htm: 'GET', htu, accessToken: plain }), operationId: 'getFactors' });
+    const res = await h.call('GET', FACTORS, {
+      token: plain,
+      scheme: 'DPoP',
+      dpop: await key.proof({ htm: 'GET', htu, accessToken: plain }),
+      operationId: 'getFactors',
+    });
     expect(res.status).toBe(401);
   });
 
@@ -137,12 +173,22 @@ describe('DPoP nonces and required DPoP', () => {
     const key = await createDpopKey();
     const token = await strict.mintToken({ sub: user.user_id, jkt: key.jkt });
     const htu = `${strict.issuer()}me/v1/factors`;
-    const first = await strict.call('GET', FACTORS, { token, scheme: 'DPoP', dpop: await key.proof({ htm: 'GET', htu, accessToken: token }), operationId: 'getFactors' });
+    const first = await strict.call('GET', FACTORS, {
+      token,
+      scheme: 'DPoP',
+      dpop: await key.proof({ htm: 'GET', htu, accessToken: token }),
+      operationId: 'getFactors',
+    });
     expect(first.status).toBe(401);
     expect(first.headers['www-authenticate']).toContain('error="use_dpop_nonce"');
     const nonce = String(first.headers['dpop-nonce']);
     expect(nonce.length).toBeGreaterThan(10);
-    const retry = await strict.call('GET', FACTORS, { token, scheme: 'DPoP', dpop: await key.proof({ htm: 'GET', htu, accessToken: token, nonce }), operationId: 'getFactors' });
+    const retry = await strict.call('GET', FACTORS, {
+      token,
+      scheme: 'DPoP',
+      dpop: await key.proof({ htm: 'GET', htu, accessToken: token, nonce }),
+      operationId: 'getFactors',
+    });
     expect(retry.status).toBe(200);
     expect(retry.headers['dpop-nonce']).toBe(nonce);
     expect(strict.contractViolations).toEqual([]);

@@ -19,7 +19,13 @@ describe('tenant login pages: hostile input and edge cases', () => {
       redisUrl: redis.url,
       configure: (c) => {
         c.users.push({ ...c.users[1], email: VICTIM.username, password: VICTIM.password });
-        c.clients.push({ ...c.clients[0], client_id: THIRD_PARTY.id, client_secret: THIRD_PARTY.secret, name: 'Other <b>App</b>', first_party: false });
+        c.clients.push({
+          ...c.clients[0],
+          client_id: THIRD_PARTY.id,
+          client_secret: THIRD_PARTY.secret,
+          name: 'Other <b>App</b>',
+          first_party: false,
+        });
       },
     });
   });
@@ -46,9 +52,25 @@ describe('tenant login pages: hostile input and edge cases', () => {
   it('allows the MFA page only its own inline script (CSP hash)', async () => {
     const { page, client } = await loginPage({ acr_values: MFA_ACR });
     await tenant.context.accounts.update(seedUserId({ email: DEMO.username }), (a) => {
-      a.methods.push({ id: 'passkey|dev_csp', type: 'passkey', confirmed: true, created_at: new Date().toISOString(), key_id: 'a2V5', public_key: 'cGs', counter: 0, user_handle: 'dQ', credential_device_type: 'single_device', credential_backed_up: false, relying_party_id: 'localhost' });
+      a.methods.push({
+        id: 'passkey|dev_csp',
+        type: 'passkey',
+        confirmed: true,
+        created_at: new Date().toISOString(),
+        key_id: 'a2V5',
+        public_key: 'cGs',
+        counter: 0,
+        user_handle: 'dQ',
+        credential_device_type: 'single_device',
+        credential_backed_up: false,
+        relying_party_id: 'localhost',
+      });
     });
-    const mfa = await client.submitForm(page, { username: DEMO.username, password: DEMO.password }, { followRedirects: 1 });
+    const mfa = await client.submitForm(
+      page,
+      { username: DEMO.username, password: DEMO.password },
+      { followRedirects: 1 },
+    );
     const script = /<script>([\s\S]*?)<\/script>/.exec(mfa.body)?.[1] as string;
     const hash = createHash('sha256').update(script).digest('base64');
     expect(mfa.headers.get('content-security-policy')).toContain(`script-src 'sha256-${hash}'`);
@@ -70,8 +92,15 @@ describe('tenant login pages: hostile input and edge cases', () => {
       expect(res.body).toContain('Too many failed attempts');
       const grant = await fetch(`${tenant.url}/oauth/token`, {
         method: 'POST',
-        headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Basic ${Buffer.from('myaccount-bff:dev-bff-secret').toString('base64')}` },
-        body: new URLSearchParams({ grant_type: 'http://auth0.com/oauth/grant-type/password-realm', username, password: 'x' }),
+        headers: {
+          'content-type': 'application/x-www-form-urlencoded',
+          authorization: `Basic ${Buffer.from('myaccount-bff:dev-bff-secret').toString('base64')}`,
+        },
+        body: new URLSearchParams({
+          grant_type: 'http://auth0.com/oauth/grant-type/password-realm',
+          username,
+          password: 'x',
+        }),
       });
       expect(grant.status).toBe(429);
       expect(await grant.json()).toMatchObject({ error: 'too_many_attempts' });
@@ -89,7 +118,9 @@ describe('tenant login pages: hostile input and edge cases', () => {
   it('answers 400 with a page (no stack trace) for a login step without its cookie, an unknown uid, or a non-form body', async () => {
     const { page, client } = await loginPage();
     const action = /action="([^"]+)"/.exec(page.body)?.[1] as string;
-    const stranger = await new CookieClient().post(new URL(action, tenant.url), { form: { username: DEMO.username, password: DEMO.password } });
+    const stranger = await new CookieClient().post(new URL(action, tenant.url), {
+      form: { username: DEMO.username, password: DEMO.password },
+    });
     expect(stranger.status).toBe(400);
     expect(stranger.body).toContain('expired');
     const unknown = await client.get(`${tenant.url}/u/login/not-this-one`);
@@ -101,7 +132,11 @@ describe('tenant login pages: hostile input and edge cases', () => {
 
   it('ends the login with access_denied after too many wrong codes', async () => {
     const { page, client } = await loginPage({ acr_values: MFA_ACR });
-    let res = await client.submitForm(page, { username: DEMO.username, password: DEMO.password }, { followRedirects: 1 });
+    let res = await client.submitForm(
+      page,
+      { username: DEMO.username, password: DEMO.password },
+      { followRedirects: 1 },
+    );
     const wrong = totpNow(DEMO.totpSecret) === '123456' ? '654321' : '123456';
     for (let i = 0; i < 4; i++) {
       res = await client.submitForm(res, { otp: wrong });
@@ -115,7 +150,11 @@ describe('tenant login pages: hostile input and edge cases', () => {
 
   it('shows third-party clients a consent page (escaped name); allow gives a code, deny gives access_denied', async () => {
     const config = await discover(tenant.issuer, THIRD_PARTY.id, THIRD_PARTY.secret);
-    const allow = await completeTenantLogin(new CookieClient(), (await authorizationUrl(config, { scope: 'openid email' })).url, DEMO);
+    const allow = await completeTenantLogin(
+      new CookieClient(),
+      (await authorizationUrl(config, { scope: 'openid email' })).url,
+      DEMO,
+    );
     expect(new URL(allow).searchParams.get('code')).toBeTruthy();
 
     const client = new CookieClient();

@@ -3,7 +3,15 @@ import { startTestRedis, type TestRedis } from '../support/redis.js';
 import { startTestTenant, type TestTenant } from '../support/tenant.js';
 import { completeTenantLogin } from '../support/tenant-login.js';
 import { MY_ACCOUNT_SCOPES } from '../../tenant/config/tenant-config.schema.js';
-import { authorizationUrl, DEMO, discover, idTokenClaims, logIn, redeem, verifyAccessToken } from './support/rp.js';
+import {
+  authorizationUrl,
+  DEMO,
+  discover,
+  idTokenClaims,
+  logIn,
+  redeem,
+  verifyAccessToken,
+} from './support/rp.js';
 
 describe('tenant authorization server: discovery and code + PKCE login', () => {
   let redis: TestRedis;
@@ -41,7 +49,12 @@ describe('tenant authorization server: discovery and code + PKCE login', () => {
     const scope = `openid profile email offline_access ${MY_ACCOUNT_SCOPES.join(' ')}`;
     const { tokens } = await logIn(config, DEMO, { audience: `${tenant.issuer}me/`, scope });
     const at = await verifyAccessToken(tenant.issuer, tokens.access_token);
-    expect(at).toMatchObject({ iss: tenant.issuer, aud: `${tenant.issuer}me/`, azp: 'myaccount-bff', client_id: 'myaccount-bff' });
+    expect(at).toMatchObject({
+      iss: tenant.issuer,
+      aud: `${tenant.issuer}me/`,
+      azp: 'myaccount-bff',
+      client_id: 'myaccount-bff',
+    });
     expect(at.sub).toMatch(/^auth0\|/);
     expect(String(at.scope).split(' ').sort()).toEqual([...MY_ACCOUNT_SCOPES].sort());
     expect(typeof at.jti).toBe('string');
@@ -57,10 +70,16 @@ describe('tenant authorization server: discovery and code + PKCE login', () => {
 
   it('accepts a pushed authorization request (/oauth/par) carrying audience', async () => {
     const config = await discover(tenant.issuer);
-    const pending = await authorizationUrl(config, { audience: `${tenant.issuer}me/`, scope: 'openid read:me:factors' });
+    const pending = await authorizationUrl(config, {
+      audience: `${tenant.issuer}me/`,
+      scope: 'openid read:me:factors',
+    });
     const par = await fetch(`${tenant.url}/oauth/par`, {
       method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Basic ${Buffer.from('myaccount-bff:dev-bff-secret').toString('base64')}` },
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        authorization: `Basic ${Buffer.from('myaccount-bff:dev-bff-secret').toString('base64')}`,
+      },
       body: pending.url.searchParams,
     });
     expect(par.status).toBe(201);
@@ -69,14 +88,19 @@ describe('tenant authorization server: discovery and code + PKCE login', () => {
     url.search = new URLSearchParams({ client_id: 'myaccount-bff', request_uri: requestUri }).toString();
     const callback = await completeTenantLogin(new CookieClient(), url, DEMO);
     const tokens = await redeem(config, pending, callback);
-    expect(await verifyAccessToken(tenant.issuer, tokens.access_token)).toMatchObject({ aud: `${tenant.issuer}me/`, scope: 'read:me:factors' });
+    expect(await verifyAccessToken(tenant.issuer, tokens.access_token)).toMatchObject({
+      aud: `${tenant.issuer}me/`,
+      scope: 'read:me:factors',
+    });
   });
 
   it('without audience issues an opaque token usable at /userinfo only', async () => {
     const config = await discover(tenant.issuer);
     const { tokens } = await logIn(config, DEMO, { scope: 'openid email' });
     expect(tokens.access_token.split('.')).toHaveLength(1);
-    const res = await fetch(`${tenant.url}/userinfo`, { headers: { authorization: `Bearer ${tokens.access_token}` } });
+    const res = await fetch(`${tenant.url}/userinfo`, {
+      headers: { authorization: `Bearer ${tokens.access_token}` },
+    });
     expect(res.status).toBe(200);
     expect(await res.json()).toMatchObject({ email: 'demo@example.com' });
   });

@@ -8,9 +8,16 @@ import { freePort, startTestRedis, type TestRedis } from '../support/redis.js';
 /** `tenant/main.ts` as a real process: bundled with esbuild (dependencies stay in node_modules). */
 const OUT_DIR = join(process.cwd(), 'node_modules', '.cache', 'tenant-main-e2e');
 
-function run(entry: string, env: Record<string, string>, until?: RegExp): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function run(
+  entry: string,
+  env: Record<string, string>,
+  until?: RegExp,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [entry], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [entry], {
+      env: { PATH: process.env.PATH ?? '', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => {
@@ -31,7 +38,15 @@ describe('tenant main process', () => {
   beforeAll(async () => {
     mkdirSync(OUT_DIR, { recursive: true });
     entry = join(OUT_DIR, `main-${process.pid}.mjs`);
-    await build({ entryPoints: ['tenant/main.ts'], bundle: true, platform: 'node', format: 'esm', packages: 'external', outfile: entry, logLevel: 'silent' });
+    await build({
+      entryPoints: ['tenant/main.ts'],
+      bundle: true,
+      platform: 'node',
+      format: 'esm',
+      packages: 'external',
+      outfile: entry,
+      logLevel: 'silent',
+    });
     dir = mkdtempSync(join(tmpdir(), 'tenant-main-'));
     redis = await startTestRedis();
   });
@@ -43,7 +58,10 @@ describe('tenant main process', () => {
 
   it('refuses a bad tenant.yaml listing every problem, and exits 1', async () => {
     const file = join(dir, 'bad.yaml');
-    writeFileSync(file, 'tenant: { issuer: nope, port: 4000, cookie_keys: [] }\nredis: { url: redis://x }\nusers: [{ email: bad, password: x }]\nextra: 1\n');
+    writeFileSync(
+      file,
+      'tenant: { issuer: nope, port: 4000, cookie_keys: [] }\nredis: { url: redis://x }\nusers: [{ email: bad, password: x }]\nextra: 1\n',
+    );
     const { code, stderr } = await run(entry, { TENANT_CONFIG: file });
     expect(code).toBe(1);
     expect(stderr).toContain(`Invalid tenant configuration in ${file}:`);
@@ -62,7 +80,10 @@ describe('tenant main process', () => {
       /Local tenant at/,
     );
     expect(stdout).toContain(`Local tenant at http://localhost:${port}`);
-    expect({ code, stderr: stderr.replace(/oidc-provider WARNING[^\n]*\n?/, '') }).toEqual({ code: 0, stderr: '' });
+    expect({ code, stderr: stderr.replace(/oidc-provider WARNING[^\n]*\n?/, '') }).toEqual({
+      code: 0,
+      stderr: '',
+    });
     expect(stdout).toContain('Local tenant stopping (SIGTERM)');
   });
 });

@@ -3,25 +3,55 @@ import { startTestRedis, type TestRedis } from '../support/redis.js';
 import { startTestTenant, type TestTenant } from '../support/tenant.js';
 import { completeTenantLogin, totpNow } from '../support/tenant-login.js';
 import { seedUserId } from '../../tenant/accounts/seed.js';
-import { authorizationUrl, DEMO, discover, FRESH, idTokenClaims, logIn, MFA_ACR, redeem } from './support/rp.js';
+import {
+  authorizationUrl,
+  DEMO,
+  discover,
+  FRESH,
+  idTokenClaims,
+  logIn,
+  MFA_ACR,
+  redeem,
+} from './support/rp.js';
 import type * as oidc from 'openid-client';
 
-const RECOVERY = { username: 'recovery@example.com', password: 'Recovery-password-1', code: 'ABCD2345EFGH6789' };
-const ALWAYS = { username: 'always@example.com', password: 'Always-password-1', totpSecret: 'KRSXG5CTMVRXEZLU' };
+const RECOVERY = {
+  username: 'recovery@example.com',
+  password: 'Recovery-password-1',
+  code: 'ABCD2345EFGH6789',
+};
+const ALWAYS = {
+  username: 'always@example.com',
+  password: 'Always-password-1',
+  totpSecret: 'KRSXG5CTMVRXEZLU',
+};
 const EMAIL = { username: 'mailer@example.com', password: 'Mailer-password-1' };
 
 async function loginPage(client: CookieClient, url: URL): Promise<ClientResponse> {
   return client.get(url, { followRedirects: 3 });
 }
 
-async function passwordStep(client: CookieClient, url: URL, user: { username: string; password: string }): Promise<ClientResponse> {
+async function passwordStep(
+  client: CookieClient,
+  url: URL,
+  user: { username: string; password: string },
+): Promise<ClientResponse> {
   const page = await loginPage(client, url);
   expect(page.body).toContain('name="password"');
-  return client.submitForm(page, { username: user.username, password: user.password }, { followRedirects: 1 });
+  return client.submitForm(
+    page,
+    { username: user.username, password: user.password },
+    { followRedirects: 1 },
+  );
 }
 
 /** Submits the MFA form and follows the tenant's redirects up to the client's redirect_uri. */
-async function submitOtp(client: CookieClient, page: ClientResponse, otp: string, tenant: TestTenant): Promise<ClientResponse> {
+async function submitOtp(
+  client: CookieClient,
+  page: ClientResponse,
+  otp: string,
+  tenant: TestTenant,
+): Promise<ClientResponse> {
   let res = await client.submitForm(page, { otp }, { submitter: { name: 'action', value: 'verify' } });
   while (res.location && new URL(res.location).origin === tenant.url) res = await client.get(res.location);
   return res;
@@ -38,9 +68,27 @@ describe('tenant MFA at login', () => {
       redisUrl: redis.url,
       configure: (c) => {
         c.users.push(
-          { email: RECOVERY.username, password: RECOVERY.password, mfa: 'on-request', permissions: [], methods: [{ type: 'recovery-code', code: RECOVERY.code }] },
-          { email: ALWAYS.username, password: ALWAYS.password, mfa: 'always', permissions: [], methods: [{ type: 'totp', secret: ALWAYS.totpSecret }] },
-          { email: EMAIL.username, password: EMAIL.password, mfa: 'on-request', permissions: [], methods: [{ type: 'email', email: EMAIL.username }] },
+          {
+            email: RECOVERY.username,
+            password: RECOVERY.password,
+            mfa: 'on-request',
+            permissions: [],
+            methods: [{ type: 'recovery-code', code: RECOVERY.code }],
+          },
+          {
+            email: ALWAYS.username,
+            password: ALWAYS.password,
+            mfa: 'always',
+            permissions: [],
+            methods: [{ type: 'totp', secret: ALWAYS.totpSecret }],
+          },
+          {
+            email: EMAIL.username,
+            password: EMAIL.password,
+            mfa: 'on-request',
+            permissions: [],
+            methods: [{ type: 'email', email: EMAIL.username }],
+          },
         );
       },
     });
@@ -52,7 +100,11 @@ describe('tenant MFA at login', () => {
   });
 
   it('asks for the TOTP when acr_values names the MFA policy; the ID token then has amr mfa and the MFA acr', async () => {
-    const { tokens } = await logIn(config, { ...DEMO, otp: () => totpNow(DEMO.totpSecret) }, { acr_values: MFA_ACR });
+    const { tokens } = await logIn(
+      config,
+      { ...DEMO, otp: () => totpNow(DEMO.totpSecret) },
+      { acr_values: MFA_ACR },
+    );
     const id = idTokenClaims(tokens.id_token);
     expect(id.amr).toEqual(['pwd', 'mfa']);
     expect(id.acr).toBe(MFA_ACR);
@@ -70,7 +122,9 @@ describe('tenant MFA at login', () => {
     const pending = await authorizationUrl(config, { acr_values: MFA_ACR });
     const mfa = await passwordStep(client, pending.url, DEMO);
     expect(mfa.body).toContain('name="otp"');
-    const wrong = await client.submitForm(mfa, { otp: '000000' === totpNow(DEMO.totpSecret) ? '111111' : '000000' });
+    const wrong = await client.submitForm(mfa, {
+      otp: '000000' === totpNow(DEMO.totpSecret) ? '111111' : '000000',
+    });
     expect(wrong.status).toBe(400);
     expect(wrong.body).toContain('That code is not valid.');
     const done = await submitOtp(client, wrong, totpNow(DEMO.totpSecret), tenant);
@@ -116,7 +170,10 @@ describe('tenant MFA at login', () => {
     expect(send).toMatch(/^send:email\|/);
     const sent = await client.submitForm(page, {}, { submitter: { name: 'action', value: send } });
     expect(sent.body).toContain('We sent a code to m***@example.com.');
-    const outbox = (await (await fetch(`${tenant.url}/__dev/outbox?to=${EMAIL.username}`)).json()) as Array<{ code: string; purpose: string }>;
+    const outbox = (await (await fetch(`${tenant.url}/__dev/outbox?to=${EMAIL.username}`)).json()) as Array<{
+      code: string;
+      purpose: string;
+    }>;
     expect(outbox[0].purpose).toBe('login');
     const done = await submitOtp(client, sent, outbox[0].code, tenant);
     const tokens = await redeem(config, pending, done.location as string);
@@ -139,7 +196,11 @@ describe('tenant MFA at login', () => {
     const account = await tenant.context.accounts.findById(seedUserId({ email: FRESH.username }));
     expect(account?.methods).toEqual([expect.objectContaining({ type: 'totp', secret, confirmed: true })]);
     // Next time the enrolled authenticator is asked for.
-    const next = await completeTenantLogin(new CookieClient(), (await authorizationUrl(config, { acr_values: MFA_ACR })).url, { ...FRESH, otp: () => totpNow(secret) });
+    const next = await completeTenantLogin(
+      new CookieClient(),
+      (await authorizationUrl(config, { acr_values: MFA_ACR })).url,
+      { ...FRESH, otp: () => totpNow(secret) },
+    );
     expect(new URL(next).searchParams.get('code')).toBeTruthy();
   });
 });

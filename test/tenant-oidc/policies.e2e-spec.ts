@@ -17,7 +17,13 @@ function addClients(c: TenantConfig): void {
   const base = c.clients[0];
   c.clients.push(
     { ...base, client_id: NO_GRANT.id, client_secret: NO_GRANT.secret },
-    { ...base, client_id: M2M.id, client_secret: M2M.secret, grant_types: ['client_credentials'], redirect_uris: [] },
+    {
+      ...base,
+      client_id: M2M.id,
+      client_secret: M2M.secret,
+      grant_types: ['client_credentials'],
+      redirect_uris: [],
+    },
   );
 }
 
@@ -25,7 +31,10 @@ function addClients(c: TenantConfig): void {
 async function authorizeError(config: oidc.Configuration, params: Record<string, string>) {
   const pending = await authorizationUrl(config, params);
   const callback = new URL(await completeTenantLogin(new CookieClient(), pending.url, DEMO));
-  return { error: callback.searchParams.get('error'), description: callback.searchParams.get('error_description') };
+  return {
+    error: callback.searchParams.get('error'),
+    description: callback.searchParams.get('error_description'),
+  };
 }
 
 describe('tenant My Account access policies', () => {
@@ -55,7 +64,10 @@ describe('tenant My Account access policies', () => {
     const at = await verifyAccessToken(t.issuer, tokens.access_token);
     expect(String(at.scope).split(' ').sort()).toEqual(['read:me:authentication_methods', 'read:me:factors']);
 
-    const refused = await authorizeError(await discover(t.issuer, NO_GRANT.id, NO_GRANT.secret), { audience: `${t.issuer}me/`, scope: ALL });
+    const refused = await authorizeError(await discover(t.issuer, NO_GRANT.id, NO_GRANT.secret), {
+      audience: `${t.issuer}me/`,
+      scope: ALL,
+    });
     expect(refused.error).toBe('access_denied');
     expect(refused.description).toContain('is not authorized to access');
   });
@@ -65,7 +77,10 @@ describe('tenant My Account access policies', () => {
       c.my_account_api.user_policy = 'allow_all';
     });
     const config = await discover(t.issuer, NO_GRANT.id, NO_GRANT.secret);
-    const { tokens } = await logIn(config, DEMO, { audience: `${t.issuer}me/`, scope: 'openid read:me:factors delete:me:authentication_methods' });
+    const { tokens } = await logIn(config, DEMO, {
+      audience: `${t.issuer}me/`,
+      scope: 'openid read:me:factors delete:me:authentication_methods',
+    });
     const at = await verifyAccessToken(t.issuer, tokens.access_token);
     expect(at.scope).toBe('read:me:factors delete:me:authentication_methods');
   });
@@ -74,7 +89,10 @@ describe('tenant My Account access policies', () => {
     const t = await start((c) => {
       c.my_account_api.user_policy = 'deny_all';
     });
-    const refused = await authorizeError(await discover(t.issuer), { audience: `${t.issuer}me/`, scope: ALL });
+    const refused = await authorizeError(await discover(t.issuer), {
+      audience: `${t.issuer}me/`,
+      scope: ALL,
+    });
     expect(refused.error).toBe('access_denied');
   });
 
@@ -82,24 +100,33 @@ describe('tenant My Account access policies', () => {
     const t = await start((c) => {
       c.my_account_api.rbac = true;
       // A user of its own: seeded users are never overwritten (the Redis is shared by these tests).
-      c.users.push({ ...c.users[0], email: RBAC_USER.username, password: RBAC_USER.password, permissions: ['read:me:factors', 'read:me:authentication_methods'] });
+      c.users.push({
+        ...c.users[0],
+        email: RBAC_USER.username,
+        password: RBAC_USER.password,
+        permissions: ['read:me:factors', 'read:me:authentication_methods'],
+      });
     });
     const config = await discover(t.issuer);
     const { tokens } = await logIn(config, RBAC_USER, { audience: `${t.issuer}me/`, scope: ALL });
     const at = await verifyAccessToken(t.issuer, tokens.access_token);
     expect(String(at.scope).split(' ').sort()).toEqual(['read:me:authentication_methods', 'read:me:factors']);
     const refreshed = await oidc.refreshTokenGrant(config, tokens.refresh_token as string);
-    expect(String((await verifyAccessToken(t.issuer, refreshed.access_token)).scope).split(' ').sort()).toEqual([
-      'read:me:authentication_methods',
-      'read:me:factors',
-    ]);
+    expect(
+      String((await verifyAccessToken(t.issuer, refreshed.access_token)).scope)
+        .split(' ')
+        .sort(),
+    ).toEqual(['read:me:authentication_methods', 'read:me:factors']);
   });
 
   it('an inactive My Account API is refused like an unknown audience', async () => {
     const t = await start((c) => {
       c.my_account_api.active = false;
     });
-    const refused = await authorizeError(await discover(t.issuer), { audience: `${t.issuer}me/`, scope: ALL });
+    const refused = await authorizeError(await discover(t.issuer), {
+      audience: `${t.issuer}me/`,
+      scope: ALL,
+    });
     expect(refused).toEqual({ error: 'access_denied', description: `Service not found: ${t.issuer}me/` });
   });
 
@@ -108,8 +135,15 @@ describe('tenant My Account access policies', () => {
     for (const param of ['audience', 'resource']) {
       const res = await fetch(`${t.url}/oauth/token`, {
         method: 'POST',
-        headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Basic ${Buffer.from(`${M2M.id}:${M2M.secret}`).toString('base64')}` },
-        body: new URLSearchParams({ grant_type: 'client_credentials', [param]: `${t.issuer}me/`, scope: 'read:me:factors' }),
+        headers: {
+          'content-type': 'application/x-www-form-urlencoded',
+          authorization: `Basic ${Buffer.from(`${M2M.id}:${M2M.secret}`).toString('base64')}`,
+        },
+        body: new URLSearchParams({
+          grant_type: 'client_credentials',
+          [param]: `${t.issuer}me/`,
+          scope: 'read:me:factors',
+        }),
       });
       expect(res.status).toBe(403);
       expect(await res.json()).toMatchObject({ error: 'access_denied' });
@@ -119,10 +153,16 @@ describe('tenant My Account access policies', () => {
   it('mints tokens at the custom domain with its issuer and audience, and refuses the other domain audience there', async () => {
     const t = await start();
     const config = await discover(t.customIssuer);
-    const { tokens } = await logIn(config, DEMO, { audience: `${t.customIssuer}me/`, scope: 'openid read:me:factors' });
+    const { tokens } = await logIn(config, DEMO, {
+      audience: `${t.customIssuer}me/`,
+      scope: 'openid read:me:factors',
+    });
     const at = await verifyAccessToken(t.customIssuer, tokens.access_token);
     expect(at).toMatchObject({ iss: 'http://127.0.0.1:' + t.port + '/', aud: `${t.customIssuer}me/` });
-    const refused = await authorizeError(config, { audience: `${t.issuer}me/`, scope: 'openid read:me:factors' });
+    const refused = await authorizeError(config, {
+      audience: `${t.issuer}me/`,
+      scope: 'openid read:me:factors',
+    });
     expect(refused.error).toBe('access_denied');
   });
 
@@ -131,7 +171,10 @@ describe('tenant My Account access policies', () => {
     const config = await discover(t.issuer);
     const keyPair = await oidc.randomDPoPKeyPair();
     const DPoP = oidc.getDPoPHandle(config, keyPair);
-    const pending = await authorizationUrl(config, { audience: `${t.issuer}me/`, scope: 'openid read:me:factors' });
+    const pending = await authorizationUrl(config, {
+      audience: `${t.issuer}me/`,
+      scope: 'openid read:me:factors',
+    });
     const callback = await completeTenantLogin(new CookieClient(), pending.url, DEMO);
     const tokens = await redeem(config, pending, callback, { DPoP });
     expect(tokens.token_type.toLowerCase()).toBe('dpop');
@@ -145,13 +188,24 @@ describe('tenant My Account access policies', () => {
       c.my_account_api.dpop = 'required';
     });
     const config = await discover(t.issuer);
-    const pending = await authorizationUrl(config, { audience: `${t.issuer}me/`, scope: 'openid read:me:factors' });
+    const pending = await authorizationUrl(config, {
+      audience: `${t.issuer}me/`,
+      scope: 'openid read:me:factors',
+    });
     const callback = await completeTenantLogin(new CookieClient(), pending.url, DEMO);
     await expect(redeem(config, pending, callback)).rejects.toMatchObject({ error: 'invalid_request' });
 
-    const again = await authorizationUrl(config, { audience: `${t.issuer}me/`, scope: 'openid read:me:factors' });
+    const again = await authorizationUrl(config, {
+      audience: `${t.issuer}me/`,
+      scope: 'openid read:me:factors',
+    });
     const DPoP = oidc.getDPoPHandle(config, await oidc.randomDPoPKeyPair());
-    const tokens = await redeem(config, again, await completeTenantLogin(new CookieClient(), again.url, DEMO), { DPoP });
+    const tokens = await redeem(
+      config,
+      again,
+      await completeTenantLogin(new CookieClient(), again.url, DEMO),
+      { DPoP },
+    );
     expect(tokens.token_type.toLowerCase()).toBe('dpop');
   });
 });

@@ -27,11 +27,25 @@ describe('tenant refresh tokens: rotation, reuse detection, reuse interval', () 
       configure: (c) => {
         const base = c.clients[0];
         c.clients.push(
-          { ...base, client_id: LEEWAY_CLIENT.id, client_secret: LEEWAY_CLIENT.secret, refresh_token: { ...base.refresh_token, leeway: 60 } },
-          { ...base, client_id: FIXED_CLIENT.id, client_secret: FIXED_CLIENT.secret, refresh_token: { ...base.refresh_token, rotation_type: 'non-rotating' } },
+          {
+            ...base,
+            client_id: LEEWAY_CLIENT.id,
+            client_secret: LEEWAY_CLIENT.secret,
+            refresh_token: { ...base.refresh_token, leeway: 60 },
+          },
+          {
+            ...base,
+            client_id: FIXED_CLIENT.id,
+            client_secret: FIXED_CLIENT.secret,
+            refresh_token: { ...base.refresh_token, rotation_type: 'non-rotating' },
+          },
         );
         for (const id of [LEEWAY_CLIENT.id, FIXED_CLIENT.id]) {
-          c.client_grants.push(...c.client_grants.filter((g) => g.client_id === base.client_id).map((g) => ({ ...g, client_id: id })));
+          c.client_grants.push(
+            ...c.client_grants
+              .filter((g) => g.client_id === base.client_id)
+              .map((g) => ({ ...g, client_id: id })),
+          );
         }
       },
     });
@@ -44,7 +58,10 @@ describe('tenant refresh tokens: rotation, reuse detection, reuse interval', () 
   it('rotates on every refresh; reusing a used token revokes the whole family', async () => {
     const config = await discover(tenant.issuer);
     const audience = `${tenant.issuer}me/`;
-    const { tokens } = await logIn(config, DEMO, { audience, scope: 'openid offline_access read:me:factors' });
+    const { tokens } = await logIn(config, DEMO, {
+      audience,
+      scope: 'openid offline_access read:me:factors',
+    });
     const first = tokens.refresh_token as string;
 
     const refreshed = await oidc.refreshTokenGrant(config, first);
@@ -61,7 +78,11 @@ describe('tenant refresh tokens: rotation, reuse detection, reuse interval', () 
 
   it('gives an ID token without amr on refresh, after an MFA login', async () => {
     const config = await discover(tenant.issuer);
-    const { tokens } = await logIn(config, { ...DEMO, otp: () => totpNow(DEMO.totpSecret) }, { acr_values: MFA_ACR });
+    const { tokens } = await logIn(
+      config,
+      { ...DEMO, otp: () => totpNow(DEMO.totpSecret) },
+      { acr_values: MFA_ACR },
+    );
     expect(idTokenClaims(tokens.id_token).amr).toEqual(['pwd', 'mfa']);
     const refreshed = await oidc.refreshTokenGrant(config, tokens.refresh_token as string);
     const id = idTokenClaims(refreshed.id_token);

@@ -35,14 +35,22 @@ describe('tenant with its Redis down', () => {
     await redis.stop();
     const refresh = await fetch(`${tenant.url}/oauth/token`, {
       method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Basic ${Buffer.from('myaccount-bff:dev-bff-secret').toString('base64')}` },
-      body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: tokens.refresh_token as string }),
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        authorization: `Basic ${Buffer.from('myaccount-bff:dev-bff-secret').toString('base64')}`,
+      },
+      body: new URLSearchParams({
+        grant_type: 'refresh_token',
+        refresh_token: tokens.refresh_token as string,
+      }),
     });
     expect(refresh.status).toBe(503);
     expect(refresh.headers.get('retry-after')).toBe('5');
     expect(await refresh.json()).toMatchObject({ error: 'temporarily_unavailable' });
 
-    const authorize = await new CookieClient({ accept: 'text/html' }).get((await authorizationUrl(config)).url);
+    const authorize = await new CookieClient({ accept: 'text/html' }).get(
+      (await authorizationUrl(config)).url,
+    );
     expect(authorize.status).toBe(503);
     expect(authorize.headers.get('content-type')).toMatch(/^text\/html/);
     expect(authorize.body).toContain('temporarily_unavailable');
@@ -53,8 +61,13 @@ describe('tenant with its Redis down', () => {
     expect(submit.body).not.toMatch(/\bat .*\.(js|ts):\d+/); // no stack trace
 
     await redis.start();
-    await waitFor(async () => (await fetch(`${tenant.url}/.well-known/jwks.json`)).ok && tenant.context.redis.status === 'ready');
+    await waitFor(
+      async () =>
+        (await fetch(`${tenant.url}/.well-known/jwks.json`)).ok && tenant.context.redis.status === 'ready',
+    );
     // The test Redis keeps nothing on disk, so the token is gone: a normal OAuth answer, no longer a 503.
-    await expect(oidc.refreshTokenGrant(config, tokens.refresh_token as string)).rejects.toMatchObject({ error: 'invalid_grant' });
+    await expect(oidc.refreshTokenGrant(config, tokens.refresh_token as string)).rejects.toMatchObject({
+      error: 'invalid_grant',
+    });
   });
 });

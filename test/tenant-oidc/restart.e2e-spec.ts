@@ -24,7 +24,10 @@ describe('tenant restart on the same Redis', () => {
       a.name = 'Renamed Before Restart';
     });
     const config = await discover(tenant.issuer);
-    const { tokens, client } = await logIn(config, DEMO, { audience: `${tenant.issuer}me/`, scope: 'openid offline_access read:me:factors' });
+    const { tokens, client } = await logIn(config, DEMO, {
+      audience: `${tenant.issuer}me/`,
+      scope: 'openid offline_access read:me:factors',
+    });
     await tenant.close();
 
     tenant = await startTestTenant({ redisUrl: redis.url, port });
@@ -32,7 +35,10 @@ describe('tenant restart on the same Redis', () => {
 
     // The old access token still verifies (same keys) and the refresh token still works.
     await verifyAccessToken(tenant.issuer, tokens.access_token);
-    const refreshed = await oidc.refreshTokenGrant(await discover(tenant.issuer), tokens.refresh_token as string);
+    const refreshed = await oidc.refreshTokenGrant(
+      await discover(tenant.issuer),
+      tokens.refresh_token as string,
+    );
     expect((await verifyAccessToken(tenant.issuer, refreshed.access_token)).scope).toBe('read:me:factors');
 
     // The browser's tenant session survives: prompt=none gets a code without the login page.

@@ -48,7 +48,10 @@ export class AccessTokenVerifier {
   }
 
   private fail(target: RequestTarget, scheme: AuthScheme, code: string, description: string): ApiError {
-    return unauthorized(scheme === 'DPoP' ? ['DPoP'] : this.schemes(), target.audience, { code, description });
+    return unauthorized(scheme === 'DPoP' ? ['DPoP'] : this.schemes(), target.audience, {
+      code,
+      description,
+    });
   }
 
   async verify(req: IncomingMessage, target: RequestTarget): Promise<Caller> {
@@ -87,19 +90,46 @@ export class AccessTokenVerifier {
       }
       claims = result.payload;
     } catch (err) {
-      throw this.fail(target, scheme, 'invalid_token', `The access token is invalid: ${(err as Error).message}`);
+      throw this.fail(
+        target,
+        scheme,
+        'invalid_token',
+        `The access token is invalid: ${(err as Error).message}`,
+      );
     }
     // Auth0's My Account API has a fixed client-flow policy of deny_all: never a client-credentials token.
     const sub = String(claims.sub);
-    if (claims.gty === 'client-credentials' || sub.endsWith('@clients') || sub === claims.client_id || sub === claims.azp) {
-      throw this.fail(target, scheme, 'invalid_token', 'Client credentials tokens are not accepted by this API');
+    if (
+      claims.gty === 'client-credentials' ||
+      sub.endsWith('@clients') ||
+      sub === claims.client_id ||
+      sub === claims.azp
+    ) {
+      throw this.fail(
+        target,
+        scheme,
+        'invalid_token',
+        'Client credentials tokens are not accepted by this API',
+      );
     }
     return claims;
   }
 
-  private async checkBinding(req: IncomingMessage, target: RequestTarget, scheme: AuthScheme, token: string, jkt: string): Promise<void> {
+  private async checkBinding(
+    req: IncomingMessage,
+    target: RequestTarget,
+    scheme: AuthScheme,
+    token: string,
+    jkt: string,
+  ): Promise<void> {
     // RFC 9449 §7.2: a DPoP-bound token must not be accepted under the Bearer scheme.
-    if (scheme !== 'DPoP') throw this.fail(target, 'DPoP', 'invalid_token', 'A DPoP-bound access token must be sent with the DPoP scheme');
+    if (scheme !== 'DPoP')
+      throw this.fail(
+        target,
+        'DPoP',
+        'invalid_token',
+        'A DPoP-bound access token must be sent with the DPoP scheme',
+      );
     const proof = req.headers.dpop;
     if (typeof proof !== 'string' || proof.includes(',')) {
       throw this.fail(target, 'DPoP', 'invalid_dpop_proof', 'Exactly one DPoP proof header is required');

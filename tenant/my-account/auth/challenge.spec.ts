@@ -11,8 +11,15 @@ describe('WWW-Authenticate challenges', () => {
 
   it('invalid token: error and description, quotes stripped from the description', () => {
     const err = unauthorized(['Bearer'], 'r', { code: 'invalid_token', description: 'bad "thing"' });
-    expect(err.headers['www-authenticate']).toBe('Bearer realm="r", error="invalid_token", error_description="bad thing"');
-    expect(err.toBody()).toEqual({ type: 'invalid_token', title: 'Unauthorized', status: 401, detail: 'bad "thing"' });
+    expect(err.headers['www-authenticate']).toBe(
+      'Bearer realm="r", error="invalid_token", error_description="bad thing"',
+    );
+    expect(err.toBody()).toEqual({
+      type: 'invalid_token',
+      title: 'Unauthorized',
+      status: 401,
+      detail: 'bad "thing"',
+    });
   });
 
   it('insufficient scope names the scope', () => {

@@ -8,7 +8,11 @@ export type AuthScheme = 'Bearer' | 'DPoP';
 const quote = (value: string) => `"${value.replace(/["\\]/g, '')}"`;
 
 /** An RFC 6750 §3 / RFC 9449 §7.1 challenge for one scheme. */
-export function buildChallenge(scheme: AuthScheme, realm: string, params: Record<string, string> = {}): string {
+export function buildChallenge(
+  scheme: AuthScheme,
+  realm: string,
+  params: Record<string, string> = {},
+): string {
   const all: Record<string, string> = { realm, ...params };
   if (scheme === 'DPoP') all.algs = DPOP_ALGS.join(' ');
   return `${scheme} ${Object.entries(all)
@@ -26,7 +30,9 @@ export function unauthorized(
   error?: { code: string; description: string },
   extraHeaders: Record<string, string> = {},
 ): ApiError {
-  const params: Record<string, string> = error ? { error: error.code, error_description: error.description } : {};
+  const params: Record<string, string> = error
+    ? { error: error.code, error_description: error.description }
+    : {};
   const header = schemes.map((scheme) => buildChallenge(scheme, realm, params)).join(', ');
   return new ApiError(
     401,
@@ -41,6 +47,10 @@ export function unauthorized(
 export function insufficientScope(scheme: AuthScheme, realm: string, scope: string): ApiError {
   const description = `The access token lacks the scope ${scope}`;
   return new ApiError(403, 'insufficient_scope', description, undefined, {
-    'www-authenticate': buildChallenge(scheme, realm, { error: 'insufficient_scope', error_description: description, scope }),
+    'www-authenticate': buildChallenge(scheme, realm, {
+      error: 'insufficient_scope',
+      error_description: description,
+      scope,
+    }),
   });
 }

@@ -25,7 +25,9 @@ export class DpopNonces {
   }
 
   private async forSlot(slot: number): Promise<string> {
-    return createHmac('sha256', await this.key()).update(String(slot)).digest('base64url');
+    return createHmac('sha256', await this.key())
+      .update(String(slot))
+      .digest('base64url');
   }
 
   async current(now = Date.now()): Promise<string> {

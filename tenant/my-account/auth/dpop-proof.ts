@@ -37,7 +37,12 @@ function sameUrl(htu: unknown, expected: string): boolean {
 }
 
 /** RFC 9449 §4.3 checks of a proof presented with a DPoP-bound access token (§7.1). */
-export async function verifyDpopProof(check: DpopCheck, redis: Redis, prefix: string, nonces?: DpopNonces): Promise<void> {
+export async function verifyDpopProof(
+  check: DpopCheck,
+  redis: Redis,
+  prefix: string,
+  nonces?: DpopNonces,
+): Promise<void> {
   let payload: Record<string, unknown>;
   let jwk: JWK;
   try {
@@ -51,16 +56,22 @@ export async function verifyDpopProof(check: DpopCheck, redis: Redis, prefix: st
   if (typeof payload.jti !== 'string' || payload.jti.length === 0 || payload.jti.length > 256) {
     throw new DpopProofError('invalid_dpop_proof', 'DPoP proof jti is missing');
   }
-  if (payload.htm !== check.method) throw new DpopProofError('invalid_dpop_proof', 'DPoP proof htm does not match the request method');
-  if (!sameUrl(payload.htu, check.url)) throw new DpopProofError('invalid_dpop_proof', 'DPoP proof htu does not match the request URL');
+  if (payload.htm !== check.method)
+    throw new DpopProofError('invalid_dpop_proof', 'DPoP proof htm does not match the request method');
+  if (!sameUrl(payload.htu, check.url))
+    throw new DpopProofError('invalid_dpop_proof', 'DPoP proof htu does not match the request URL');
   const now = Math.floor(Date.now() / 1000);
   if (typeof payload.iat !== 'number' || Math.abs(now - payload.iat) > IAT_WINDOW_SECONDS) {
     throw new DpopProofError('invalid_dpop_proof', 'DPoP proof iat is outside the accepted window');
   }
   const ath = createHash('sha256').update(check.accessToken).digest('base64url');
-  if (payload.ath !== ath) throw new DpopProofError('invalid_dpop_proof', 'DPoP proof ath does not match the access token');
+  if (payload.ath !== ath)
+    throw new DpopProofError('invalid_dpop_proof', 'DPoP proof ath does not match the access token');
   if ((await calculateJwkThumbprint(jwk, 'sha256')) !== check.jkt) {
-    throw new DpopProofError('invalid_dpop_proof', 'DPoP proof key does not match the token binding (cnf.jkt)');
+    throw new DpopProofError(
+      'invalid_dpop_proof',
+      'DPoP proof key does not match the token binding (cnf.jkt)',
+    );
   }
   if (nonces && !(await nonces.isValid(payload.nonce))) {
     throw new DpopProofError('use_dpop_nonce', 'Resource server requires nonce in DPoP proof');

@@ -9,7 +9,8 @@ const EMAIL = /^[^\s@]{1,64}@[^\s@]{1,255}\.[^\s@]{2,63}$/;
 const E164 = /^\+[1-9]\d{6,14}$/;
 
 const verifyDelivered: Enroller['verify'] = async (_ec, session, body) => {
-  if (!codeMatches(body.otp_code, session.data.code_hash)) throw new ProofRejected('The one-time code is not valid');
+  if (!codeMatches(body.otp_code, session.data.code_hash))
+    throw new ProofRejected('The one-time code is not valid');
   return confirmPending(session.method_id);
 };
 
@@ -17,11 +18,24 @@ export const emailEnroller: Enroller = {
   type: 'email',
   async start({ ctx, account }, body) {
     const email = String(body.email).trim();
-    if (email.length > 320 || !EMAIL.test(email)) throw invalidField('email', 'email must be an email address');
+    if (email.length > 320 || !EMAIL.test(email))
+      throw invalidField('email', 'email must be an email address');
     const id = `email|${newMethodIdSuffix()}`;
     const code = newOneTimeCode();
-    await ctx.outbox.deliver({ channel: 'email', to: email, user_id: account.user_id, purpose: 'enrollment', code });
-    const pending: StoredEmail = { id, type: 'email', email, confirmed: false, created_at: new Date().toISOString() };
+    await ctx.outbox.deliver({
+      channel: 'email',
+      to: email,
+      user_id: account.user_id,
+      purpose: 'enrollment',
+      code,
+    });
+    const pending: StoredEmail = {
+      id,
+      type: 'email',
+      email,
+      confirmed: false,
+      created_at: new Date().toISOString(),
+    };
     return { methodId: id, pending, data: { code_hash: hashCode(code) }, response: { id } };
   },
   verify: verifyDelivered,
@@ -31,7 +45,8 @@ export const phoneEnroller: Enroller = {
   type: 'phone',
   async start({ ctx, account }, body) {
     const phone = String(body.phone_number).trim();
-    if (!E164.test(phone)) throw invalidField('phone_number', 'phone_number must be in E.164 format, e.g. +15551234567');
+    if (!E164.test(phone))
+      throw invalidField('phone_number', 'phone_number must be in E.164 format, e.g. +15551234567');
     const channel = body.preferred_authentication_method === 'voice' ? 'voice' : 'sms';
     const id = `phone|${newMethodIdSuffix()}`;
     const code = newOneTimeCode();

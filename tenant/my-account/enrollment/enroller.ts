@@ -38,7 +38,11 @@ export interface Enroller {
   readonly type: FactorType;
   start(ec: EnrollmentContext, body: Record<string, unknown>): Promise<StartedEnrollment>;
   /** Checks the proof (throws an ApiError when wrong) and says how to record the result. */
-  verify(ec: EnrollmentContext, session: EnrollmentSession, body: Record<string, unknown>): Promise<ApplyEnrollment>;
+  verify(
+    ec: EnrollmentContext,
+    session: EnrollmentSession,
+    body: Record<string, unknown>,
+  ): Promise<ApplyEnrollment>;
 }
 
 /** Marks the pending method of this enrollment confirmed (MFA types). */

@@ -9,7 +9,13 @@ import { totpEnroller } from './totp-enroller.js';
 
 /** The types `POST /authentication-methods` can enroll (webauthn-platform/-roaming are read-only, as at Auth0). */
 export const ENROLLERS: ReadonlyMap<FactorType, Enroller> = new Map(
-  [passkeyEnroller, totpEnroller, pushEnroller, recoveryCodeEnroller, emailEnroller, phoneEnroller, passwordEnroller].map(
-    (e) => [e.type, e] as const,
-  ),
+  [
+    passkeyEnroller,
+    totpEnroller,
+    pushEnroller,
+    recoveryCodeEnroller,
+    emailEnroller,
+    phoneEnroller,
+    passwordEnroller,
+  ].map((e) => [e.type, e] as const),
 );

@@ -1,5 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { verifyRegistrationResponse, type RegistrationResponseJSON, type VerifiedRegistrationResponse } from '@simplewebauthn/server';
+import {
+  verifyRegistrationResponse,
+  type RegistrationResponseJSON,
+  type VerifiedRegistrationResponse,
+} from '@simplewebauthn/server';
 import { newMethodIdSuffix } from '../../accounts/account-store.js';
 import type { StoredPasskey } from '../../accounts/account.types.js';
 import type { TenantContext } from '../../tenant-context.js';
@@ -18,19 +22,29 @@ export function passkeyRpId(ctx: TenantContext, issuer: string): string {
 
 /** Origins a passkey may be created from: the clients' Allowed Web Origins and the tenant's own hosts. */
 export function passkeyOrigins(ctx: TenantContext): string[] {
-  const all = [...ctx.config.clients.flatMap((c) => c.web_origins), ...ctx.issuers].map((u) => new URL(u).origin);
+  const all = [...ctx.config.clients.flatMap((c) => c.web_origins), ...ctx.issuers].map(
+    (u) => new URL(u).origin,
+  );
   return [...new Set(all)];
 }
 
 function attestationFailed(detail: string) {
   return badRequest('invalid_attestation', `The passkey could not be verified: ${detail}`, [
-    { detail: `authn_response ${detail}`, field: 'authn_response', pointer: '/authn_response', source: 'body' },
+    {
+      detail: `authn_response ${detail}`,
+      field: 'authn_response',
+      pointer: '/authn_response',
+      source: 'body',
+    },
   ]);
 }
 
 type RegistrationInfo = NonNullable<VerifiedRegistrationResponse['registrationInfo']>;
 
-async function verifyAttestation(body: Record<string, unknown>, data: Record<string, unknown>): Promise<RegistrationInfo> {
+async function verifyAttestation(
+  body: Record<string, unknown>,
+  data: Record<string, unknown>,
+): Promise<RegistrationInfo> {
   const authn = body.authn_response as Record<string, unknown>;
   const response = { clientExtensionResults: {}, ...authn } as unknown as RegistrationResponseJSON;
   let result: VerifiedRegistrationResponse;
@@ -71,7 +85,11 @@ export const passkeyEnroller: Enroller = {
       authenticatorSelection: { residentKey: 'required', userVerification: 'preferred' },
     };
     if (body.use_exclude_credentials === true) {
-      options.excludeCredentials = existing.map((p) => ({ id: p.key_id, type: 'public-key', ...(p.transports ? { transports: p.transports } : {}) }));
+      options.excludeCredentials = existing.map((p) => ({
+        id: p.key_id,
+        type: 'public-key',
+        ...(p.transports ? { transports: p.transports } : {}),
+      }));
     }
     const data = { challenge, rp_id: rpId, origins: passkeyOrigins(ctx), user_handle: userHandle };
     return { methodId: PENDING_PASSKEY_ID, data, response: { authn_params_public_key: options } };
@@ -90,7 +108,9 @@ export const passkeyEnroller: Enroller = {
       key_id: info.credential.id,
       public_key: Buffer.from(info.credential.publicKey).toString('base64url'),
       counter: info.credential.counter,
-      transports: info.credential.transports ?? (body.authn_response as { response?: { transports?: string[] } }).response?.transports,
+      transports:
+        info.credential.transports ??
+        (body.authn_response as { response?: { transports?: string[] } }).response?.transports,
       user_handle: session.data.user_handle as string,
       credential_device_type: info.credentialDeviceType === 'multiDevice' ? 'multi_device' : 'single_device',
       credential_backed_up: info.credentialBackedUp,

@@ -10,7 +10,11 @@ export const passwordEnroller: Enroller = {
   type: 'password',
   async start({ account }, body) {
     assertOwnIdentity(account, body);
-    return { methodId: PENDING_PASSWORD_ID, data: {}, response: { id: PENDING_PASSWORD_ID, policy: PASSWORD_POLICY } };
+    return {
+      methodId: PENDING_PASSWORD_ID,
+      data: {},
+      response: { id: PENDING_PASSWORD_ID, policy: PASSWORD_POLICY },
+    };
   },
   async verify({ account }, _session, body) {
     const password = String(body.new_password);
@@ -19,13 +23,22 @@ export const passwordEnroller: Enroller = {
       throw badRequest(
         'password_policy',
         'The new password does not satisfy the password policy',
-        problems.map((p) => ({ detail: `new_password ${p}`, field: 'new_password', pointer: '/new_password', source: 'body' })),
+        problems.map((p) => ({
+          detail: `new_password ${p}`,
+          field: 'new_password',
+          pointer: '/new_password',
+          source: 'body',
+        })),
       );
     }
     const hash = await hashSecret(password);
     return (current) => {
       const history = current.password ? [current.password.hash, ...current.password.history] : [];
-      current.password = { hash, changed_at: new Date().toISOString(), history: history.slice(0, PASSWORD_POLICY.history.size) };
+      current.password = {
+        hash,
+        changed_at: new Date().toISOString(),
+        history: history.slice(0, PASSWORD_POLICY.history.size),
+      };
       return passwordMethodId(current.user_id);
     };
   },

@@ -32,14 +32,25 @@ describe('password policy', () => {
   });
 
   it('refuses the current password and the last ones (history), accepts older ones', async () => {
-    const hashes = await Promise.all(['Old-pass-0', 'Old-pass-1', 'Old-pass-2', 'Old-pass-3', 'Old-pass-4', 'Old-pass-5'].map(hashSecret));
+    const hashes = await Promise.all(
+      ['Old-pass-0', 'Old-pass-1', 'Old-pass-2', 'Old-pass-3', 'Old-pass-4', 'Old-pass-5'].map(hashSecret),
+    );
     const user = account({ password: { hash: hashes[0], changed_at: '', history: hashes.slice(1) } });
-    expect(await passwordPolicyProblems('Old-pass-0', user)).toEqual(['must not be one of your last 5 passwords']);
-    expect(await passwordPolicyProblems('Old-pass-4', user)).toEqual(['must not be one of your last 5 passwords']);
+    expect(await passwordPolicyProblems('Old-pass-0', user)).toEqual([
+      'must not be one of your last 5 passwords',
+    ]);
+    expect(await passwordPolicyProblems('Old-pass-4', user)).toEqual([
+      'must not be one of your last 5 passwords',
+    ]);
     expect(await passwordPolicyProblems('Old-pass-5', user)).toEqual([]);
   });
 
   it('declares every member the OAS requires', () => {
-    expect(Object.keys(PASSWORD_POLICY).sort()).toEqual(['complexity', 'dictionary', 'history', 'profile_data']);
+    expect(Object.keys(PASSWORD_POLICY).sort()).toEqual([
+      'complexity',
+      'dictionary',
+      'history',
+      'profile_data',
+    ]);
   });
 });

@@ -43,10 +43,12 @@ function complexityProblems(password: string): string[] {
   const c = PASSWORD_POLICY.complexity;
   const problems: string[] = [];
   if ([...password].length < c.min_length) problems.push(`must be at least ${c.min_length} characters long`);
-  if (Buffer.byteLength(password) > MAX_PASSWORD_BYTES) problems.push(`must not be longer than ${MAX_PASSWORD_BYTES} bytes`);
+  if (Buffer.byteLength(password) > MAX_PASSWORD_BYTES)
+    problems.push(`must not be longer than ${MAX_PASSWORD_BYTES} bytes`);
   const present = c.character_types.filter((t) => CHARACTER_TESTS[t].test(password)).length;
   const needed = c.character_type_rule === 'three_of_four' ? 3 : c.character_types.length;
-  if (present < needed) problems.push(`must contain at least ${needed} of: lowercase, uppercase, numbers, special characters`);
+  if (present < needed)
+    problems.push(`must contain at least ${needed} of: lowercase, uppercase, numbers, special characters`);
   if (/(.)\1\1/u.test(password)) problems.push('must not contain more than 2 identical characters in a row');
   if (hasSequence(password)) problems.push('must not contain sequential characters such as "abc" or "123"');
   return problems;
@@ -55,14 +57,20 @@ function complexityProblems(password: string): string[] {
 function profileProblems(password: string, account: Account): string[] {
   const lower = password.toLowerCase();
   const values = [account.name, account.email, account.email.split('@')[0]].filter((v) => v && v.length >= 3);
-  return values.some((v) => lower.includes(v.toLowerCase())) ? ['must not contain your name or email address'] : [];
+  return values.some((v) => lower.includes(v.toLowerCase()))
+    ? ['must not contain your name or email address']
+    : [];
 }
 
 async function historyProblems(password: string, account: Account): Promise<string[]> {
   if (!account.password) return [];
-  const previous = [account.password.hash, ...account.password.history].slice(0, PASSWORD_POLICY.history.size);
+  const previous = [account.password.hash, ...account.password.history].slice(
+    0,
+    PASSWORD_POLICY.history.size,
+  );
   for (const hash of previous) {
-    if (await verifySecret(password, hash)) return [`must not be one of your last ${PASSWORD_POLICY.history.size} passwords`];
+    if (await verifySecret(password, hash))
+      return [`must not be one of your last ${PASSWORD_POLICY.history.size} passwords`];
   }
   return [];
 }
@@ -71,6 +79,7 @@ async function historyProblems(password: string, account: Account): Promise<stri
 export async function passwordPolicyProblems(password: string, account: Account): Promise<string[]> {
   const problems = complexityProblems(password);
   if (PASSWORD_POLICY.profile_data.active) problems.push(...profileProblems(password, account));
-  if (PASSWORD_POLICY.history.active && problems.length === 0) problems.push(...(await historyProblems(password, account)));
+  if (PASSWORD_POLICY.history.active && problems.length === 0)
+    problems.push(...(await historyProblems(password, account)));
   return problems;
 }

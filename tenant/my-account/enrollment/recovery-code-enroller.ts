@@ -35,7 +35,8 @@ export const recoveryCodeEnroller: Enroller = {
   async verify(_ec, session) {
     return (account) => {
       const method = account.methods.find((m) => m.id === session.method_id);
-      if (!method) throw forbidden('invalid_auth_session', 'The enrollment was removed before it was verified');
+      if (!method)
+        throw forbidden('invalid_auth_session', 'The enrollment was removed before it was verified');
       method.confirmed = true;
       account.methods = account.methods.filter((m) => m.type !== 'recovery-code' || m.id === method.id);
       return method.id;

@@ -34,19 +34,29 @@ export class ApiError extends Error {
   }
 
   toBody(): Record<string, unknown> {
-    const body: Record<string, unknown> = { type: this.type, title: this.title, status: this.status, detail: this.detail };
+    const body: Record<string, unknown> = {
+      type: this.type,
+      title: this.title,
+      status: this.status,
+      detail: this.detail,
+    };
     if (this.validationErrors?.length) body.validation_errors = this.validationErrors;
     return body;
   }
 }
 
-export const badRequest = (type: string, detail: string, errors?: ValidationErrorItem[]) => new ApiError(400, type, detail, errors);
+export const badRequest = (type: string, detail: string, errors?: ValidationErrorItem[]) =>
+  new ApiError(400, type, detail, errors);
 export const forbidden = (type: string, detail: string) => new ApiError(403, type, detail);
 export const notFound = (detail: string) => new ApiError(404, 'not_found', detail);
 export const conflict = (detail: string) => new ApiError(409, 'conflict', detail);
 
 /** One invalid field, as a 400 with `validation_errors`. */
-export function invalidField(field: string, detail: string, source: 'body' | 'query' | 'path' = 'body'): ApiError {
+export function invalidField(
+  field: string,
+  detail: string,
+  source: 'body' | 'query' | 'path' = 'body',
+): ApiError {
   return badRequest('invalid_request', `Invalid ${source}: ${detail}`, [
     { detail, field, pointer: `/${field.split('.').join('/')}`, source },
   ]);

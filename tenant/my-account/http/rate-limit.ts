@@ -32,19 +32,27 @@ export class RateLimiter {
     const window = Math.floor(now / this.options.windowSeconds);
     const reset = (window + 1) * this.options.windowSeconds;
     const key = `${this.prefix}my-account:rate:${bucket}:${window}:${userId}`;
-    const [[, count]] = (await this.redis.multi().incr(key).expire(key, this.options.windowSeconds + 1).exec()) as [
-      [Error | null, number],
-    ];
+    const [[, count]] = (await this.redis
+      .multi()
+      .incr(key)
+      .expire(key, this.options.windowSeconds + 1)
+      .exec()) as [[Error | null, number]];
     const headers = {
       'x-ratelimit-limit': String(this.options.limit),
       'x-ratelimit-remaining': String(Math.max(0, this.options.limit - count)),
       'x-ratelimit-reset': String(reset),
     };
     if (count > this.options.limit) {
-      throw new ApiError(429, 'too_many_requests', 'Too many requests for this user; retry later', undefined, {
-        ...headers,
-        'retry-after': String(Math.max(1, reset - now)),
-      });
+      throw new ApiError(
+        429,
+        'too_many_requests',
+        'Too many requests for this user; retry later',
+        undefined,
+        {
+          ...headers,
+          'retry-after': String(Math.max(1, reset - now)),
+        },
+      );
     }
     return { headers };
   }

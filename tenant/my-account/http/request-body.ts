@@ -7,7 +7,8 @@ export const DEFAULT_BODY_LIMIT = 64 * 1024;
 /** Past this, an oversized body is not even drained: the connection is dropped. */
 const DRAIN_LIMIT = 16 * 1024 * 1024;
 
-const tooLarge = (limit: number) => new ApiError(413, 'payload_too_large', `The request body exceeds ${limit} bytes`);
+const tooLarge = (limit: number) =>
+  new ApiError(413, 'payload_too_large', `The request body exceeds ${limit} bytes`);
 
 function isJsonContentType(header: string | undefined): boolean {
   if (!header) return false;

@@ -15,9 +15,21 @@ function optional(fields: Record<string, unknown>): Record<string, unknown> {
 }
 
 function passkeyView(account: Account, m: StoredPasskey): MethodView {
-  const common = { id: m.id, type: m.type, created_at: m.created_at, key_id: m.key_id, public_key: m.public_key };
+  const common = {
+    id: m.id,
+    type: m.type,
+    created_at: m.created_at,
+    key_id: m.key_id,
+    public_key: m.public_key,
+  };
   if (m.type !== 'passkey') {
-    return optional({ ...common, confirmed: m.confirmed, usage: ['secondary'], name: m.name, last_auth_at: m.last_auth_at });
+    return optional({
+      ...common,
+      confirmed: m.confirmed,
+      usage: ['secondary'],
+      name: m.name,
+      last_auth_at: m.last_auth_at,
+    });
   }
   return optional({
     ...common,
@@ -37,13 +49,26 @@ function passkeyView(account: Account, m: StoredPasskey): MethodView {
 
 /** The OAS `AuthenticationMethod` view of a stored method (never a secret, hash or code). */
 export function methodView(account: Account, m: StoredMethod): MethodView {
-  if (m.type === 'passkey' || m.type === 'webauthn-platform' || m.type === 'webauthn-roaming') return passkeyView(account, m);
-  const base = { id: m.id, type: m.type, confirmed: m.confirmed, usage: ['secondary'], created_at: m.created_at, last_auth_at: m.last_auth_at };
+  if (m.type === 'passkey' || m.type === 'webauthn-platform' || m.type === 'webauthn-roaming')
+    return passkeyView(account, m);
+  const base = {
+    id: m.id,
+    type: m.type,
+    confirmed: m.confirmed,
+    usage: ['secondary'],
+    created_at: m.created_at,
+    last_auth_at: m.last_auth_at,
+  };
   switch (m.type) {
     case 'email':
       return optional({ ...base, name: m.name, email: m.email });
     case 'phone':
-      return optional({ ...base, name: m.name, phone_number: m.phone_number, preferred_authentication_method: m.preferred_authentication_method });
+      return optional({
+        ...base,
+        name: m.name,
+        phone_number: m.phone_number,
+        preferred_authentication_method: m.preferred_authentication_method,
+      });
     case 'recovery-code':
       return optional(base);
     default:

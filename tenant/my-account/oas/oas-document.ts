@@ -33,7 +33,9 @@ export interface OasDocument {
 
 // A dynamic import with a JSON attribute: tsc emits the JSON next to the compiled module, Node and jest
 // both load it without a flag.
-const loaded = (await import('../myaccount-api-oas.json', { with: { type: 'json' } })) as { default: unknown };
+const loaded = (await import('../myaccount-api-oas.json', { with: { type: 'json' } })) as {
+  default: unknown;
+};
 
 export const MY_ACCOUNT_OAS: OasDocument = loaded.default as OasDocument;
 

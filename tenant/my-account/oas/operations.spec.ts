@@ -18,9 +18,27 @@ describe('operation table from the OAS', () => {
 
   it.each([
     ['GET', '/factors', 'found', 'getFactors', {}],
-    ['GET', '/authentication-methods/totp%7Cdev_abc', 'found', 'getAuthenticationMethod', { authentication_method_id: 'totp%7Cdev_abc' }],
-    ['GET', '/authentication-methods/totp|dev_abc', 'found', 'getAuthenticationMethod', { authentication_method_id: 'totp|dev_abc' }],
-    ['POST', '/authentication-methods/passkey%7Cnew/verify', 'found', 'confirmAuthenticationMethod', { authentication_method_id: 'passkey%7Cnew' }],
+    [
+      'GET',
+      '/authentication-methods/totp%7Cdev_abc',
+      'found',
+      'getAuthenticationMethod',
+      { authentication_method_id: 'totp%7Cdev_abc' },
+    ],
+    [
+      'GET',
+      '/authentication-methods/totp|dev_abc',
+      'found',
+      'getAuthenticationMethod',
+      { authentication_method_id: 'totp|dev_abc' },
+    ],
+    [
+      'POST',
+      '/authentication-methods/passkey%7Cnew/verify',
+      'found',
+      'confirmAuthenticationMethod',
+      { authentication_method_id: 'passkey%7Cnew' },
+    ],
     ['DELETE', '/connected-accounts/accounts/cac_1', 'found', 'deleteConnectedAccount', { id: 'cac_1' }],
     ['PUT', '/authentication-methods', 'method_not_allowed', undefined, undefined],
     ['GET', '/authentication-methods/a/b', 'not_found', undefined, undefined],

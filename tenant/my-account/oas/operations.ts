@@ -39,8 +39,11 @@ export function buildOperations(doc: OasDocument = MY_ACCOUNT_OAS): ApiOperation
     for (const [method, op] of Object.entries(item)) {
       if (!HTTP_METHODS.includes(method)) continue;
       const scopes = (op.security ?? []).flatMap((requirement) => Object.values(requirement).flat());
-      if (scopes.length !== 1) throw new Error(`${op.operationId}: expected exactly one scope, found ${scopes.length}`);
-      const parameters = (op.parameters ?? []).map((p) => ('$ref' in p ? resolveRef<OasParameter>(doc, p.$ref) : p));
+      if (scopes.length !== 1)
+        throw new Error(`${op.operationId}: expected exactly one scope, found ${scopes.length}`);
+      const parameters = (op.parameters ?? []).map((p) =>
+        '$ref' in p ? resolveRef<OasParameter>(doc, p.$ref) : p,
+      );
       const { pattern, names } = compileTemplate(template);
       operations.push({
         operationId: op.operationId,

@@ -9,7 +9,11 @@ interface PolymorphicSchema {
 }
 
 function fail(errors: ValidationErrorItem[], where = 'body'): never {
-  throw badRequest('invalid_request', `Invalid request ${where}: ${errors.map((e) => e.detail).join('; ')}`, errors);
+  throw badRequest(
+    'invalid_request',
+    `Invalid request ${where}: ${errors.map((e) => e.detail).join('; ')}`,
+    errors,
+  );
 }
 
 /**
@@ -29,13 +33,17 @@ export class RequestValidator {
     const schema = resolveRef<PolymorphicSchema>(this.doc, ref);
     let branch = ref;
     if (schema.discriminator) branch = this.discriminated(schema.discriminator, body);
-    else if (schema.anyOf && knownType) branch = schema.anyOf.find((b) => b['x-type'] === knownType)?.$ref ?? ref;
+    else if (schema.anyOf && knownType)
+      branch = schema.anyOf.find((b) => b['x-type'] === knownType)?.$ref ?? ref;
     const validate = this.schemas.byRef(branch);
     if (!validate(body)) fail(toValidationErrors(validate.errors, 'body'));
     return body as Record<string, unknown>;
   }
 
-  private discriminated(discriminator: NonNullable<PolymorphicSchema['discriminator']>, body: unknown): string {
+  private discriminated(
+    discriminator: NonNullable<PolymorphicSchema['discriminator']>,
+    body: unknown,
+  ): string {
     const property = discriminator.propertyName;
     const allowed = Object.keys(discriminator.mapping);
     if (!body || typeof body !== 'object' || Array.isArray(body)) {
@@ -45,7 +53,9 @@ export class RequestValidator {
     const at = { field: property, pointer: `/${property}`, source: 'body' };
     if (value === undefined) fail([{ detail: `${property} is required`, ...at }]);
     if (typeof value !== 'string' || !allowed.includes(value)) {
-      fail([{ detail: `${property} must be equal to one of the allowed values (${allowed.join(', ')})`, ...at }]);
+      fail([
+        { detail: `${property} must be equal to one of the allowed values (${allowed.join(', ')})`, ...at },
+      ]);
     }
     return discriminator.mapping[value];
   }
@@ -58,7 +68,8 @@ export class RequestValidator {
       const values = search.getAll(param.name);
       if (values.length === 0) continue;
       let value: unknown = param.explode && values.length > 1 ? values : values[0];
-      if (typeof value === 'string' && /^-?\d{1,15}$/.test(value) && this.isInteger(param.schema)) value = Number(value);
+      if (typeof value === 'string' && /^-?\d{1,15}$/.test(value) && this.isInteger(param.schema))
+        value = Number(value);
       const validate = this.schemas.inline(`${operation.operationId}:query:${param.name}`, param.schema);
       if (validate(value)) out[param.name] = value;
       else errors.push(...toValidationErrors(validate.errors, 'query', `/${param.name}`));
@@ -72,7 +83,8 @@ export class RequestValidator {
     const errors: ValidationErrorItem[] = [];
     for (const param of operation.parameters.filter((p) => p.in === 'path')) {
       const validate = this.schemas.inline(`${operation.operationId}:path:${param.name}`, param.schema);
-      if (!validate(params[param.name])) errors.push(...toValidationErrors(validate.errors, 'path', `/${param.name}`));
+      if (!validate(params[param.name]))
+        errors.push(...toValidationErrors(validate.errors, 'path', `/${param.name}`));
     }
     if (errors.length > 0) fail(errors, 'path');
   }

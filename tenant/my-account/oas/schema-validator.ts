@@ -19,7 +19,10 @@ function rewriteRefs(node: unknown): unknown {
   if (!node || typeof node !== 'object') return node;
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(node)) {
-    out[key] = key === '$ref' && typeof value === 'string' && value.startsWith('#/') ? `${OAS_ID}${value}` : rewriteRefs(value);
+    out[key] =
+      key === '$ref' && typeof value === 'string' && value.startsWith('#/')
+        ? `${OAS_ID}${value}`
+        : rewriteRefs(value);
   }
   return out;
 }
@@ -68,7 +71,11 @@ function describe(error: ErrorObject): string {
 }
 
 /** Turns ajv errors into the OAS `validation_errors` list (JSON Pointer into the body or parameter name). */
-export function toValidationErrors(errors: ErrorObject[] | null | undefined, source: 'body' | 'query' | 'path', root = ''): ValidationErrorItem[] {
+export function toValidationErrors(
+  errors: ErrorObject[] | null | undefined,
+  source: 'body' | 'query' | 'path',
+  root = '',
+): ValidationErrorItem[] {
   const items: ValidationErrorItem[] = [];
   const seen = new Set<string>();
   for (const error of errors ?? []) {

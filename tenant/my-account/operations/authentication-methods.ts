@@ -43,7 +43,10 @@ export const updateAuthenticationMethod: OperationHandler = async (call) => {
     throw invalidField('name', 'name must be 1 to 255 characters');
   }
   if (body.preferred_authentication_method !== undefined && type !== 'phone') {
-    throw invalidField('preferred_authentication_method', 'preferred_authentication_method applies to phone methods only');
+    throw invalidField(
+      'preferred_authentication_method',
+      'preferred_authentication_method applies to phone methods only',
+    );
   }
   const id = call.params.authentication_method_id;
   const saved = await call.services.ctx.accounts.update(call.account.user_id, (account) => {
@@ -72,8 +75,12 @@ export const deleteAuthenticationMethod: OperationHandler = async (call) => {
     const leavesNoPrimary =
       found.kind === 'password'
         ? !isPrimary(account, id)
-        : found.method.type === 'passkey' && found.method.confirmed && !account.password && !isPrimary(account, id);
-    if (leavesNoPrimary) throw conflict('This is the last primary credential (password or passkey) of the user');
+        : found.method.type === 'passkey' &&
+          found.method.confirmed &&
+          !account.password &&
+          !isPrimary(account, id);
+    if (leavesNoPrimary)
+      throw conflict('This is the last primary credential (password or passkey) of the user');
     if (found.kind === 'password') delete account.password;
     else account.methods = account.methods.filter((m) => m.id !== id);
   });

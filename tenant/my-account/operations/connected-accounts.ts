@@ -43,7 +43,12 @@ export const createConnectedAccountRequest: OperationHandler = async (call) => {
   });
   return {
     status: 201,
-    body: { connect_uri: `${call.issuer}connect`, auth_session: authSession, connect_params: { ticket }, expires_in: CONNECT_TTL_SECONDS },
+    body: {
+      connect_uri: `${call.issuer}connect`,
+      auth_session: authSession,
+      connect_params: { ticket },
+      expires_in: CONNECT_TTL_SECONDS,
+    },
   };
 };
 
@@ -54,15 +59,19 @@ export const completeConnectedAccountRequest: OperationHandler = async (call) =>
   const authSession = body.auth_session as string;
   const tx = await flows.byAuthSession(authSession);
   if (!tx) throw badRequest('invalid_auth_session', 'The auth_session is unknown, expired or already used');
-  if (tx.user_id !== call.account.user_id) throw forbidden('invalid_auth_session', 'The auth_session belongs to another user');
+  if (tx.user_id !== call.account.user_id)
+    throw forbidden('invalid_auth_session', 'The auth_session belongs to another user');
   if (!(await flows.takeCode(body.connect_code as string, authSession))) {
     throw invalidField('connect_code', 'connect_code is invalid, expired or already used');
   }
-  if (body.redirect_uri !== tx.redirect_uri) throw invalidField('redirect_uri', 'redirect_uri must equal the one used to connect');
+  if (body.redirect_uri !== tx.redirect_uri)
+    throw invalidField('redirect_uri', 'redirect_uri must equal the one used to connect');
   if (tx.code_challenge) {
     const verifier = body.code_verifier;
-    const computed = typeof verifier === 'string' ? createHash('sha256').update(verifier).digest('base64url') : undefined;
-    if (computed !== tx.code_challenge) throw invalidField('code_verifier', 'code_verifier does not match the code_challenge');
+    const computed =
+      typeof verifier === 'string' ? createHash('sha256').update(verifier).digest('base64url') : undefined;
+    if (computed !== tx.code_challenge)
+      throw invalidField('code_verifier', 'code_verifier does not match the code_challenge');
   }
   const account: StoredConnectedAccount = {
     id: newConnectedAccountId(),
@@ -100,7 +109,8 @@ export const getConnectedAccountsConnections: OperationHandler = async (call) =>
 export const deleteConnectedAccount: OperationHandler = async (call) => {
   const id = call.params.id;
   await call.services.ctx.accounts.update(call.account.user_id, (current) => {
-    if (!current.connected_accounts.some((a) => a.id === id)) throw notFound('No connected account with that id');
+    if (!current.connected_accounts.some((a) => a.id === id))
+      throw notFound('No connected account with that id');
     current.connected_accounts = current.connected_accounts.filter((a) => a.id !== id);
   });
   return { status: 204 };

@@ -3,7 +3,12 @@ import { ENROLLERS } from '../enrollment/enrollers.js';
 import { ProofRejected, type EnrollmentContext } from '../enrollment/enroller.js';
 import type { EnrollmentSession } from '../enrollment/enrollment-sessions.js';
 import { badRequest, forbidden, notFound } from '../http/api-error.js';
-import { methodLocation, passwordMethodId, PENDING_PASSWORD_ID, typeOfMethodId } from '../methods/method-ids.js';
+import {
+  methodLocation,
+  passwordMethodId,
+  PENDING_PASSWORD_ID,
+  typeOfMethodId,
+} from '../methods/method-ids.js';
 import { isStalePending, listMethodViews, methodView, passwordView } from '../methods/method-view.js';
 import type { OperationCall, OperationHandler } from './operation.js';
 
@@ -25,7 +30,10 @@ export const createAuthenticationMethod: OperationHandler = async (call) => {
   const type = body.type as FactorType;
   const enroller = ENROLLERS.get(type)!;
   if (listMethodViews(call.account).length >= MAX_METHODS) {
-    throw badRequest('too_many_authentication_methods', `A user can have at most ${MAX_METHODS} authentication methods`);
+    throw badRequest(
+      'too_many_authentication_methods',
+      `A user can have at most ${MAX_METHODS} authentication methods`,
+    );
   }
   const started = await enroller.start(enrollmentContext(call), body);
   const pending = started.pending;
@@ -49,17 +57,34 @@ export const createAuthenticationMethod: OperationHandler = async (call) => {
   };
 };
 
-async function loadSession(call: OperationCall, authSession: string, id: string, type: FactorType): Promise<EnrollmentSession> {
+async function loadSession(
+  call: OperationCall,
+  authSession: string,
+  id: string,
+  type: FactorType,
+): Promise<EnrollmentSession> {
   const session = await call.services.enrollments.find(authSession);
-  if (!session) throw badRequest('invalid_auth_session', 'The auth_session is unknown, expired or already used');
-  const sameId = session.method_id === id || (type === 'password' && id === passwordMethodId(call.account.user_id) && session.method_id === PENDING_PASSWORD_ID);
+  if (!session)
+    throw badRequest('invalid_auth_session', 'The auth_session is unknown, expired or already used');
+  const sameId =
+    session.method_id === id ||
+    (type === 'password' &&
+      id === passwordMethodId(call.account.user_id) &&
+      session.method_id === PENDING_PASSWORD_ID);
   if (session.user_id !== call.account.user_id || !sameId || session.type !== type) {
-    throw forbidden('invalid_auth_session', 'The auth_session does not belong to this user and authentication method');
+    throw forbidden(
+      'invalid_auth_session',
+      'The auth_session does not belong to this user and authentication method',
+    );
   }
   return session;
 }
 
-async function countFailure(call: OperationCall, authSession: string, session: EnrollmentSession): Promise<void> {
+async function countFailure(
+  call: OperationCall,
+  authSession: string,
+  session: EnrollmentSession,
+): Promise<void> {
   session.attempts += 1;
   if (session.attempts >= MAX_ATTEMPTS) await call.services.enrollments.consume(authSession);
   else await call.services.enrollments.save(authSession, session);

@@ -20,7 +20,10 @@ describe('cursor paging', () => {
     expect(paginate(items, { take: 500 }, 20).items).toHaveLength(20);
   });
 
-  it.each(['garbage', Buffer.from('o:-1').toString('base64url'), Buffer.from('x:1').toString('base64url')])('refuses the cursor %s', (from) => {
-    expect(() => paginate(items, { from }, 20)).toThrow(ApiError);
-  });
+  it.each(['garbage', Buffer.from('o:-1').toString('base64url'), Buffer.from('x:1').toString('base64url')])(
+    'refuses the cursor %s',
+    (from) => {
+      expect(() => paginate(items, { from }, 20)).toThrow(ApiError);
+    },
+  );
 });

@@ -22,23 +22,38 @@ export interface DirectLogin {
   audience?: string;
 }
 
-export type GetResourceServerInfo = (ctx: KoaContextWithOIDC, indicator: string, client: { clientId: string }) => Promise<ResourceServerInfo>;
+export type GetResourceServerInfo = (
+  ctx: KoaContextWithOIDC,
+  indicator: string,
+  client: { clientId: string },
+) => Promise<ResourceServerInfo>;
 
 export type DirectLoginIssuer = (ctx: KoaContextWithOIDC, login: DirectLogin) => Promise<void>;
 
-export function createDirectLoginIssuer(provider: Provider, getResourceServerInfo: GetResourceServerInfo): DirectLoginIssuer {
-  const helpers = Object.fromEntries(Object.entries(grantHelpers).map(([name, fn]) => [name, fn.bind(undefined, provider)]));
+export function createDirectLoginIssuer(
+  provider: Provider,
+  getResourceServerInfo: GetResourceServerInfo,
+): DirectLoginIssuer {
+  const helpers = Object.fromEntries(
+    Object.entries(grantHelpers).map(([name, fn]) => [name, fn.bind(undefined, provider)]),
+  );
 
   return async function issueDirectLoginTokens(ctx, login) {
     const { client, params } = ctx.oidc;
-    const requested = new Set<string>(String(login.scope ?? params.scope ?? 'openid').split(' ').filter(Boolean));
+    const requested = new Set<string>(
+      String(login.scope ?? params.scope ?? 'openid')
+        .split(' ')
+        .filter(Boolean),
+    );
     const audience: string | undefined = login.audience ?? (params.audience || undefined);
     // The account is known before the policy runs, so RBAC applies (resource-server.ts).
     ctx.state.tenantAccountId = login.accountId;
     const dPoP = await helpers.validateDpop(ctx);
 
     const grant = new provider.Grant({ accountId: login.accountId, clientId: client.clientId });
-    const oidcScopes = [...requested].filter((s) => OIDC_SCOPES.has(s) && (s !== 'offline_access' || client.grantTypeAllowed('refresh_token')));
+    const oidcScopes = [...requested].filter(
+      (s) => OIDC_SCOPES.has(s) && (s !== 'offline_access' || client.grantTypeAllowed('refresh_token')),
+    );
     if (oidcScopes.length) grant.addOIDCScope(oidcScopes.join(' '));
     let resourceScopes: string[] = [];
     if (audience) {
@@ -60,6 +75,10 @@ export function createDirectLoginIssuer(provider: Provider, getResourceServerInf
       resourceIndicators: new Set(audience ? [audience] : []),
       expiresWithSession: false,
     };
-    await issueTokens(provider, helpers, ctx, source, grant, { gty: login.gty, entityLabel: login.gty, dPoP });
+    await issueTokens(provider, helpers, ctx, source, grant, {
+      gty: login.gty,
+      entityLabel: login.gty,
+      dPoP,
+    });
   };
 }

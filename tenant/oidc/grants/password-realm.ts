@@ -13,13 +13,18 @@ import { MfaTokens } from './mfa-token.js';
  * logins always need MFA gets Auth0's `mfa_required` (403) with an `mfa_token`, which the `mfa-otp` grant
  * redeems with a TOTP code (`mfa-otp.ts`).
  */
-export function registerPasswordRealmGrant(provider: Provider, tenant: TenantContext, issue: DirectLoginIssuer): void {
+export function registerPasswordRealmGrant(
+  provider: Provider,
+  tenant: TenantContext,
+  issue: DirectLoginIssuer,
+): void {
   const mfaTokens = new MfaTokens(tenant.redis, tenant.prefix);
 
   async function handler(ctx: KoaContextWithOIDC): Promise<void> {
     const { username, password, realm } = ctx.oidc.params as Record<string, string | undefined>;
     if (!username || !password) throw invalidRequest('username and password are required');
-    if (realm && realm !== tenant.config.tenant.database_connection) throw invalidRequest(`Unknown realm: ${realm}`);
+    if (realm && realm !== tenant.config.tenant.database_connection)
+      throw invalidRequest(`Unknown realm: ${realm}`);
     const check = await checkPassword(tenant, username, password);
     if (check.kind === 'blocked') throw tooManyAttempts();
     if (check.kind === 'wrong') throw wrongEmailOrPassword();
@@ -29,12 +34,25 @@ export function registerPasswordRealmGrant(provider: Provider, tenant: TenantCon
       ctx.body = {
         error: 'mfa_required',
         error_description: 'Multifactor authentication required',
-        mfa_token: await mfaTokens.issue({ accountId: account.user_id, clientId: ctx.oidc.client.clientId, scope: ctx.oidc.params.scope, audience: ctx.oidc.params.audience }),
-        mfa_requirements: hasMfaFactor(account) ? { challenge: [{ type: 'otp' }] } : { enroll: [{ type: 'otp' }] },
+        mfa_token: await mfaTokens.issue({
+          accountId: account.user_id,
+          clientId: ctx.oidc.client.clientId,
+          scope: ctx.oidc.params.scope,
+          audience: ctx.oidc.params.audience,
+        }),
+        mfa_requirements: hasMfaFactor(account)
+          ? { challenge: [{ type: 'otp' }] }
+          : { enroll: [{ type: 'otp' }] },
       };
       return;
     }
     await issue(ctx, { accountId: account.user_id, amr: ['pwd'], gty: 'password' });
   }
-  provider.registerGrantType(PASSWORD_REALM_GRANT, handler, ['username', 'password', 'realm', 'audience', 'scope']);
+  provider.registerGrantType(PASSWORD_REALM_GRANT, handler, [
+    'username',
+    'password',
+    'realm',
+    'audience',
+    'scope',
+  ]);
 }

@@ -28,7 +28,10 @@ export async function listRenameDelete(call: UserCall, id: string, renamable = t
   const listed = list.body.authentication_methods.find((m: { id: string }) => m.id === id);
   expect(listed).toBeDefined();
   if ('confirmed' in listed) expect(listed.confirmed).toBe(true);
-  const renamed = await call('PATCH', `${BASE}/${enc(id)}`, { body: { name: 'Renamed' }, operationId: 'updateAuthenticationMethod' });
+  const renamed = await call('PATCH', `${BASE}/${enc(id)}`, {
+    body: { name: 'Renamed' },
+    operationId: 'updateAuthenticationMethod',
+  });
   if (renamable) {
     expect(renamed.status).toBe(200);
     expect(renamed.body.name).toBe('Renamed');

@@ -1,11 +1,22 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { createServer, request, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import {
+  createServer,
+  request,
+  type IncomingHttpHeaders,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
 import { calculateJwkThumbprint, exportJWK, generateKeyPair, importJWK, SignJWT, type JWK } from 'jose';
 import type { Redis } from 'ioredis';
 import { AccountStore } from '../../../tenant/accounts/account-store.js';
 import type { Account } from '../../../tenant/accounts/account.types.js';
 import { hashSecret } from '../../../tenant/accounts/secret-hash.js';
-import { tenantConfigSchema, MY_ACCOUNT_SCOPES, type TenantConfig } from '../../../tenant/config/tenant-config.schema.js';
+import {
+  tenantConfigSchema,
+  MY_ACCOUNT_SCOPES,
+  type TenantConfig,
+} from '../../../tenant/config/tenant-config.schema.js';
 import { Outbox } from '../../../tenant/dev/outbox.js';
 import { loadSigningKeys, type TenantKeys } from '../../../tenant/keys.js';
 import { buildMounts } from '../../../tenant/mounts.js';
@@ -53,7 +64,15 @@ export interface Harness {
   config: TenantConfig;
   issuer(host?: HostName): string;
   createUser(email: string, password?: string): Promise<Account>;
-  mintToken(claims: { sub: string; scope?: string; host?: HostName; jkt?: string; expiresIn?: number; audience?: string; extra?: Record<string, unknown> }): Promise<string>;
+  mintToken(claims: {
+    sub: string;
+    scope?: string;
+    host?: HostName;
+    jkt?: string;
+    expiresIn?: number;
+    audience?: string;
+    extra?: Record<string, unknown>;
+  }): Promise<string>;
   call(method: string, path: string, options?: CallOptions): Promise<CallResult>;
   /** Every contract problem seen by `call()` so far. */
   readonly contractViolations: string[];
@@ -74,7 +93,12 @@ export interface HarnessOptions {
 }
 
 /** Builds the tenant context from the configuration and serves the mounts, as the tenant process does at boot. */
-async function boot(config: TenantConfig, testRedis: TestRedis, issuers: string[], fallback?: HarnessOptions['fallback']) {
+async function boot(
+  config: TenantConfig,
+  testRedis: TestRedis,
+  issuers: string[],
+  fallback?: HarnessOptions['fallback'],
+) {
   const redis = testRedis.client();
   const prefix = config.redis.prefix;
   const keys: TenantKeys = await loadSigningKeys(redis, prefix);
@@ -108,10 +132,23 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const port = await freePort();
   const issuers = [`http://localhost:${port}/`, `http://127.0.0.1:${port}/`];
   const config = tenantConfigSchema.parse({
-    tenant: { issuer: issuers[0], custom_domains: [issuers[1]], port, dev_endpoints: options.devEndpoints ?? true, cookie_keys: ['test-cookie-key-0123456789'] },
+    tenant: {
+      issuer: issuers[0],
+      custom_domains: [issuers[1]],
+      port,
+      dev_endpoints: options.devEndpoints ?? true,
+      cookie_keys: ['test-cookie-key-0123456789'],
+    },
     redis: { url: testRedis.url, prefix: 'tenant:' },
     my_account_api: { dpop: options.dpop ?? 'allowed' },
-    clients: [{ client_id: CLIENT_ID, client_secret: 'dev-bff-secret', redirect_uris: [REDIRECT_URI], web_origins: ['http://localhost:3000'] }],
+    clients: [
+      {
+        client_id: CLIENT_ID,
+        client_secret: 'dev-bff-secret',
+        redirect_uris: [REDIRECT_URI],
+        web_origins: ['http://localhost:3000'],
+      },
+    ],
     connections: [
       { name: 'example-oauth2', strategy: 'oauth2', scopes: ['openid', 'profile', 'offline_access'] },
       { name: 'second-oauth2', strategy: 'oauth2', scopes: ['openid'] },
@@ -156,9 +193,23 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       await parts.ctx.accounts.create(account);
       return account;
     },
-    async mintToken({ sub, scope = ALL_SCOPES, host = 'localhost', jkt, expiresIn = 300, audience, extra = {} }) {
+    async mintToken({
+      sub,
+      scope = ALL_SCOPES,
+      host = 'localhost',
+      jkt,
+      expiresIn = 300,
+      audience,
+      extra = {},
+    }) {
       const iss = issuer(host);
-      return new SignJWT({ scope, azp: CLIENT_ID, client_id: CLIENT_ID, ...(jkt ? { cnf: { jkt } } : {}), ...extra })
+      return new SignJWT({
+        scope,
+        azp: CLIENT_ID,
+        client_id: CLIENT_ID,
+        ...(jkt ? { cnf: { jkt } } : {}),
+        ...extra,
+      })
         .setProtectedHeader({ alg: 'RS256', kid: keys.privateJwks.keys[0].kid, typ: 'at+jwt' })
         .setIssuer(iss)
         .setAudience(audience ?? `${iss}me/`)
@@ -187,7 +238,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
           res.on('end', () => {
             const text = Buffer.concat(chunks).toString('utf8');
             let body: unknown = text;
-            if (String(res.headers['content-type'] ?? '').startsWith('application/json')) body = JSON.parse(text);
+            if (String(res.headers['content-type'] ?? '').startsWith('application/json'))
+              body = JSON.parse(text);
             resolve({ status: res.statusCode ?? 0, headers: res.headers, body, text });
           });
         });
@@ -197,7 +249,11 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       if (o.operationId) {
         const body = result.text === '' ? undefined : result.body;
         checked.push({ operationId: o.operationId, status: result.status });
-        contractViolations.push(...contractProblems(o.operationId, result.status, result.headers, body).map((p) => `${method} ${path}: ${p}`));
+        contractViolations.push(
+          ...contractProblems(o.operationId, result.status, result.headers, body).map(
+            (p) => `${method} ${path}: ${p}`,
+          ),
+        );
       }
       return result;
     },
@@ -217,12 +273,21 @@ export async function createDpopKey() {
   const { privateKey, publicKey } = await generateKeyPair('ES256', { extractable: true });
   const jwk: JWK = await exportJWK(publicKey);
   const jkt = await calculateJwkThumbprint(jwk, 'sha256');
-  const proof = (claims: { htm: string; htu: string; accessToken?: string; jti?: string; iat?: number; nonce?: string }) =>
+  const proof = (claims: {
+    htm: string;
+    htu: string;
+    accessToken?: string;
+    jti?: string;
+    iat?: number;
+    nonce?: string;
+  }) =>
     new SignJWT({
       htm: claims.htm,
       htu: claims.htu,
       jti: claims.jti ?? randomUUID(),
-      ...(claims.accessToken ? { ath: createHash('sha256').update(claims.accessToken).digest('base64url') } : {}),
+      ...(claims.accessToken
+        ? { ath: createHash('sha256').update(claims.accessToken).digest('base64url') }
+        : {}),
       ...(claims.nonce ? { nonce: claims.nonce } : {}),
     })
       .setProtectedHeader({ alg: 'ES256', typ: 'dpop+jwt', jwk })

@@ -61,21 +61,32 @@ export const OPERATIONS: OperationInfo[] = Object.entries(OAS.paths).flatMap(([t
 );
 
 function operation(operationId: string): Json {
-  for (const item of Object.values(OAS.paths)) for (const op of Object.values(item)) if (op.operationId === operationId) return op;
+  for (const item of Object.values(OAS.paths))
+    for (const op of Object.values(item)) if (op.operationId === operationId) return op;
   throw new Error(`No operation ${operationId} in the OAS`);
 }
 
 /** Problems of one response against the OAS (empty when it conforms). */
-export function contractProblems(operationId: string, status: number, headers: Record<string, string | string[] | undefined>, body: unknown): string[] {
+export function contractProblems(
+  operationId: string,
+  status: number,
+  headers: Record<string, string | string[] | undefined>,
+  body: unknown,
+): string[] {
   const problems: string[] = [];
   const declared = (operation(operationId).responses as Record<string, Json>)[String(status)];
-  if (!declared && !(status >= 400 && GENERIC_ERRORS.has(status))) return [`${operationId}: status ${status} is not declared`];
-  const response = declared ? resolve(declared) : { content: { 'application/json': { schema: { $ref: '#/components/schemas/ErrorResponse' } } } };
+  if (!declared && !(status >= 400 && GENERIC_ERRORS.has(status)))
+    return [`${operationId}: status ${status} is not declared`];
+  const response = declared
+    ? resolve(declared)
+    : { content: { 'application/json': { schema: { $ref: '#/components/schemas/ErrorResponse' } } } };
   const content = response.content as Record<string, { schema: { $ref: string } }> | undefined;
   if (content) {
-    if (headers['content-type'] !== 'application/json') problems.push(`content-type is ${headers['content-type']}`);
+    if (headers['content-type'] !== 'application/json')
+      problems.push(`content-type is ${headers['content-type']}`);
     const validate = validator(content['application/json'].schema.$ref);
-    if (!validate(body)) problems.push(`body: ${ajv.errorsText(validate.errors)} in ${JSON.stringify(body).slice(0, 300)}`);
+    if (!validate(body))
+      problems.push(`body: ${ajv.errorsText(validate.errors)} in ${JSON.stringify(body).slice(0, 300)}`);
   } else if (body !== undefined && body !== '') {
     problems.push(`a ${status} must have no body`);
   }
@@ -88,8 +99,10 @@ export function contractProblems(operationId: string, status: number, headers: R
     }
     const schema = header.schema as Json;
     const typed = schema.type === 'number' ? Number(value) : value;
-    if (schema.type === 'number' && !Number.isFinite(typed)) problems.push(`header ${name} is not a number: ${value}`);
-    if (schema.format === 'uri' && !/^https?:\/\//.test(String(value))) problems.push(`header ${name} is not a URI: ${value}`);
+    if (schema.type === 'number' && !Number.isFinite(typed))
+      problems.push(`header ${name} is not a number: ${value}`);
+    if (schema.format === 'uri' && !/^https?:\/\//.test(String(value)))
+      problems.push(`header ${name} is not a URI: ${value}`);
   }
   return problems;
 }

@@ -9,11 +9,21 @@ export const CLIENT_ID = 'myaccount-bff';
 export const CLIENT_SECRET = 'dev-bff-secret';
 export const REDIRECT_URI = 'http://localhost:3000/auth/callback';
 export const MFA_ACR = 'http://schemas.openid.net/pape/policies/2007/06/multi-factor';
-export const DEMO = { username: 'demo@example.com', password: 'Demo-password-1', totpSecret: 'JBSWY3DPEHPK3PXP' };
+export const DEMO = {
+  username: 'demo@example.com',
+  password: 'Demo-password-1',
+  totpSecret: 'JBSWY3DPEHPK3PXP',
+};
 export const FRESH = { username: 'fresh@example.com', password: 'Fresh-password-1' };
 
-export async function discover(issuer: string, clientId = CLIENT_ID, secret = CLIENT_SECRET): Promise<oidc.Configuration> {
-  return oidc.discovery(new URL(issuer), clientId, undefined, oidc.ClientSecretBasic(secret), { execute: [oidc.allowInsecureRequests] });
+export async function discover(
+  issuer: string,
+  clientId = CLIENT_ID,
+  secret = CLIENT_SECRET,
+): Promise<oidc.Configuration> {
+  return oidc.discovery(new URL(issuer), clientId, undefined, oidc.ClientSecretBasic(secret), {
+    execute: [oidc.allowInsecureRequests],
+  });
 }
 
 export interface PendingLogin {
@@ -23,7 +33,10 @@ export interface PendingLogin {
   nonce: string;
 }
 
-export async function authorizationUrl(config: oidc.Configuration, params: Record<string, string> = {}): Promise<PendingLogin> {
+export async function authorizationUrl(
+  config: oidc.Configuration,
+  params: Record<string, string> = {},
+): Promise<PendingLogin> {
   const verifier = oidc.randomPKCECodeVerifier();
   const state = oidc.randomState();
   const nonce = oidc.randomNonce();
@@ -39,11 +52,21 @@ export async function authorizationUrl(config: oidc.Configuration, params: Recor
   return { url, verifier, state, nonce };
 }
 
-export async function redeem(config: oidc.Configuration, pending: PendingLogin, callbackUrl: string, options: { DPoP?: oidc.DPoPHandle } = {}) {
+export async function redeem(
+  config: oidc.Configuration,
+  pending: PendingLogin,
+  callbackUrl: string,
+  options: { DPoP?: oidc.DPoPHandle } = {},
+) {
   return oidc.authorizationCodeGrant(
     config,
     new URL(callbackUrl),
-    { pkceCodeVerifier: pending.verifier, expectedState: pending.state, expectedNonce: pending.nonce, idTokenExpected: true },
+    {
+      pkceCodeVerifier: pending.verifier,
+      expectedState: pending.state,
+      expectedNonce: pending.nonce,
+      idTokenExpected: true,
+    },
     undefined,
     options,
   );
@@ -65,7 +88,12 @@ export async function logIn(
 /** Verifies a JWT access token against the tenant's JWKS (RFC 9068). */
 export async function verifyAccessToken(issuer: string, token: string): Promise<JWTPayload> {
   const jwks = createRemoteJWKSet(new URL(`${issuer}.well-known/jwks.json`));
-  const { payload } = await jwtVerify(token, jwks, { issuer, audience: `${issuer}me/`, typ: 'at+jwt', algorithms: ['RS256'] });
+  const { payload } = await jwtVerify(token, jwks, {
+    issuer,
+    audience: `${issuer}me/`,
+    typ: 'at+jwt',
+    algorithms: ['RS256'],
+  });
   return payload;
 }
 
