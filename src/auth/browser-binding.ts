@@ -1,5 +1,6 @@
 import type { Request, Response } from 'express';
 import { createHash, randomBytes } from 'node:crypto';
+import { readCookieHeader } from '../http/cookie-header.js';
 
 /**
  * Binds login transactions to the browser that started them (BCP-3): a random value in a `__Host-`
@@ -9,14 +10,9 @@ import { createHash, randomBytes } from 'node:crypto';
 
 const VALUE = /^[A-Za-z0-9_-]{43}$/;
 
+/** The cookie named exactly `name` (RFC 6265 §5.4, see cookie-header.ts). */
 export function readCookie(req: Request, name: string): string | undefined {
-  const header = req.headers.cookie;
-  if (!header) return undefined;
-  for (const part of header.split(';')) {
-    const eq = part.indexOf('=');
-    if (eq > 0 && part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim();
-  }
-  return undefined;
+  return readCookieHeader(req.headers.cookie, name);
 }
 
 export function hashBinding(value: string): string {

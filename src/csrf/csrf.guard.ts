@@ -1,6 +1,7 @@
 import { Inject, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { IncomingHttpHeaders } from 'node:http';
+import { readCookieHeader } from '../http/cookie-header.js';
 import { checkCsrf } from './check-csrf.js';
 import { CsrfFailed, UnsupportedMediaType } from './csrf-errors.js';
 import { SKIP_CSRF } from './skip-csrf.decorator.js';
@@ -17,11 +18,7 @@ export const CSRF_OPTIONS = 'CSRF_OPTIONS';
 
 /** True when the Cookie header holds a non-empty cookie of that name. */
 export function hasCookie(header: string | undefined, name: string): boolean {
-  if (!header) return false;
-  return header.split(';').some((pair) => {
-    const eq = pair.indexOf('=');
-    return eq > 0 && pair.slice(0, eq).trim() === name && pair.slice(eq + 1).trim() !== '';
-  });
+  return !!readCookieHeader(header, name);
 }
 
 interface HttpRequest {
