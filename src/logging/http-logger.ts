@@ -3,18 +3,28 @@ import type { NextFunction, Request, Response } from 'express';
 import type { Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
 
-/** Query parameters whose values never reach a log (codes, tokens, hints with PII). */
-const SECRET_PARAMS =
-  /^(code|state|nonce|code_challenge|request_uri|id_token_hint|logout_token|logout_hint|access_token|token|login_hint|csrf)$/i;
+/**
+ * A rule, not a list: any query parameter whose NAME contains one of these words keeps its value out of
+ * the logs (RFC 6749 §10.5, RFC 9700 §4.2.4: codes and state are credentials while they live). It covers
+ * `code`, `connect_code`, `state`, `nonce`, `code_challenge`, `request_uri`, `*_token`, `*_hint` (PII),
+ * `client_assertion`, `ticket`, `auth_session`, `otp` ... and anything named like them later. Redacting
+ * a harmless parameter costs a little debugging; missing a credential costs an account.
+ */
+const SECRET_PARAM =
+  /code|token|state|nonce|secret|ticket|assertion|verifier|challenge|passw|hint|key|session|otp|jwt|csrf|credential|signature|request_uri|(?:^|[^a-z])sid(?:$|[^a-z])/i;
+
+/** True when a query parameter of this name must not be logged (see SECRET_PARAM). */
+export function isSecretParam(name: string): boolean {
+  return SECRET_PARAM.test(name);
+}
 
 export function sanitizeUrl(url: string | undefined): string {
   if (!url) return '';
   const q = url.indexOf('?');
   if (q < 0) return url;
   const params = new URLSearchParams(url.slice(q + 1));
-  const shown = [...params.keys()].map(
-    (k) =>
-      `${encodeURIComponent(k)}=${SECRET_PARAMS.test(k) ? '[redacted]' : encodeURIComponent(params.get(k) ?? '')}`,
+  const shown = [...params].map(
+    ([k, v]) => `${encodeURIComponent(k)}=${isSecretParam(k) ? '[redacted]' : encodeURIComponent(v)}`,
   );
   return `${url.slice(0, q)}?${shown.join('&')}`;
 }
