@@ -1,0 +1,35 @@
+// Node module hooks (https://nodejs.org/api/module.html#customization-hooks) that run the BFF's
+// TypeScript sources as an OS process without a build: `.js` specifiers resolve to the `.ts` file beside
+// them, and `.ts` files are transpiled by @swc/core with the same options as jest.config.json (legacy
+// decorators with metadata, which Nest's dependency injection reads).
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { transform } from '@swc/core';
+
+const SWC_OPTIONS = {
+  jsc: {
+    parser: { syntax: 'typescript', decorators: true },
+    transform: { legacyDecorator: true, decoratorMetadata: true },
+    target: 'es2023',
+  },
+  module: { type: 'es6' },
+  sourceMaps: 'inline',
+};
+
+export async function resolve(specifier, context, nextResolve) {
+  const relative = specifier.startsWith('./') || specifier.startsWith('../');
+  if (relative && specifier.endsWith('.js') && context.parentURL?.endsWith('.ts')) {
+    const candidate = new URL(specifier.replace(/\.js$/, '.ts'), context.parentURL);
+    if (existsSync(fileURLToPath(candidate))) return { url: candidate.href, shortCircuit: true };
+  }
+  return nextResolve(specifier, context);
+}
+
+export async function load(url, context, nextLoad) {
+  if (!url.startsWith('file:') || !url.endsWith('.ts')) return nextLoad(url, context);
+  const filename = fileURLToPath(url);
+  const source = await readFile(filename, 'utf8');
+  const { code } = await transform(source, { ...SWC_OPTIONS, filename });
+  return { format: 'module', source: code, shortCircuit: true };
+}
