@@ -1,16 +1,21 @@
 #!/usr/bin/env node
 // `npm run bench`: the proxy's hot path against a direct call, a hand-written floor and the usual Express
-// stack (DESIGN §11), in one run on this machine. See bench/README.md for what is measured and how to read it.
+// stack, in one run on this machine, each target printed beside the measured figure. See bench/README.md
+// for what is measured and how to read it.
 //
-// Settings (environment): BENCH_CONNECTIONS (20), BENCH_DURATION seconds per round (6), BENCH_WARMUP
-// seconds before each round (2), BENCH_ROUNDS (3: the scenarios take turns, medians are reported),
-// BENCH_ONLY (comma list of direct,floor,bff,eoc), BENCH_LOG_LEVEL (the BFF's LOG_LEVEL, warn),
+// Settings (environment): BENCH_SHORT=1 (a quick check: 1 round of 2 s, fewer samples and sessions),
+// BENCH_CONNECTIONS (20), BENCH_DURATION seconds per round (6), BENCH_WARMUP seconds before each round
+// (2), BENCH_ROUNDS (3: the scenarios take turns, medians are reported), BENCH_ONLY (comma list of
+// direct,floor,bff,eoc), BENCH_SKIP (comma list of load,latency,ready,memory), BENCH_LATENCY_SAMPLES
+// (2000 unloaded requests per scenario), BENCH_SESSIONS (100000), BENCH_SESSION_READS (as many as
+// sessions), BENCH_READY_SAMPLES (3 BFF starts), BENCH_LOG_LEVEL (the BFF's LOG_LEVEL, warn),
 // BENCH_BFF_NODE_ARGS (extra node flags for the BFF, e.g. --max-semi-space-size=32), BENCH_PROFILE=1 or
-// a comma list of floor,bff,eoc (V8 CPU profiles of those servers, 1 = bff, cut to the measured windows).
+// a comma list of floor,bff,eoc (V8 CPU profiles of those servers, 1 = bff, cut to the measured windows),
+// BENCH_README=1 (write this run's tables into bench/README.md).
 import { Buffer } from 'node:buffer';
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 
 /* global fetch */
@@ -20,22 +25,31 @@ process.chdir(ROOT);
 
 const { freePort, installCleanup, onPath, sleep, stopAll, stopChild } =
   await import('../bench/lib/processes.mjs');
+const short = process.env.BENCH_SHORT === '1';
+const num = (name, full, quick) => Number(process.env[name] ?? (short ? quick : full));
+const list = (name, fallback) =>
+  (process.env[name] ?? fallback)
+    .split(',')
+    .map((x) => x.trim())
+    .filter(Boolean);
 const settings = {
-  connections: Number(process.env.BENCH_CONNECTIONS ?? 20),
-  durationSeconds: Number(process.env.BENCH_DURATION ?? 6),
-  warmupSeconds: Number(process.env.BENCH_WARMUP ?? 2),
-  rounds: Number(process.env.BENCH_ROUNDS ?? 3),
-  only: (process.env.BENCH_ONLY ?? 'direct,floor,bff,eoc').split(',').map((s) => s.trim()),
+  short,
+  connections: num('BENCH_CONNECTIONS', 20, 20),
+  durationSeconds: num('BENCH_DURATION', 6, 2),
+  warmupSeconds: num('BENCH_WARMUP', 2, 1),
+  rounds: num('BENCH_ROUNDS', 3, 1),
+  latencySamples: num('BENCH_LATENCY_SAMPLES', 2000, 300),
+  sessions: num('BENCH_SESSIONS', 100_000, 5000),
+  sessionReads: num('BENCH_SESSION_READS', Number(process.env.BENCH_SESSIONS ?? 100_000), 5000),
+  readySamples: num('BENCH_READY_SAMPLES', 3, 1),
+  only: list('BENCH_ONLY', 'direct,floor,bff,eoc'),
+  skip: list('BENCH_SKIP', ''),
   logLevel: process.env.BENCH_LOG_LEVEL ?? 'warn',
   bffNodeArgs: (process.env.BENCH_BFF_NODE_ARGS ?? '').split(/\s+/).filter(Boolean),
-  profile:
-    process.env.BENCH_PROFILE === '1'
-      ? ['bff']
-      : (process.env.BENCH_PROFILE ?? '')
-          .split(',')
-          .map((s) => s.trim())
-          .filter(Boolean),
+  profile: process.env.BENCH_PROFILE === '1' ? ['bff'] : list('BENCH_PROFILE', ''),
+  readme: process.env.BENCH_README === '1',
 };
+const runs = (phase) => !settings.skip.includes(phase);
 
 const PROFILES = 'bench/results/profiles';
 const say = (line) => process.stdout.write(`[bench] ${line}\n`);
@@ -74,6 +88,11 @@ function checkPrerequisites() {
     );
   const unknown = settings.only.filter((s) => !['direct', 'floor', 'bff', 'eoc'].includes(s));
   if (unknown.length) fail(`BENCH_ONLY: unknown scenario(s) ${unknown.join(', ')} (direct, floor, bff, eoc)`);
+  const phases = ['load', 'latency', 'ready', 'memory'];
+  const unknownPhases = settings.skip.filter((s) => !phases.includes(s));
+  if (unknownPhases.length)
+    fail(`BENCH_SKIP: unknown phase(s) ${unknownPhases.join(', ')} (${phases.join(', ')})`);
+  if (settings.sessions < 10) fail('BENCH_SESSIONS: at least 10');
 }
 
 async function checkModules() {
@@ -106,6 +125,18 @@ async function verify(target, expected) {
     );
 }
 
+/** Spawns the BFF `samples` times, each time from nothing to /readyz 200 (discovery done); median ms. */
+async function measureStartToReady(scenarios, env, samples) {
+  const samplesMs = [];
+  for (let i = 0; i < samples; i++) {
+    const proc = await scenarios.startBffProcess(env, { pollMs: 5, name: 'bff-ready' });
+    samplesMs.push(proc.readyMs);
+    await stopChild(proc.child);
+  }
+  const sorted = [...samplesMs].sort((a, b) => a - b);
+  return { samplesMs, medianMs: sorted[Math.floor((sorted.length - 1) / 2)] };
+}
+
 async function main() {
   installCleanup();
   checkPrerequisites();
@@ -114,17 +145,31 @@ async function main() {
   const { measure, load, redisCommandCounts, commandsPerRequest } = await import('../bench/lib/measure.mjs');
   const scenarios = await import('../bench/lib/scenarios.mjs');
   const report = await import('../bench/lib/report.mjs');
+  const { unloadedLatency } = await import('../bench/lib/latency.mjs');
+  const { rssBySessions } = await import('../bench/lib/memory.mjs');
+  const { openSessionSeeder } = await import('../bench/lib/sessions.mjs');
+  const { startRedis } = await import('../bench/lib/processes.mjs');
+  const results = await import('../bench/lib/results.mjs');
 
-  say(`${cpus().length} CPU(s) (${cpus()[0]?.model ?? 'unknown'}), node ${process.version}`);
+  const machine = {
+    cpus: cpus().length,
+    model: cpus()[0]?.model ?? 'unknown',
+    node: process.version,
+    loadavgBefore: loadavg(),
+  };
+  say(
+    `${machine.cpus} CPU(s) (${machine.model}), node ${machine.node}, load average ${machine.loadavgBefore.map((x) => x.toFixed(2)).join(' ')}${settings.short ? ', short mode' : ''}`,
+  );
   const upstream = await scenarios.startUpstream();
   const reference = scenarios.direct(upstream);
   const expected = await (await fetch(reference.url, { headers: reference.headers })).text();
   if (Buffer.byteLength(expected) !== upstream.bytes)
     throw new Error('The fake upstream does not answer its body');
-  const [bffPort, eocPort] = [await freePort(), await freePort()];
+  const [bffPort, eocPort, soloPort] = [await freePort(), await freePort(), await freePort()];
+  const withBff = settings.only.includes('bff');
   const needsTenant = settings.only.some((s) => s === 'bff' || s === 'eoc');
   const tenant = needsTenant
-    ? await scenarios.startTenant([`http://localhost:${bffPort}`, `http://localhost:${eocPort}`])
+    ? await scenarios.startTenant([bffPort, eocPort, soloPort].map((p) => `http://localhost:${p}`))
     : undefined;
 
   const targets = [];
@@ -141,13 +186,37 @@ async function main() {
     if (name === 'eoc') targets.push(await scenarios.eoc(upstream, tenant, eocPort, { nodeArgs }));
     await verify(targets.at(-1), expected);
   }
+
+  // A BFF of its own for start-to-ready and memory, so the sessions written there stay out of the load.
+  let ready;
+  let solo;
+  if (withBff && (runs('ready') || runs('memory'))) {
+    const soloRedis = await startRedis('bff-solo-redis');
+    const env = scenarios.bffEnv(upstream, tenant, soloPort, soloRedis, settings.logLevel);
+    if (runs('ready')) {
+      ready = await measureStartToReady(scenarios, env, settings.readySamples);
+      say(`start to ready: ${ready.samplesMs.map((ms) => `${ms.toFixed(0)} ms`).join(', ')}`);
+    }
+    if (runs('memory')) {
+      const proc = await scenarios.startBffProcess(env, { name: 'bff-solo', nodeArgs: settings.bffNodeArgs });
+      const cookie = await scenarios.loginBff(env.PUBLIC_ORIGIN);
+      const url = `${env.PUBLIC_ORIGIN}${scenarios.PATH}`;
+      await verify({ name: 'bff-solo', url, headers: { cookie, 'x-csrf': '1' } }, expected);
+      solo = { proc, cookie, url, seeder: await openSessionSeeder(env, cookie) };
+      const [copy] = await solo.seeder.create(1);
+      await verify(
+        { name: 'bff-solo (a written session)', url, headers: { cookie: copy, 'x-csrf': '1' } },
+        expected,
+      );
+    }
+  }
   if (tenant) {
     await stopChild(tenant.child);
     await stopChild(tenant.redis.child);
   }
 
-  const runs = Object.fromEntries(targets.map((t) => [t.name, []]));
-  for (let round = 1; round <= settings.rounds; round++) {
+  const rounds = Object.fromEntries(targets.map((t) => [t.name, []]));
+  for (let round = 1; runs('load') && round <= settings.rounds; round++) {
     for (const target of targets) {
       await load({ ...target, connections: settings.connections, durationSeconds: settings.warmupSeconds });
       await sleep(200);
@@ -168,38 +237,72 @@ async function main() {
         throw new Error(
           `${target.name}: ${result.ok} answers but the upstream served ${result.upstreamServed}`,
         );
-      runs[target.name].push(result);
+      rounds[target.name].push(result);
       say(
         `round ${round} ${target.name.padEnd(6)} ${result.rps.toFixed(0)} req/s, ${result.cpuMicrosPerRequest.server.toFixed(0)} µs CPU/req, p99 ${result.latencyMs.p99} ms, RSS ${result.rssMiB.server} MiB`,
       );
     }
   }
+  const summary = runs('load') ? report.summarise(rounds) : {};
+  const ratios = report.ratios(summary);
+  if (runs('load'))
+    report.printTable(
+      summary,
+      ratios,
+      `GET /api/me/v1/authentication-methods, ${settings.connections} connections × ${settings.durationSeconds} s after ${settings.warmupSeconds} s warm-up, ${settings.rounds} round(s), loopback`,
+    );
 
-  const summary = report.summarise(runs);
-  const r = report.ratios(summary);
-  report.printTable(
-    summary,
-    r,
-    `GET /api/me/v1/authentication-methods, ${settings.connections} connections × ${settings.durationSeconds} s after ${settings.warmupSeconds} s warm-up, ${settings.rounds} round(s), loopback`,
-  );
-  const file = report.writeResults('bench/results', {
+  let latency;
+  if (runs('latency')) {
+    say(`unloaded latency: ${settings.latencySamples} requests per scenario, one at a time ...`);
+    latency = await unloadedLatency(targets, {
+      samples: settings.latencySamples,
+      warmup: Math.min(200, settings.latencySamples),
+    });
+    report.printLatency(latency);
+  }
+
+  let memory;
+  if (solo) {
+    say(`memory: reads over 10 sessions, then over ${settings.sessions} ...`);
+    memory = await rssBySessions({
+      url: solo.url,
+      pid: solo.proc.pid,
+      seeder: solo.seeder,
+      templateCookie: solo.cookie,
+      sessions: settings.sessions,
+      reads: settings.sessionReads,
+      connections: 10,
+      say,
+    });
+    await solo.seeder.close();
+  }
+
+  machine.loadavgAfter = loadavg();
+  const data = {
     date: new Date().toISOString(),
-    machine: { cpus: cpus().length, model: cpus()[0]?.model, node: process.version },
+    machine,
     settings,
     scenarios: Object.fromEntries(targets.map((t) => [t.name, t.describe])),
     summary,
-    ratios: r,
-    targets: report.TARGETS,
-    runs,
-  });
-  say(`raw results: ${file}`);
+    ratios,
+    latency,
+    memory,
+    ready,
+    runs: rounds,
+  };
+  data.targets = report.checkTargets(data);
+  report.printTargets(data.targets);
+  const files = results.writeResults(data);
+  say(`results: ${files.json} and ${files.md}`);
+  if (settings.readme) say(`updated ${await results.updateReadme(files.json)}`);
 
   const { summariseLatestProfile } = await import('../bench/lib/profile.mjs');
   for (const target of targets.filter((t) => settings.profile.includes(t.name))) {
     // The profile is written when the process exits cleanly.
     await stopChild(target.procs[0].child, 15_000);
-    const windows = runs[target.name].map((r) => r.windowMicros);
-    const requests = runs[target.name].reduce((n, r) => n + r.ok, 0);
+    const windows = rounds[target.name].map((r) => r.windowMicros);
+    const requests = rounds[target.name].reduce((n, r) => n + r.ok, 0);
     summariseLatestProfile(`${PROFILES}/${target.name}`, { windows, requests });
   }
 }

@@ -35,7 +35,7 @@ export async function startChild(
   name,
   command,
   args,
-  { env = {}, ready, timeoutMs = 20_000, quiet = true } = {},
+  { env = {}, ready, timeoutMs = 20_000, quiet = true, pollMs = 50 } = {},
 ) {
   const child = spawn(command, args, { env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
   const entry = { name, child, output: [], bytes: 0 };
@@ -75,7 +75,7 @@ export async function startChild(
         throw new Error(
           `${name} was not ready within ${timeoutMs} ms:\n${entry.output.join('').slice(-2000)}`,
         );
-      await sleep(50);
+      await sleep(pollMs);
     }
   })();
   await Promise.race([readyCheck, exited, spawnFailed]);

@@ -1,7 +1,14 @@
-// The table, the ratios against the targets of DESIGN §11, and the raw results file.
-import { mkdirSync, writeFileSync } from 'node:fs';
-
-export const TARGETS = { bffCpuVsFloorMax: 1.4, bffRpsVsEocMin: 2.8 };
+// The tables, each target beside its measured figure with pass/miss, and the dated results files
+// (bench/results/YYYY-MM-DD-HHMM.json + .md, UTC).
+export const TARGETS = {
+  bffCpuVsFloorMax: 1.4,
+  bffRpsVsFloorMin: 0.7,
+  bffRpsVsEocMin: 2.8,
+  addedP50MsMax: 0.4,
+  addedP99MsMax: 2,
+  rssGrowthMax: 0.1,
+  startToReadyMsMax: 1500,
+};
 
 const fmt = (n, digits = 0) => (n === null || n === undefined || Number.isNaN(n) ? '-' : n.toFixed(digits));
 const median = (xs) => {
@@ -23,6 +30,7 @@ export function summarise(runs) {
           ? null
           : median(rounds.map((r) => r.cpuMicrosPerRequest.redis)),
       serverCores: median(rounds.map((r) => r.cpuCores.server)),
+      rssMiB: median(rounds.map((r) => r.rssMiB.server)),
       failures: rounds.reduce((n, r) => n + r.non2xx + r.errors + r.timeouts, 0),
       redisCommands: rounds.at(-1).redisCommandsPerRequest ?? null,
       logBytes: rounds.at(-1).logBytesPerRequest ?? null,
@@ -34,6 +42,7 @@ export function summarise(runs) {
 export function ratios(s) {
   const r = {};
   if (s.bff && s.floor) r.bffCpuVsFloor = s.bff.cpuServer / s.floor.cpuServer;
+  if (s.bff && s.floor) r.bffRpsVsFloor = s.bff.rps / s.floor.rps;
   if (s.bff && s.eoc) r.bffRpsVsEoc = s.bff.rps / s.eoc.rps;
   if (s.bff && s.eoc) r.eocCpuVsBff = s.eoc.cpuServer / s.bff.cpuServer;
   if (s.bff && s.direct) r.bffRpsVsDirect = s.bff.rps / s.direct.rps;
@@ -81,27 +90,94 @@ export function printTable(summary, r, settings) {
     const log = s.logBytes === null ? '' : `; stdout ${fmt(s.logBytes, 1)} B`;
     console.log(`${name.padEnd(6)} per request: Redis ${cmds}${log}`);
   }
-  console.log('');
-  const verdict = (ok) => (ok ? 'meets target' : 'MISSES target');
-  if (r.bffCpuVsFloor !== undefined)
-    console.log(
-      `bff CPU/req vs floor: ${r.bffCpuVsFloor.toFixed(2)}x (target ≤ ${TARGETS.bffCpuVsFloorMax}x: ${verdict(r.bffCpuVsFloor <= TARGETS.bffCpuVsFloorMax)})`,
-    );
-  if (r.bffRpsVsEoc !== undefined)
-    console.log(
-      `bff req/s vs eoc:     ${r.bffRpsVsEoc.toFixed(2)}x (target ≥ ${TARGETS.bffRpsVsEocMin}x: ${verdict(r.bffRpsVsEoc >= TARGETS.bffRpsVsEocMin)})`,
-    );
-  if (r.eocCpuVsBff !== undefined) console.log(`eoc CPU/req vs bff:   ${r.eocCpuVsBff.toFixed(2)}x`);
-  if (r.bffRpsVsDirect !== undefined) console.log(`bff req/s vs direct:  ${r.bffRpsVsDirect.toFixed(2)}x`);
 }
 
-export function writeResults(dir, data) {
-  mkdirSync(dir, { recursive: true });
-  const stamp = new Date()
-    .toISOString()
-    .replace(/[:]/g, '-')
-    .replace(/\.\d+Z$/, 'Z');
-  const file = `${dir}/${stamp}.json`;
-  writeFileSync(file, `${JSON.stringify(data, null, 2)}\n`);
-  return file;
+/**
+ * Every target beside what this run measured: { target, measured, pass } (pass null when the run did not
+ * measure it, e.g. a BENCH_ONLY subset or BENCH_SKIP).
+ */
+export function checkTargets({ ratios: r = {}, latency, memory, ready }) {
+  const T = TARGETS;
+  const bffLat = latency?.bff;
+  const rows = [
+    [
+      'BFF CPU per request vs floor',
+      `≤ ${T.bffCpuVsFloorMax}x`,
+      r.bffCpuVsFloor,
+      (v) => `${fmt(v, 2)}x`,
+      (v) => v <= T.bffCpuVsFloorMax,
+    ],
+    [
+      'BFF throughput vs floor',
+      `≥ ${T.bffRpsVsFloorMin}x`,
+      r.bffRpsVsFloor,
+      (v) => `${fmt(v, 2)}x`,
+      (v) => v >= T.bffRpsVsFloorMin,
+    ],
+    [
+      'BFF throughput vs eoc',
+      `≥ ${T.bffRpsVsEocMin}x`,
+      r.bffRpsVsEoc,
+      (v) => `${fmt(v, 2)}x`,
+      (v) => v >= T.bffRpsVsEocMin,
+    ],
+    [
+      'BFF unloaded p50 added over direct',
+      `≤ ${T.addedP50MsMax} ms`,
+      bffLat?.addedP50,
+      (v) => `${fmt(v, 3)} ms`,
+      (v) => v <= T.addedP50MsMax,
+    ],
+    [
+      'BFF unloaded p99 added over direct',
+      `≤ ${T.addedP99MsMax} ms`,
+      bffLat?.addedP99,
+      (v) => `${fmt(v, 3)} ms`,
+      (v) => v <= T.addedP99MsMax,
+    ],
+    [
+      `BFF RSS at ${memory?.sessions ?? '100000'} sessions vs at 10`,
+      `within ${T.rssGrowthMax * 100} %`,
+      memory?.growth,
+      (v) => `${v >= 0 ? '+' : ''}${fmt(v * 100, 1)} % (${memory.rssMiBAt10} → ${memory.rssMiBAtMany} MiB)`,
+      (v) => Math.abs(v) <= T.rssGrowthMax,
+    ],
+    [
+      'BFF start to ready (spawn → /readyz 200)',
+      `≤ ${T.startToReadyMsMax} ms`,
+      ready?.medianMs,
+      (v) => `${fmt(v)} ms (median of ${ready.samplesMs.length}, max ${fmt(Math.max(...ready.samplesMs))})`,
+      (v) => v <= T.startToReadyMsMax,
+    ],
+  ];
+  return rows.map(([what, target, value, show, ok]) => ({
+    what,
+    target,
+    measured: value === undefined || value === null ? 'not measured' : show(value),
+    value: value ?? null,
+    pass: value === undefined || value === null ? null : ok(value),
+  }));
+}
+
+export const verdict = (pass) => (pass === null ? '-' : pass ? 'pass' : 'MISS');
+
+export function printLatency(latency) {
+  console.log('\nUnloaded (1 connection, one request at a time), ms:');
+  for (const [name, s] of Object.entries(latency)) {
+    const added =
+      s.addedP50 === undefined
+        ? ''
+        : `   added over direct: p50 ${fmt(s.addedP50, 3)}, p99 ${fmt(s.addedP99, 3)}`;
+    console.log(
+      `  ${name.padEnd(6)} p50 ${fmt(s.p50, 3)}  p99 ${fmt(s.p99, 3)}  (${s.samples} samples)${added}`,
+    );
+  }
+}
+
+export function printTargets(checks) {
+  const w = Math.max(...checks.map((c) => c.what.length));
+  const t = Math.max(...checks.map((c) => c.target.length));
+  console.log('\nTargets:');
+  for (const c of checks)
+    console.log(`  ${c.what.padEnd(w)}  ${c.target.padEnd(t)}  ${verdict(c.pass).padEnd(4)}  ${c.measured}`);
 }

@@ -8,7 +8,7 @@ import { freePort, httpOk, startChild, startRedis } from './processes.mjs';
 
 const server = (file) => fileURLToPath(new URL(`../servers/${file}`, import.meta.url));
 const READY = /"ready":true/;
-const PATH = '/api/me/v1/authentication-methods';
+export const PATH = '/api/me/v1/authentication-methods';
 const DEMO = { username: 'demo@example.com', password: 'Demo-password-1' };
 
 const announced = (proc) => JSON.parse(proc.lines.find((l) => READY.test(l)));
@@ -70,32 +70,47 @@ export async function floor(upstream, { nodeArgs = [] } = {}) {
   };
 }
 
+/** The BFF's environment: NODE_ENV=test config, the tenant as issuer, the fake upstream, its own Redis. */
+export function bffEnv(upstream, tenant, port, redis, logLevel) {
+  return {
+    NODE_ENV: 'test',
+    PORT: String(port),
+    PUBLIC_ORIGIN: `http://localhost:${port}`,
+    OIDC_ISSUER: tenant.issuer,
+    REDIS_URL: redis.url,
+    MY_ACCOUNT_BASE_URL: upstream.base,
+    LOG_LEVEL: logLevel,
+  };
+}
+
+/**
+ * Spawns the built BFF (`node dist/main.js`) and resolves once `/readyz` answers 200 (Redis answering,
+ * discovery done), with the milliseconds from spawn to that answer (polled every `pollMs`).
+ */
+export async function startBffProcess(env, { nodeArgs = [], pollMs = 50, name = 'bff' } = {}) {
+  const readyz = `${env.PUBLIC_ORIGIN}/readyz`;
+  const spawned = process.hrtime.bigint();
+  const proc = await startChild(name, process.execPath, [...nodeArgs, 'dist/main.js'], {
+    env,
+    ready: () => httpOk(readyz),
+    pollMs,
+  });
+  return { ...proc, readyMs: Number(process.hrtime.bigint() - spawned) / 1e6 };
+}
+
+export const loginBff = (origin) =>
+  login({ appUrl: origin, loginPath: '/auth/login', sessionCookie: '__Host-bff', credentials: DEMO });
+
 /** The built BFF (`node dist/main.js`), NODE_ENV=test config, LOG_LEVEL (default warn). */
 export async function bff(upstream, tenant, port, { logLevel, nodeArgs = [] }) {
   const redis = await startRedis('bff-redis');
-  const origin = `http://localhost:${port}`;
-  const proc = await startChild('bff', process.execPath, [...nodeArgs, 'dist/main.js'], {
-    env: {
-      NODE_ENV: 'test',
-      PORT: String(port),
-      PUBLIC_ORIGIN: origin,
-      OIDC_ISSUER: tenant.issuer,
-      REDIS_URL: redis.url,
-      MY_ACCOUNT_BASE_URL: upstream.base,
-      LOG_LEVEL: logLevel,
-    },
-    ready: () => httpOk(`${origin}/readyz`),
-  });
-  const cookie = await login({
-    appUrl: origin,
-    loginPath: '/auth/login',
-    sessionCookie: '__Host-bff',
-    credentials: DEMO,
-  });
+  const env = bffEnv(upstream, tenant, port, redis, logLevel);
+  const proc = await startBffProcess(env, { nodeArgs });
+  const cookie = await loginBff(env.PUBLIC_ORIGIN);
   return {
     name: 'bff',
     describe: `myaccount-bff (dist/main.js, NODE_ENV=test, LOG_LEVEL=${logLevel})`,
-    url: `${origin}${PATH}`,
+    url: `${env.PUBLIC_ORIGIN}${PATH}`,
     headers: { cookie, 'x-csrf': '1', accept: 'application/json' },
     pids: { server: proc.pid, redis: redis.pid },
     procs: [proc, redis],
