@@ -1,8 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Request } from 'express';
-import { timingSafeEqual } from 'node:crypto';
 import type { OidcConfig, ServerConfig } from '../config/config.schema.js';
 import { OIDC_CONFIG, SERVER_CONFIG } from '../config/config.tokens.js';
+import { isSessionCsrfToken } from '../csrf/check-csrf.js';
 import { CsrfFailed } from '../csrf/csrf-errors.js';
 import { AuditLog } from '../logging/audit-log.js';
 import { OidcClient } from '../oidc/oidc.client.js';
@@ -53,7 +53,7 @@ export class LogoutService {
       throw new CsrfFailed('The request came from another site.');
     if (this.styleOf(req) === 'script') return;
     const given = (req.body as Record<string, unknown> | undefined)?.csrf;
-    if (typeof given !== 'string' || !sameText(given, expected))
+    if (!isSessionCsrfToken(given, expected))
       throw new CsrfFailed('The form token is missing or wrong.');
   }
 
@@ -63,10 +63,4 @@ export class LogoutService {
     );
     await Promise.race([this.oidc.revokeRefreshToken(refreshToken), bound]);
   }
-}
-
-function sameText(a: string, b: string): boolean {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
 }

@@ -1,8 +1,9 @@
 import fc from 'fast-check';
 import type { IncomingHttpHeaders } from 'node:http';
-import { checkCsrf, isJsonContentType, type CsrfRequest } from './check-csrf.js';
+import { checkCsrf, isJsonContentType, isSessionCsrfToken, type CsrfRequest } from './check-csrf.js';
 
 const ORIGIN = 'https://app.example.com';
+const TOKEN = 'Xq3v9tYb8JmQe2RkP7sLw4NhC1aZ0dFg';
 const JSON_BODY = { 'content-type': 'application/json', 'content-length': '2' };
 const GOOD: IncomingHttpHeaders = { 'x-csrf': '1', origin: ORIGIN, 'sec-fetch-site': 'same-origin' };
 const req = (
@@ -16,6 +17,7 @@ const req = (
   hasSessionCookie: true,
   isBearerCaller: false,
   publicOrigin: ORIGIN,
+  sessionCsrfToken: TOKEN,
   ...extra,
 });
 const FORBIDDEN = { ok: false, status: 403, code: 'csrf_failed' };
@@ -25,9 +27,9 @@ describe('checkCsrf: browser calls with the session cookie', () => {
   it.each<[string, string, IncomingHttpHeaders, object]>([
     ['a same-origin POST with JSON', 'POST', { ...GOOD, ...JSON_BODY }, { ok: true }],
     [
-      'a POST with Origin only (older browser)',
+      'a POST with Origin and the session token (older browser, server-side caller)',
       'POST',
-      { 'x-csrf': '1', origin: ORIGIN, ...JSON_BODY },
+      { 'x-csrf': '1', origin: ORIGIN, 'x-csrf-token': TOKEN, ...JSON_BODY },
       { ok: true },
     ],
     [
@@ -156,6 +158,145 @@ describe('checkCsrf: browser calls with the session cookie', () => {
   );
 });
 
+describe('checkCsrf: the session token on writes without Sec-Fetch-Site (CSRF-8)', () => {
+  const SERVER = { 'x-csrf': '1', origin: ORIGIN }; // what any server can send for any user
+  const TOKEN_FAILED = { ok: false, status: 403, code: 'csrf_failed', check: 'token' };
+
+  it.each<[string, string, IncomingHttpHeaders, Partial<CsrfRequest>, object]>([
+    ['a server-side DELETE with the token', 'DELETE', { ...SERVER, 'x-csrf-token': TOKEN }, {}, { ok: true }],
+    [
+      'a server-side PATCH with the token',
+      'PATCH',
+      { ...SERVER, 'x-csrf-token': TOKEN, ...JSON_BODY },
+      {},
+      { ok: true },
+    ],
+    ['a server-side GET needs no token', 'GET', { 'x-csrf': '1' }, {}, { ok: true }],
+    ['a browser write with Sec-Fetch-Site needs no token', 'DELETE', GOOD, {}, { ok: true }],
+    [
+      'a browser write with Sec-Fetch-Site and the right token',
+      'DELETE',
+      { ...GOOD, 'x-csrf-token': TOKEN },
+      {},
+      { ok: true },
+    ],
+    ['X-CSRF and Origin alone (a server forwarding any cookie)', 'DELETE', SERVER, {}, TOKEN_FAILED],
+    ['a POST with X-CSRF and Origin alone', 'POST', { ...SERVER, ...JSON_BODY }, {}, TOKEN_FAILED],
+    ['a wrong token', 'DELETE', { ...SERVER, 'x-csrf-token': `${TOKEN.slice(0, -1)}h` }, {}, TOKEN_FAILED],
+    ['a prefix of the token', 'DELETE', { ...SERVER, 'x-csrf-token': TOKEN.slice(0, 16) }, {}, TOKEN_FAILED],
+    ['the token with a suffix', 'DELETE', { ...SERVER, 'x-csrf-token': `${TOKEN}x` }, {}, TOKEN_FAILED],
+    [
+      'the token in another case',
+      'DELETE',
+      { ...SERVER, 'x-csrf-token': TOKEN.toUpperCase() },
+      {},
+      TOKEN_FAILED,
+    ],
+    ['the token with spaces around', 'DELETE', { ...SERVER, 'x-csrf-token': ` ${TOKEN} ` }, {}, TOKEN_FAILED],
+    ['the token sent twice', 'DELETE', { ...SERVER, 'x-csrf-token': `${TOKEN}, ${TOKEN}` }, {}, TOKEN_FAILED],
+    ['an empty token', 'DELETE', { ...SERVER, 'x-csrf-token': '' }, {}, TOKEN_FAILED],
+    ['the token as the X-CSRF value', 'DELETE', { 'x-csrf': TOKEN, origin: ORIGIN }, {}, { check: 'header' }],
+    [
+      "another session's token",
+      'DELETE',
+      { ...SERVER, 'x-csrf-token': TOKEN },
+      { sessionCsrfToken: 'another-session-token-0123456789' },
+      TOKEN_FAILED,
+    ],
+    [
+      'a token when the cookie names no live session',
+      'DELETE',
+      { ...SERVER, 'x-csrf-token': TOKEN },
+      { sessionCsrfToken: undefined },
+      TOKEN_FAILED,
+    ],
+    [
+      'an empty token when the session has none',
+      'DELETE',
+      { ...SERVER, 'x-csrf-token': '' },
+      { sessionCsrfToken: '' },
+      TOKEN_FAILED,
+    ],
+    [
+      'a wrong token is refused even with Sec-Fetch-Site',
+      'DELETE',
+      { ...GOOD, 'x-csrf-token': 'wrong' },
+      {},
+      TOKEN_FAILED,
+    ],
+    [
+      'the right token does not excuse a foreign Origin',
+      'DELETE',
+      { 'x-csrf': '1', origin: 'https://evil.example', 'x-csrf-token': TOKEN },
+      {},
+      { ok: false, check: 'origin' },
+    ],
+    [
+      'the right token does not excuse Sec-Fetch-Site same-site',
+      'DELETE',
+      { ...SERVER, 'sec-fetch-site': 'same-site', 'x-csrf-token': TOKEN },
+      {},
+      { ok: false, check: 'origin' },
+    ],
+    [
+      'the right token does not excuse a missing X-CSRF',
+      'DELETE',
+      { origin: ORIGIN, 'x-csrf-token': TOKEN },
+      {},
+      { ok: false, check: 'header' },
+    ],
+    [
+      'the right token does not excuse a form body',
+      'POST',
+      {
+        ...SERVER,
+        'x-csrf-token': TOKEN,
+        'content-type': 'application/x-www-form-urlencoded',
+        'content-length': '3',
+      },
+      {},
+      { ok: false, status: 415, check: 'content-type' },
+    ],
+  ])('%s', (_name, method, headers, extra, expected) => {
+    expect(checkCsrf(req(method, headers, extra))).toMatchObject(expected);
+  });
+
+  it('asks nothing of a bearer caller without the cookie', () => {
+    const anonymous = { hasSessionCookie: false, isBearerCaller: true, sessionCsrfToken: undefined };
+    expect(checkCsrf(req('DELETE', {}, anonymous))).toEqual({ ok: true });
+  });
+
+  it('asks the token of an embedded login sent with a session cookie, not of one without', () => {
+    const path = '/api/login/password';
+    expect(checkCsrf(req('POST', { ...SERVER, ...JSON_BODY }, { path }))).toMatchObject(TOKEN_FAILED);
+    const anonymous = { path, hasSessionCookie: false, sessionCsrfToken: undefined };
+    expect(checkCsrf(req('POST', { ...SERVER, ...JSON_BODY }, anonymous))).toEqual({ ok: true });
+  });
+
+  it('names what is missing and what is wrong in the detail', () => {
+    expect(checkCsrf(req('DELETE', SERVER))).toMatchObject({
+      detail: "A write without Sec-Fetch-Site needs the session's CSRF token in X-CSRF-Token",
+    });
+    expect(checkCsrf(req('DELETE', { ...SERVER, 'x-csrf-token': 'nope' }))).toMatchObject({
+      detail: "The X-CSRF-Token header is not this session's CSRF token",
+    });
+  });
+});
+
+describe('isSessionCsrfToken', () => {
+  it.each<[unknown, string | undefined, boolean]>([
+    [TOKEN, TOKEN, true],
+    [TOKEN, undefined, false],
+    ['', '', false],
+    [undefined, TOKEN, false],
+    [[TOKEN], TOKEN, false],
+    [TOKEN.slice(1), TOKEN, false],
+    ['é', 'é', true],
+  ])('%j against %j → %s', (presented, expected, result) => {
+    expect(isSessionCsrfToken(presented, expected)).toBe(result);
+  });
+});
+
 describe('checkCsrf: other callers and paths', () => {
   it('lets a bearer caller without a cookie through without X-CSRF or Origin', () => {
     expect(checkCsrf(req('POST', JSON_BODY, { hasSessionCookie: false, isBearerCaller: true }))).toEqual({
@@ -241,6 +382,20 @@ describe('checkCsrf: properties', () => {
         (method, csrf, origin, site) => {
           fc.pre(csrf !== '1');
           const headers: IncomingHttpHeaders = { 'x-csrf': csrf, origin, 'sec-fetch-site': site };
+          expect(checkCsrf(req(method, headers)).ok).toBe(false);
+        },
+      ),
+    );
+  });
+
+  it('never lets a cookie-carrying write without Sec-Fetch-Site through without the session token', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom('POST', 'PATCH', 'DELETE', 'PUT'),
+        fc.oneof(fc.constant(undefined), fc.string({ maxLength: 40 })),
+        (method, presented) => {
+          fc.pre(presented !== TOKEN);
+          const headers: IncomingHttpHeaders = { 'x-csrf': '1', origin: ORIGIN, 'x-csrf-token': presented };
           expect(checkCsrf(req(method, headers)).ok).toBe(false);
         },
       ),

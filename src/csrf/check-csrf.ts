@@ -1,3 +1,4 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 
 export interface CsrfRequest {
@@ -12,32 +13,57 @@ export interface CsrfRequest {
   readonly isBearerCaller: boolean;
   /** The BFF's configured public origin, e.g. `https://app.example.com` (never derived from Host: CSRF-2). */
   readonly publicOrigin: string;
+  /**
+   * The CSRF token of the session the cookie names (`csrf_token` of `GET /api/session`); `undefined` when
+   * the cookie names no live session. Only compared when a write must present it (CSRF-8).
+   */
+  readonly sessionCsrfToken: string | undefined;
 }
+
+/** Which check refused the request. */
+export type CsrfCheck = 'header' | 'origin' | 'token' | 'content-type';
 
 export type CsrfVerdict =
   | { readonly ok: true }
-  | { readonly ok: false; readonly status: 403; readonly code: 'csrf_failed'; readonly detail: string }
+  | {
+      readonly ok: false;
+      readonly status: 403;
+      readonly code: 'csrf_failed';
+      readonly check: Exclude<CsrfCheck, 'content-type'>;
+      readonly detail: string;
+    }
   | {
       readonly ok: false;
       readonly status: 415;
       readonly code: 'unsupported_media_type';
+      readonly check: 'content-type';
       readonly detail: string;
     };
 
+/** The header a write presents the session's CSRF token in (CSRF-8). */
+export const CSRF_TOKEN_HEADER = 'x-csrf-token';
+
 const OK: CsrfVerdict = { ok: true };
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
-const forbidden = (detail: string): CsrfVerdict => ({ ok: false, status: 403, code: 'csrf_failed', detail });
+const forbidden = (check: Exclude<CsrfCheck, 'content-type'>, detail: string): CsrfVerdict => ({
+  ok: false,
+  status: 403,
+  code: 'csrf_failed',
+  check,
+  detail,
+});
 const unsupported = (detail: string): CsrfVerdict => ({
   ok: false,
   status: 415,
   code: 'unsupported_media_type',
+  check: 'content-type',
   detail,
 });
 
 /** Express routes case-insensitively and tolerates repeated slashes: judge the path the way it routes. */
 const normalise = (path: string) => path.toLowerCase().replace(/\/{2,}/g, '/');
 export const isApiPath = (path: string) => /^\/api(\/|$)/.test(normalise(path));
-/** The embedded-login endpoints (DESIGN §5): login CSRF needs the header even without a session. */
+/** The embedded-login endpoints: login CSRF needs the header even without a session. */
 export const isEmbeddedLoginPath = (path: string) => /^\/api\/login(\/|$)/.test(normalise(path));
 
 function hasBody(headers: IncomingHttpHeaders): boolean {
@@ -58,30 +84,68 @@ function checkOrigin(headers: IncomingHttpHeaders, publicOrigin: string): CsrfVe
   const site = headers['sec-fetch-site'];
   const origin = headers.origin;
   if (site !== undefined && site !== 'same-origin')
-    return forbidden('The request does not come from this site (Sec-Fetch-Site)');
+    return forbidden('origin', 'The request does not come from this site (Sec-Fetch-Site)');
   if (origin !== undefined && origin !== publicOrigin)
-    return forbidden('The request does not come from this site (Origin)');
+    return forbidden('origin', 'The request does not come from this site (Origin)');
   if (site === undefined && origin === undefined)
-    return forbidden('A state-changing request needs an Origin header');
+    return forbidden('origin', 'A state-changing request needs an Origin header');
   return OK;
 }
 
 /**
- * The CSRF rules of DESIGN §5 as one pure function. Under `/api/*`: a request with the session cookie, and
- * every embedded-login request, must carry `X-CSRF: 1` (a custom header forces a CORS preflight the BFF
- * never grants: CSRF-1, BCP-17); its state-changing requests must also come from the public origin; any
- * body must be `application/json` (CSRF-4). Bearer callers without the cookie carry no ambient credential
- * and skip the header and origin checks. Paths outside `/api/*` are navigations: not judged here.
+ * True when `presented` is the session's CSRF token. Compared as SHA-256 digests with `timingSafeEqual`:
+ * constant time, and the length of the token leaks nothing either.
+ */
+export function isSessionCsrfToken(presented: unknown, expected: string | undefined): boolean {
+  if (typeof presented !== 'string' || presented === '' || !expected) return false;
+  const digest = (value: string) => createHash('sha256').update(value, 'utf8').digest();
+  return timingSafeEqual(digest(presented), digest(expected));
+}
+
+/**
+ * CSRF-8: a cookie-carrying write that a browser did not label with `Sec-Fetch-Site` (a server-side caller
+ * forwarding the cookie, or a browser without Fetch Metadata) must present the session's CSRF token in
+ * `X-CSRF-Token`: `X-CSRF` and `Origin` are headers any server can set for any user, the token is known only
+ * to pages rendered for this session. A token that is presented is always checked, fetch metadata or not.
+ */
+export function checkSessionToken(
+  headers: IncomingHttpHeaders,
+  sessionCsrfToken: string | undefined,
+): CsrfVerdict {
+  const presented = headers[CSRF_TOKEN_HEADER];
+  if (presented === undefined && headers['sec-fetch-site'] !== undefined) return OK;
+  if (presented === undefined)
+    return forbidden(
+      'token',
+      "A write without Sec-Fetch-Site needs the session's CSRF token in X-CSRF-Token",
+    );
+  if (!isSessionCsrfToken(presented, sessionCsrfToken))
+    return forbidden('token', "The X-CSRF-Token header is not this session's CSRF token");
+  return OK;
+}
+
+/**
+ * The CSRF rules (docs/security.md) as one pure function. Under `/api/*`: a request with the session
+ * cookie, and every embedded-login request, must carry `X-CSRF: 1` (a custom header forces a CORS preflight
+ * the BFF never grants: CSRF-1, BCP-17); its state-changing requests must also come from the public origin
+ * (CSRF-2, CSRF-3); a state-changing request with the cookie and without `Sec-Fetch-Site` must also present
+ * the session's CSRF token (CSRF-8, docs/server-side-callers.md); any body must be `application/json`
+ * (CSRF-4). Bearer callers without the cookie carry no ambient credential and skip the header, origin and
+ * token checks. Paths outside `/api/*` are navigations: not judged here.
  */
 export function checkCsrf(request: CsrfRequest): CsrfVerdict {
   if (!isApiPath(request.path)) return OK;
   const { headers } = request;
   const bearerOnly = request.isBearerCaller && !request.hasSessionCookie;
   if (!bearerOnly && (request.hasSessionCookie || isEmbeddedLoginPath(request.path))) {
-    if (headers['x-csrf'] !== '1') return forbidden('The X-CSRF: 1 header is required');
+    if (headers['x-csrf'] !== '1') return forbidden('header', 'The X-CSRF: 1 header is required');
     if (!SAFE_METHODS.has(request.method)) {
       const origin = checkOrigin(headers, new URL(request.publicOrigin).origin);
       if (!origin.ok) return origin;
+      if (request.hasSessionCookie) {
+        const token = checkSessionToken(headers, request.sessionCsrfToken);
+        if (!token.ok) return token;
+      }
     }
   }
   if (hasBody(headers) && !isJsonContentType(headers['content-type'])) {

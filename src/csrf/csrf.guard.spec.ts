@@ -10,14 +10,17 @@ import {
   type INestApplication,
 } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, NestFactory } from '@nestjs/core';
-import type { Response } from 'express';
+import type { NextFunction, Request, Response } from 'express';
 import type { AddressInfo } from 'node:net';
+import { BffError } from '../http/bff-error.js';
 import { GatewayError } from '../my-account/gateway-error.js';
+import { STORE_FAILURE } from '../session/session.middleware.js';
 import { CSRF_OPTIONS, CsrfGuard, hasCookie } from './csrf.guard.js';
 import { SkipCsrf } from './skip-csrf.decorator.js';
 
 const ORIGIN = 'https://app.example.com';
 const COOKIE = '__Host-bff=s%3Aabc.sig';
+const SESSION_TOKEN = 'k1d9Yq0vTzW3mB7xR2sN5pLc8HfJ4gAe';
 
 @Controller()
 class ProbeController {
@@ -40,10 +43,10 @@ class ProbeController {
   }
 }
 
-/** Stands in for the application's problem filter: renders a GatewayError's status and code. */
-@Catch(GatewayError)
+/** Stands in for the application's problem filter: renders a GatewayError's or BffError's status and code. */
+@Catch(GatewayError, BffError)
 class GatewayErrorFilter implements ExceptionFilter {
-  catch(error: GatewayError, host: ArgumentsHost) {
+  catch(error: GatewayError | BffError, host: ArgumentsHost) {
     host
       .switchToHttp()
       .getResponse<Response>()
@@ -52,10 +55,24 @@ class GatewayErrorFilter implements ExceptionFilter {
   }
 }
 
+/**
+ * Stands in for the session middleware: the probe cookie names a session holding SESSION_TOKEN, unless the
+ * request asks to play a store failure (then there is no session, as when Redis does not answer).
+ */
+function fakeSessions(req: Request, _res: Response, next: NextFunction) {
+  if (req.headers['x-test-store'] === 'down') req[STORE_FAILURE] = new Error('store down');
+  else if (req.headers.cookie === COOKIE)
+    (req as unknown as { session: object }).session = { csrfToken: SESSION_TOKEN };
+  next();
+}
+
 @Module({
   controllers: [ProbeController],
   providers: [
-    { provide: CSRF_OPTIONS, useValue: { publicOrigin: ORIGIN, sessionCookieName: '__Host-bff' } },
+    {
+      provide: CSRF_OPTIONS,
+      useValue: { publicOrigin: ORIGIN, sessionCookieName: '__Host-bff', storeRetryAfterSeconds: 2 },
+    },
     { provide: APP_GUARD, useClass: CsrfGuard },
     { provide: APP_FILTER, useClass: GatewayErrorFilter },
   ],
@@ -72,6 +89,7 @@ describe('CsrfGuard as a global guard', () => {
 
   beforeAll(async () => {
     app = await NestFactory.create(ProbeModule, { logger: false });
+    app.use(fakeSessions);
     await app.listen(0, '127.0.0.1');
     base = `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`;
   });
@@ -99,22 +117,58 @@ describe('CsrfGuard as a global guard', () => {
       'content-type': 'application/json',
     };
     expect((await call('POST', '/api/me/v1/authentication-methods', headers, '{}')).status).toBe(403);
-    const plain = { cookie: COOKIE, 'x-csrf': '1', origin: ORIGIN, 'content-type': 'text/plain' };
+    const plain = {
+      cookie: COOKIE,
+      'x-csrf': '1',
+      origin: ORIGIN,
+      'sec-fetch-site': 'same-origin',
+      'content-type': 'text/plain',
+    };
     expect(await call('POST', '/api/me/v1/authentication-methods', plain, '{}')).toMatchObject({
       status: 415,
       body: { code: 'unsupported_media_type' },
     });
   });
 
-  it('accepts a same-origin JSON write', async () => {
-    const headers = { cookie: COOKIE, 'x-csrf': '1', origin: ORIGIN, 'content-type': 'application/json' };
+  it('accepts a same-origin JSON write from a browser (Sec-Fetch-Site)', async () => {
+    const browser = { cookie: COOKIE, 'x-csrf': '1', origin: ORIGIN, 'sec-fetch-site': 'same-origin' };
+    const headers = { ...browser, 'content-type': 'application/json' };
     expect(await call('POST', '/api/me/v1/authentication-methods', headers, '{}')).toEqual({
       status: 201,
       body: { created: true },
     });
+    expect((await call('DELETE', '/api/sessions/s1', browser)).status).toBe(200);
+  });
+
+  it("compares a server-side write's X-CSRF-Token with the token of the session the cookie names", async () => {
+    const server = { cookie: COOKIE, 'x-csrf': '1', origin: ORIGIN };
+    expect(await call('DELETE', '/api/sessions/s1', server)).toEqual({
+      status: 403,
+      body: {
+        code: 'csrf_failed',
+        detail: "A write without Sec-Fetch-Site needs the session's CSRF token in X-CSRF-Token",
+      },
+    });
+    expect((await call('DELETE', '/api/sessions/s1', { ...server, 'x-csrf-token': 'guess' })).status).toBe(
+      403,
+    );
     expect(
-      (await call('DELETE', '/api/sessions/s1', { cookie: COOKIE, 'x-csrf': '1', origin: ORIGIN })).status,
+      (await call('DELETE', '/api/sessions/s1', { ...server, 'x-csrf-token': SESSION_TOKEN })).status,
     ).toBe(200);
+    const otherCookie = { ...server, cookie: '__Host-bff=s%3Aother.sig', 'x-csrf-token': SESSION_TOKEN };
+    expect((await call('DELETE', '/api/sessions/s1', otherCookie)).status).toBe(403);
+  });
+
+  it('answers 503 when the store failed before the token could be compared, 403 for other failures', async () => {
+    const down = { cookie: COOKIE, 'x-csrf': '1', origin: ORIGIN, 'x-test-store': 'down' };
+    expect(
+      await call('DELETE', '/api/sessions/s1', { ...down, 'x-csrf-token': SESSION_TOKEN }),
+    ).toMatchObject({
+      status: 503,
+      body: { code: 'session_store_unavailable' },
+    });
+    const { 'x-csrf': _omitted, ...noHeader } = down;
+    expect((await call('DELETE', '/api/sessions/s1', noHeader)).status).toBe(403);
   });
 
   it('lets a bearer caller through without X-CSRF', async () => {

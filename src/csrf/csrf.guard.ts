@@ -1,6 +1,8 @@
 import { Inject, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { IncomingHttpHeaders } from 'node:http';
+import { SessionStoreUnavailable } from '../http/bff-error.js';
+import { STORE_FAILURE } from '../session/session.middleware.js';
 import { readCookieHeader } from '../http/cookie-header.js';
 import { checkCsrf } from './check-csrf.js';
 import { CsrfFailed, UnsupportedMediaType } from './csrf-errors.js';
@@ -12,6 +14,8 @@ export interface CsrfOptions {
   readonly publicOrigin: string;
   /** The session cookie's name, e.g. `__Host-bff`. */
   readonly sessionCookieName: string;
+  /** `Retry-After` of the 503 when the session store failed before a token could be compared. */
+  readonly storeRetryAfterSeconds: number;
 }
 
 export const CSRF_OPTIONS = 'CSRF_OPTIONS';
@@ -25,6 +29,9 @@ interface HttpRequest {
   readonly method: string;
   readonly path: string;
   readonly headers: IncomingHttpHeaders;
+  /** Loaded by the session middleware for `/auth/*` and `/api/*`, before any guard runs. */
+  readonly session?: { readonly csrfToken?: string };
+  readonly [STORE_FAILURE]?: unknown;
 }
 
 /** Global guard applying `checkCsrf` to every HTTP route; `@SkipCsrf()` opts a route out explicitly. */
@@ -51,8 +58,12 @@ export class CsrfGuard implements CanActivate {
       hasSessionCookie: hasCookie(req.headers.cookie, this.options.sessionCookieName),
       isBearerCaller: /^bearer\s/i.test(req.headers.authorization ?? ''),
       publicOrigin: this.publicOrigin,
+      sessionCsrfToken: req.session?.csrfToken,
     });
     if (verdict.ok) return true;
+    // The token could not be compared because the store failed: say so (SES-16), not "forged".
+    if (verdict.check === 'token' && req[STORE_FAILURE] !== undefined)
+      throw new SessionStoreUnavailable(this.options.storeRetryAfterSeconds, req[STORE_FAILURE]);
     throw verdict.status === 415 ? new UnsupportedMediaType(verdict.detail) : new CsrfFailed(verdict.detail);
   }
 }

@@ -17,6 +17,7 @@ import { CSRF_OPTIONS, CsrfGuard, type CsrfOptions } from './csrf.guard.js';
       useFactory: (server: ServerConfig, session: SessionConfig): CsrfOptions => ({
         publicOrigin: server.publicOrigin,
         sessionCookieName: session.cookieName,
+        storeRetryAfterSeconds: session.retryAfterSeconds,
       }),
     },
     { provide: APP_GUARD, useClass: CsrfGuard },

@@ -26,7 +26,7 @@ describe('active sessions: list, revoke one, sign out the others', () => {
   });
 
   /** What the account page sends: the CSRF header and its own origin. */
-  const headers = () => ({ 'x-csrf': '1', origin: bff.url });
+  const headers = () => ({ 'x-csrf': '1', origin: bff.url, 'sec-fetch-site': 'same-origin' });
 
   async function signedIn(user = DEMO, mfa = false) {
     const client = new CookieClient({ 'user-agent': `agent-${Math.random()}` });

@@ -66,10 +66,11 @@ describe('embedded login: passkey and password at /api/login/*', () => {
     await redis?.close();
   });
 
-  /** What the page sends: the CSRF header, its own origin, JSON. */
+  /** What the page sends: the CSRF header, its own origin (and the browser's fetch metadata), JSON. */
   const headers = (target: TestBff = bff) => ({
     'x-csrf': '1',
     origin: target.url,
+    'sec-fetch-site': 'same-origin',
     'content-type': 'application/json',
   });
   const challenge = (client: CookieClient) =>

@@ -19,7 +19,7 @@ describe('GET /api/sessions, DELETE /api/sessions/{id}', () => {
   });
 
   /** What the account page sends: the CSRF header and its own origin. */
-  const headers = () => ({ 'x-csrf': '1', origin: bff.url });
+  const headers = () => ({ 'x-csrf': '1', origin: bff.url, 'sec-fetch-site': 'same-origin' });
   async function signedIn(query = '', otp?: () => string) {
     const client = new CookieClient({ 'user-agent': 'test-agent' });
     await loginThroughBff(client, bff.url, query, {

@@ -319,6 +319,42 @@ describe('createBffClient', () => {
     });
   });
 
+  describe('the session CSRF token', () => {
+    it('is sent in X-CSRF-Token on writes once session() has read it, never on reads', async () => {
+      const { client, calls } = setup((c) =>
+        c.url === '/api/session' ? json(200, session) : new Response(null, { status: 204 }),
+      );
+      await client.sessions.revoke('a');
+      await client.session();
+      await client.myAccount.get('authentication-methods');
+      await client.sessions.revoke('a');
+      await client.myAccount.patch('authentication-methods/a', { name: 'n' });
+      expect(calls.map((c) => [c.init.method, headersOf(c)['X-CSRF-Token']])).toEqual([
+        ['DELETE', undefined],
+        ['GET', undefined],
+        ['GET', undefined],
+        ['DELETE', 'c'],
+        ['PATCH', 'c'],
+      ]);
+    });
+
+    it('is forgotten when the session is gone', async () => {
+      let signedIn = true;
+      const { client, calls } = setup((c) =>
+        c.url === '/api/session'
+          ? signedIn
+            ? json(200, session)
+            : problem(401, { code: 'login_required' })
+          : new Response(null, { status: 204 }),
+      );
+      await client.session();
+      signedIn = false;
+      await client.session();
+      await client.sessions.revokeOthers();
+      expect(headersOf(calls[2])['X-CSRF-Token']).toBeUndefined();
+    });
+  });
+
   describe('sessions', () => {
     it('lists the sessions and revokes one by its encoded id', async () => {
       const list = [{ id: 'a/b', created_at: 'c', last_seen_at: 'l', user_agent: null, current: false }];

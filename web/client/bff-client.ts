@@ -40,10 +40,12 @@ export function createBffClient(options: BffClientOptions = {}) {
   const fetchImpl: FetchLike = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
   const navigate = options.navigate ?? ((url: string) => globalThis.location.assign(url));
   const currentUrl = options.currentUrl ?? currentRelativeUrl;
+  /** The session's CSRF token, once `session()` has read it: sent on writes for browsers without Fetch Metadata. */
+  let csrfToken: string | undefined;
 
   async function request<T>(method: HttpMethod, path: string, body?: unknown, call: CallOptions = {}) {
     try {
-      return await sendJson<T>(fetchImpl, base + path, method, body, call.signal);
+      return await sendJson<T>(fetchImpl, base + path, method, body, call.signal, csrfToken);
     } catch (err) {
       if (call.stepUp === 'redirect' && err instanceof BffProblem && err.needsLogin && err.login_url) {
         const target = withReturnTo(err.login_url, call.returnTo ?? currentUrl());
@@ -70,9 +72,14 @@ export function createBffClient(options: BffClientOptions = {}) {
     /** The signed-in user, or null when there is no session (401 `login_required`). */
     async session(call?: CallOptions): Promise<SessionInfo | null> {
       try {
-        return (await request<SessionInfo>('GET', '/api/session', undefined, call)).data;
+        const info = (await request<SessionInfo>('GET', '/api/session', undefined, call)).data;
+        csrfToken = info.csrf_token;
+        return info;
       } catch (err) {
-        if (err instanceof BffProblem && err.code === 'login_required') return null;
+        if (err instanceof BffProblem && err.code === 'login_required') {
+          csrfToken = undefined;
+          return null;
+        }
         throw err;
       }
     },

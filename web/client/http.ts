@@ -19,8 +19,10 @@ export interface BffResponse<T> {
 export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
 
 /**
- * One call to the BFF. Always same-origin cookies and `X-CSRF: 1` (DESIGN §5: the custom header forces a CORS
- * preflight that the BFF grants no one); a body is always JSON. Errors become typed exceptions.
+ * One call to the BFF. Always same-origin cookies and `X-CSRF: 1` (the custom header forces a CORS preflight
+ * that the BFF grants no one); a body is always JSON. A write also carries the session's CSRF token when the
+ * caller knows it (`X-CSRF-Token`: what a browser without Fetch Metadata needs, docs/server-side-callers.md).
+ * Errors become typed exceptions.
  */
 export async function sendJson<T>(
   fetchImpl: FetchLike,
@@ -28,9 +30,11 @@ export async function sendJson<T>(
   method: HttpMethod,
   body?: unknown,
   signal?: AbortSignal,
+  csrfToken?: string,
 ): Promise<BffResponse<T>> {
   const headers: Record<string, string> = { 'X-CSRF': '1', Accept: 'application/json' };
   if (body !== undefined) headers['Content-Type'] = 'application/json';
+  if (csrfToken && method !== 'GET') headers['X-CSRF-Token'] = csrfToken;
   const init: RequestInit = { method, headers, credentials: 'same-origin', signal };
   if (body !== undefined) init.body = JSON.stringify(body);
   let res: Response;
