@@ -13,6 +13,7 @@ export type AuditEvent =
   | 'session_revoked'
   | 'session_expired'
   | 'session_tokens_undecryptable'
+  | 'session_replace_cleanup_failed'
   | 'enrollment'
   | 'deletion';
 

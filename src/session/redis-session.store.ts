@@ -58,6 +58,17 @@ export class RedisSessionStore extends session.Store {
     );
   }
 
+  /**
+   * Only a new id and an empty session: express-session's default destroys the old record first, so a
+   * failed login would lose the session it was replacing. `SessionService.establish` removes the old
+   * record once the new one is written.
+   */
+  override regenerate(req: Express.Request, callback: (err?: unknown) => void): void {
+    // `generate` is set on the store by the express-session middleware (new id, new Session, cookie).
+    (this as unknown as { generate(req: Express.Request): void }).generate(req);
+    callback();
+  }
+
   /** Called by express-session after every request that did not change the session. */
   override touch(sid: string, data: session.SessionData, callback?: () => void): void {
     this.recordActivity(sid, data).then(

@@ -19,7 +19,14 @@ declare module 'express-serve-static-core' {
  * express-session with the cookie policy in one place (BCP-15): `__Host-` name, Secure, HttpOnly,
  * Path=/, no Domain, SameSite from config, no Max-Age (the server enforces idle and absolute timeouts).
  * No key for anonymous requests (saveUninitialized false), no rewrite of unchanged sessions (resave
- * false; activity goes through the store's throttled `touch`).
+ * false; activity goes through the store's throttled `touch`), no cookie rewrite per request (rolling
+ * false).
+ *
+ * A store failure is never a logout (SES-16, README "When Redis fails"): when the read
+ * fails, express-session leaves `req.session` unset; with `unset: 'destroy'` it would then destroy the
+ * session at the end of the response, a destroy that Redis runs as soon as it answers again. So `unset`
+ * is `keep`: nothing ends a session except an explicit destroy (logout, back-channel logout, revocation,
+ * expiry, a refresh token the tenant refused).
  */
 export function createSessionMiddleware(
   config: SessionConfig,
@@ -33,7 +40,7 @@ export function createSessionMiddleware(
     resave: false,
     saveUninitialized: false,
     rolling: false,
-    unset: 'destroy',
+    unset: 'keep',
     genid: () => randomBytes(32).toString('base64url'),
     cookie: { httpOnly: true, secure: true, sameSite: config.sameSite, path: '/' },
   });

@@ -66,6 +66,10 @@ export class SessionService {
   /**
    * A new session for a completed login: a NEW id (a cookie planted before is dead after), tokens
    * encrypted beside it. MFA facts carry over only from a session of the same user.
+   *
+   * Nothing is lost when the store fails half-way (SES-16): the previous session is removed only once
+   * the new one and its tokens are written; on a failure the request forgets the new session (no write
+   * at the end of the response, no cookie) and the previous one is left as it was.
    */
   async establish(req: Request, init: NewSession, tokens: TokenSet): Promise<CurrentSession> {
     const previous = this.current(req);
@@ -73,6 +77,7 @@ export class SessionService {
       previous?.data.user.sub === init.user.sub && previous.data.user.iss === init.user.iss
         ? (previous.data.mfa?.lastMfaAt ?? null)
         : null;
+    // The store's regenerate only gives a new id; the previous record is removed below.
     if (previous) await this.callback((cb) => req.session.regenerate(cb));
     const now = Date.now();
     const data: Partial<SessionData> = {
@@ -88,10 +93,32 @@ export class SessionService {
     };
     Object.assign(req.session, data);
     const sid = req.sessionID;
-    if ((await this.tokenStore.write(sid, tokens, 0)) === undefined)
-      throw new SessionStoreUnavailable(this.config.retryAfterSeconds);
-    await this.callback((cb) => req.session.save(cb));
+    try {
+      if ((await this.tokenStore.write(sid, tokens, 0)) === undefined)
+        throw new SessionStoreUnavailable(this.config.retryAfterSeconds);
+      await this.callback((cb) => req.session.save(cb));
+    } catch (err) {
+      // express-session would save the half-made session (and set its cookie) when the response ends.
+      delete (req as { session?: unknown }).session;
+      throw err;
+    }
+    if (previous) await this.removeReplaced(previous.id);
     return { id: sid, data: req.session as SessionData };
+  }
+
+  /**
+   * The session a login replaced. Its cookie is already replaced in this browser, so a store failure
+   * here does not fail the login: the record then ends at its idle timeout.
+   */
+  private async removeReplaced(sid: string): Promise<void> {
+    try {
+      await this.store.remove(sid);
+    } catch (err) {
+      this.audit.record('session_replace_cleanup_failed', {
+        session: sessionHandle(sid),
+        reason: err instanceof Error ? err.message : String(err),
+      });
+    }
   }
 
   /** The session's tokens and their version (for compare-and-set), or undefined when it has none. */
