@@ -148,6 +148,7 @@ async function main() {
   const { unloadedLatency } = await import('../bench/lib/latency.mjs');
   const { rssBySessions } = await import('../bench/lib/memory.mjs');
   const { openSessionSeeder } = await import('../bench/lib/sessions.mjs');
+  const { openInspector } = await import('../bench/lib/inspector.mjs');
   const { startRedis } = await import('../bench/lib/processes.mjs');
   const results = await import('../bench/lib/results.mjs');
 
@@ -198,11 +199,21 @@ async function main() {
       say(`start to ready: ${ready.samplesMs.map((ms) => `${ms.toFixed(0)} ms`).join(', ')}`);
     }
     if (runs('memory')) {
-      const proc = await scenarios.startBffProcess(env, { name: 'bff-solo', nodeArgs: settings.bffNodeArgs });
+      const inspectPort = await freePort();
+      const proc = await scenarios.startBffProcess(env, {
+        name: 'bff-solo',
+        nodeArgs: [...settings.bffNodeArgs, `--inspect=127.0.0.1:${inspectPort}`],
+      });
       const cookie = await scenarios.loginBff(env.PUBLIC_ORIGIN);
       const url = `${env.PUBLIC_ORIGIN}${scenarios.PATH}`;
       await verify({ name: 'bff-solo', url, headers: { cookie, 'x-csrf': '1' } }, expected);
-      solo = { proc, cookie, url, seeder: await openSessionSeeder(env, cookie) };
+      solo = {
+        proc,
+        cookie,
+        url,
+        seeder: await openSessionSeeder(env, cookie),
+        inspector: await openInspector(inspectPort),
+      };
       const [copy] = await solo.seeder.create(1);
       await verify(
         { name: 'bff-solo (a written session)', url, headers: { cookie: copy, 'x-csrf': '1' } },
@@ -267,7 +278,7 @@ async function main() {
     say(`memory: reads over 10 sessions, then over ${settings.sessions} ...`);
     memory = await rssBySessions({
       url: solo.url,
-      pid: solo.proc.pid,
+      inspector: solo.inspector,
       seeder: solo.seeder,
       templateCookie: solo.cookie,
       sessions: settings.sessions,
@@ -276,6 +287,7 @@ async function main() {
       say,
     });
     await solo.seeder.close();
+    solo.inspector.close();
   }
 
   machine.loadavgAfter = loadavg();

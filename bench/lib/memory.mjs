@@ -2,7 +2,6 @@
 // after the store holds `sessions` of them and the same number of reads went round all of them. A BFF
 // that keeps nothing per session in the process shows the same RSS both times.
 import autocannon from 'autocannon';
-import { rssMiB } from './measure.mjs';
 import { sleep } from './processes.mjs';
 
 const WARMUP_READS = 20_000;
@@ -31,44 +30,56 @@ async function readAcross(url, cookies, reads, connections) {
   return result;
 }
 
-/** RSS once the process settled: the median of five samples 200 ms apart, two seconds after the load. */
-async function settledRss(pid) {
-  await sleep(2000);
-  const samples = [];
-  for (let i = 0; i < 5; i++) {
-    samples.push(rssMiB(pid));
-    await sleep(200);
-  }
-  return samples.sort((a, b) => a - b)[2];
+/** Memory once the load is over: a full GC (inspector), then process.memoryUsage() in MiB. */
+async function settled(inspector) {
+  await sleep(1000);
+  const { rss, heapUsed, external, arrayBuffers } = await inspector.memoryAfterGc();
+  return { rss, heapUsed, external, arrayBuffers };
 }
 
 /**
  * `seeder` (bench/lib/sessions.mjs) writes sessions into the BFF's Redis; `templateCookie` is the one
- * real login. Returns RSS (MiB) at 10 and at `sessions` sessions, with what was done to get there.
+ * real login; `inspector` (bench/lib/inspector.mjs) reaches the BFF. Returns memory (MiB, after a full
+ * GC) at 10 and at `sessions` sessions, with what was done to get there.
  */
-export async function rssBySessions({ url, pid, seeder, templateCookie, sessions, reads, connections, say }) {
+export async function rssBySessions({
+  url,
+  inspector,
+  seeder,
+  templateCookie,
+  sessions,
+  reads,
+  connections,
+  say,
+}) {
   const few = [templateCookie, ...(await seeder.create(9))];
   // A warm-up first, so the first figure is not taken while the heap and the JIT are still growing.
   await readAcross(url, few, Math.min(reads, WARMUP_READS), connections);
   await readAcross(url, few, reads, connections);
-  const rssAt10 = await settledRss(pid);
-  say(`RSS with 10 sessions after ${reads} reads: ${rssAt10} MiB; creating ${sessions - 10} more ...`);
+  const at10 = await settled(inspector);
+  say(
+    `after a GC, 10 sessions: RSS ${at10.rss} MiB, heap ${at10.heapUsed} MiB; writing ${sessions - 10} more ...`,
+  );
   const started = Date.now();
   const many = [...few, ...(await seeder.create(sessions - 10))];
   const createSeconds = (Date.now() - started) / 1000;
   const readStarted = Date.now();
   await readAcross(url, many, reads, connections);
   const readSeconds = (Date.now() - readStarted) / 1000;
-  const rssAtMany = await settledRss(pid);
-  say(`RSS with ${sessions} sessions after ${reads} reads across them: ${rssAtMany} MiB`);
+  const atMany = await settled(inspector);
+  say(`after a GC, ${sessions} sessions: RSS ${atMany.rss} MiB, heap ${atMany.heapUsed} MiB`);
   return {
     sessions,
     reads,
     distinctSessionsRead: Math.min(reads, many.length),
     createSeconds,
     readSeconds,
-    rssMiBAt10: rssAt10,
-    rssMiBAtMany: rssAtMany,
-    growth: rssAtMany / rssAt10 - 1,
+    rssMiBAt10: at10.rss,
+    rssMiBAtMany: atMany.rss,
+    growth: atMany.rss / at10.rss - 1,
+    heapUsedMiBAt10: at10.heapUsed,
+    heapUsedMiBAtMany: atMany.heapUsed,
+    at10,
+    atMany,
   };
 }

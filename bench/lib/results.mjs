@@ -95,9 +95,11 @@ export function renderMarkdown(r) {
   if (r.memory)
     out.push(
       '',
-      `Memory: ${r.memory.sessions} sessions written in ${fmt(r.memory.createSeconds, 1)} s; ` +
-        `${r.memory.reads} reads spread over 10 sessions, then over ${r.memory.distinctSessionsRead} distinct ` +
-        `sessions (${fmt(r.memory.readSeconds, 1)} s).`,
+      `Memory (after a full GC): RSS ${r.memory.rssMiBAt10} → ${r.memory.rssMiBAtMany} MiB, heap used ` +
+        `${r.memory.heapUsedMiBAt10} → ${r.memory.heapUsedMiBAtMany} MiB from 10 to ${r.memory.sessions} sessions; ` +
+        `${r.memory.sessions} sessions written in ${fmt(r.memory.createSeconds, 1)} s; ${r.memory.reads} reads ` +
+        `spread over 10 sessions, then over ${r.memory.distinctSessionsRead} distinct sessions ` +
+        `(${fmt(r.memory.readSeconds, 1)} s).`,
     );
   return `${out.join('\n')}\n`;
 }
