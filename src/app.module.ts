@@ -11,6 +11,7 @@ import { EmbeddedLoginModule } from './embedded-login/embedded-login.module.js';
 import { HealthModule } from './health/health.module.js';
 import { ProblemDetailsFilter } from './http/problem-details.filter.js';
 import { LoggingModule } from './logging/logging.module.js';
+import { MetricsModule } from './metrics/metrics.module.js';
 import { MyAccountModule } from './my-account/my-account.module.js';
 import type { OidcFetch } from './oidc/oidc-fetch.js';
 import { OidcModule } from './oidc/oidc.module.js';
@@ -41,6 +42,7 @@ export class AppModule {
       imports: [
         ConfigModule.forRoot(config),
         LoggingModule.forRoot(options.logger),
+        MetricsModule.forRoot(config.metrics),
         // Before the feature modules: its global guard runs first (DESIGN §5 CSRF rules for /api/*).
         CsrfModule,
         SessionModule,

@@ -14,6 +14,8 @@ import { sendProblem, toProblem } from './http/problem.js';
 import { logProblem } from './http/problem-details.filter.js';
 import { httpLogger } from './logging/http-logger.js';
 import { createLogger } from './logging/logger.js';
+import { Metrics } from './metrics/metrics.service.js';
+import { requestMetrics } from './metrics/request-metrics.middleware.js';
 import { PinoNestLogger } from './logging/pino-nest-logger.js';
 import { OidcClient } from './oidc/oidc.client.js';
 
@@ -41,7 +43,7 @@ export async function createApp(
   );
   app.set('trust proxy', config.server.trustProxy);
   app.disable('x-powered-by');
-  app.use(requestId(), httpLogger(logger), securityHeaders(), noStore());
+  app.use(requestMetrics(app.get(Metrics)), requestId(), httpLogger(logger), securityHeaders(), noStore());
   app.use(bodyParsers(config.server.bodyLimit));
   if (options.shutdownHooks) app.enableShutdownHooks();
   await app.init();

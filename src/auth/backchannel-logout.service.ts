@@ -3,6 +3,7 @@ import type { OidcConfig } from '../config/config.schema.js';
 import { OIDC_CONFIG } from '../config/config.tokens.js';
 import { BffError, InvalidRequest } from '../http/bff-error.js';
 import { AuditLog } from '../logging/audit-log.js';
+import { Metrics } from '../metrics/metrics.service.js';
 import { InvalidLogoutToken, LogoutTokenVerifier } from '../oidc/logout-token.verifier.js';
 import { OidcClient } from '../oidc/oidc.client.js';
 import { sessionHandle } from '../session/session-keys.js';
@@ -21,6 +22,7 @@ export class BackchannelLogoutService {
     private readonly oidc: OidcClient,
     private readonly audit: AuditLog,
     @Inject(OIDC_CONFIG) private readonly config: OidcConfig,
+    private readonly metrics: Metrics,
   ) {}
 
   async logout(body: unknown): Promise<void> {
@@ -50,6 +52,7 @@ export class BackchannelLogoutService {
     // A token naming both sid and sub only ends the sessions where both match.
     if (data && sub && data.user?.sub !== sub) return false;
     const tokens = await this.sessions.destroyById(id);
+    this.metrics.sessionEnded('backchannel_logout');
     this.audit.record('session_revoked', {
       sub: data?.user?.sub,
       session: sessionHandle(id),

@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Request } from 'express';
 import type { AuthConfig, SessionConfig } from '../config/config.schema.js';
 import { AUTH_CONFIG, SESSION_CONFIG } from '../config/config.tokens.js';
+import { Metrics } from '../metrics/metrics.service.js';
 import { RateLimitStore } from '../rate-limit/rate-limit.store.js';
 import { REDIS_CLIENT, type RedisClient } from '../session/redis.factory.js';
 import { SessionStoreError } from '../session/redis-session.store.js';
@@ -28,6 +29,7 @@ export class LoginLoopGuard {
     @Inject(SESSION_CONFIG) private readonly sessionConfig: SessionConfig,
     @Inject(AUTH_CONFIG) private readonly auth: AuthConfig,
     private readonly sessions: SessionService,
+    private readonly metrics: Metrics,
   ) {
     this.counter = new RateLimitStore(redis, sessionConfig.keyPrefix);
   }
@@ -39,6 +41,7 @@ export class LoginLoopGuard {
       this.counter.hit('login-start', hashBinding(binding), windowSeconds),
     );
     if (count.count > maxStarts) {
+      this.metrics.rateLimited('login-loop');
       throw new LoginLoopDetected(Math.max(1, Math.ceil(count.resetInMs / 1000)), returnTo);
     }
   }
@@ -50,6 +53,7 @@ export class LoginLoopGuard {
     const raw = await this.store(() => this.redis.get(key));
     const decision = registerStepUpAttempt(parseAttempts(raw), now, DEFAULT_LOOP_GUARD);
     if (!decision.allowed) {
+      this.metrics.rateLimited('step-up-loop');
       const retryAfter = Math.max(1, decision.state.firstAt + DEFAULT_LOOP_GUARD.windowSeconds - now);
       throw new StepUpLoopDetected(retryAfter, returnTo);
     }

@@ -52,6 +52,10 @@ function everywhere(draft: Draft, problem: (path: string[], message: string) => 
   if (origin && (origin.pathname !== '/' || origin.search || origin.hash)) {
     problem(['server', 'publicOrigin'], 'must be an origin (scheme, host, port), without a path');
   }
+  const metricsPort = draft.metrics?.port;
+  if (draft.metrics?.enabled && metricsPort && metricsPort === draft.server?.port) {
+    problem(['metrics', 'port'], 'must differ from server.port (null serves /metrics on server.port)');
+  }
   const issuer = parseUrl(draft.oidc?.issuer);
   if (issuer?.protocol === 'http:' && draft.oidc?.allowInsecureRequests !== true) {
     problem(['oidc', 'issuer'], 'http:// needs oidc.allowInsecureRequests (development and tests only)');

@@ -4,6 +4,7 @@ import {
   APP_CONFIG,
   AUTH_CONFIG,
   LOG_CONFIG,
+  METRICS_CONFIG,
   MY_ACCOUNT_CONFIG,
   OIDC_CONFIG,
   REDIS_CONFIG,
@@ -30,6 +31,7 @@ export class ConfigModule {
       { provide: STEP_UP_CONFIG, useValue: config.stepUp },
       { provide: AUTH_CONFIG, useValue: config.auth },
       { provide: WEB_CONFIG, useValue: config.web },
+      { provide: METRICS_CONFIG, useValue: config.metrics },
       { provide: LOG_CONFIG, useValue: config.log },
     ];
     return { module: ConfigModule, providers, exports: providers.map((p) => p.provide) };

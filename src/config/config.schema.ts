@@ -169,6 +169,14 @@ export const configSchema = z
       .strict(),
     rateLimit: rateLimitSchema,
     web: z.object({ enabled: z.boolean() }).strict(),
+    metrics: z
+      .object({
+        enabled: z.boolean(),
+        // null: `/metrics` on server.port; 0: any free port (tests).
+        port: z.number().int().min(0).max(65535).nullable(),
+        host: z.string().min(1),
+      })
+      .strict(),
     log: z.object({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']) }).strict(),
   })
   .strict();
@@ -200,4 +208,5 @@ export type MyAccountConfig = AppConfig['myAccount'];
 export type StepUpConfig = AppConfig['stepUp'];
 export type AuthConfig = AppConfig['auth'];
 export type WebConfig = AppConfig['web'];
+export type MetricsConfig = AppConfig['metrics'];
 export type LogConfig = AppConfig['log'];

@@ -12,4 +12,5 @@ export const MY_ACCOUNT_CONFIG = 'MY_ACCOUNT_CONFIG';
 export const STEP_UP_CONFIG = 'STEP_UP_CONFIG';
 export const AUTH_CONFIG = 'AUTH_CONFIG';
 export const WEB_CONFIG = 'WEB_CONFIG';
+export const METRICS_CONFIG = 'METRICS_CONFIG';
 export const LOG_CONFIG = 'LOG_CONFIG';

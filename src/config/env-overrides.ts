@@ -20,6 +20,7 @@ const list: Parse = (raw) =>
     .filter(Boolean);
 const int: Parse = (raw) => (/^\d+$/.test(raw.trim()) ? Number(raw.trim()) : raw);
 const bool: Parse = (raw) => (/^(true|1|yes)$/i.test(raw) ? true : /^(false|0|no)$/i.test(raw) ? false : raw);
+const intOrNull: Parse = (raw) => (raw.trim() === 'null' ? null : int(raw));
 const hostPorts: Parse = (raw) =>
   (list(raw) as string[]).map((item) => {
     const at = item.lastIndexOf(':');
@@ -103,6 +104,14 @@ export const ENV_VARIABLES: readonly EnvVariable[] = [
     parse: bool,
     description: 'embedded password login',
   },
+  { name: 'METRICS_ENABLED', path: 'metrics.enabled', parse: bool, description: 'expose /metrics' },
+  {
+    name: 'METRICS_PORT',
+    path: 'metrics.port',
+    parse: intOrNull,
+    description: 'metrics listener port, or null for server.port',
+  },
+  { name: 'METRICS_HOST', path: 'metrics.host', parse: text, description: 'metrics listener address' },
   { name: 'LOG_LEVEL', path: 'log.level', parse: text, description: 'pino level' },
 ];
 

@@ -1,3 +1,4 @@
+import { Metrics } from '../metrics/metrics.service.js';
 import { Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
 import type { MyAccountConfig, StepUpConfig } from '../config/config.schema.js';
 import { MY_ACCOUNT_CONFIG, STEP_UP_CONFIG } from '../config/config.tokens.js';
@@ -28,11 +29,12 @@ const CONNECT_UPSTREAM_CLIENT = 'CONNECT_UPSTREAM_CLIENT';
     },
     {
       provide: CONNECT_GATEWAY,
-      inject: [CONNECT_UPSTREAM_CLIENT, MY_ACCOUNT_CONFIG, STEP_UP_CONFIG],
-      useFactory: (client: UpstreamClient, config: MyAccountConfig, stepUp: StepUpConfig) =>
+      inject: [CONNECT_UPSTREAM_CLIENT, MY_ACCOUNT_CONFIG, STEP_UP_CONFIG, Metrics],
+      useFactory: (client: UpstreamClient, config: MyAccountConfig, stepUp: StepUpConfig, metrics: Metrics) =>
         new MyAccountGateway(client, {
           routes: buildRouteTable(routeTimeoutsFromConfig(config)),
           stepUpPolicy: stepUpPolicyFromConfig(stepUp),
+          metrics,
         }),
     },
     ConnectUpstream,

@@ -3,6 +3,7 @@ import { HttpAdapterHost } from '@nestjs/core';
 import type { Express, Request, Response } from 'express';
 import type { Logger } from 'pino';
 import { ROOT_LOGGER } from '../logging/logger.js';
+import { Metrics } from '../metrics/metrics.service.js';
 import { allowedMethods } from './route-inventory.js';
 import { type Problem, sendProblem, toProblem } from './problem.js';
 
@@ -16,6 +17,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
   constructor(
     private readonly adapterHost: HttpAdapterHost,
     @Inject(ROOT_LOGGER) private readonly logger: Logger,
+    private readonly metrics: Metrics,
   ) {}
 
   catch(exception: unknown, host: ArgumentsHost): void {
@@ -24,7 +26,18 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     const res = http.getResponse<Response>();
     const problem = this.methodNotAllowed(exception, req) ?? toProblem(exception, req);
     logProblem(this.logger, req, problem, exception);
+    this.count(problem);
     sendProblem(res, problem);
+  }
+
+  /**
+   * Every step-up challenge, whoever raised it (the proxy's policy, an upstream challenge, a refresh the
+   * tenant answered `mfa_required`, the sessions API), is answered here and counted once.
+   */
+  private count(problem: Problem): void {
+    if (problem.body.code !== 'insufficient_user_authentication') return;
+    const recentLogin = problem.body.max_age !== undefined && problem.body.acr_values === undefined;
+    this.metrics.stepUpChallenge(recentLogin ? 'recent_login' : 'mfa');
   }
 
   private methodNotAllowed(exception: unknown, req: Request): Problem | undefined {

@@ -107,3 +107,10 @@ export class InvalidBody extends GatewayError {
     super(400, 'invalid_request', detail);
   }
 }
+
+/** How an upstream call that threw ended, for metrics: the upstream's 5xx status, a timeout, or no answer. */
+export function upstreamOutcomeOf(error: unknown): number | 'timeout' | 'unreachable' {
+  if (error instanceof UpstreamTimeout) return 'timeout';
+  if (error instanceof UpstreamUnavailable && error.upstreamStatus !== undefined) return error.upstreamStatus;
+  return 'unreachable';
+}

@@ -1,9 +1,11 @@
+import type { Metrics } from '../metrics/metrics.service.js';
+import { secondsSince } from '../metrics/metrics.service.js';
 import { evaluateStepUp } from '../step-up/evaluate-step-up.js';
 import { safeReturnTo, StepUpRequired } from '../step-up/step-up-challenge.js';
 import { DEFAULT_STEP_UP_POLICY, type StepUpPolicy } from '../step-up/step-up-policy.js';
 import { translateUpstreamChallenge } from '../step-up/upstream-challenge.js';
 import type { DpopProofFactory } from './dpop.js';
-import { InsufficientScope, InvalidBody, UpstreamUnavailable } from './gateway-error.js';
+import { InsufficientScope, InvalidBody, upstreamOutcomeOf, UpstreamUnavailable } from './gateway-error.js';
 import { buildForwardedRequestHeaders } from './headers.js';
 import { matchRoute, type RouteMatch, type RouteRequest } from './match-route.js';
 import { MY_ACCOUNT_ROUTES, type MyAccountRoute } from './route-table.js';
@@ -42,6 +44,8 @@ export interface GatewayOptions {
   readonly stepUpPolicy?: StepUpPolicy;
   /** Epoch seconds; injectable for tests. */
   readonly now?: () => number;
+  /** Records each upstream call's outcome and duration. */
+  readonly metrics?: Pick<Metrics, 'upstream'>;
 }
 
 /**
@@ -54,6 +58,7 @@ export class MyAccountGateway {
   private readonly routes: readonly MyAccountRoute[];
   private readonly policy: StepUpPolicy;
   private readonly now: () => number;
+  private readonly metrics: Pick<Metrics, 'upstream'> | undefined;
 
   constructor(
     private readonly client: UpstreamClient,
@@ -62,6 +67,7 @@ export class MyAccountGateway {
     this.routes = options.routes ?? MY_ACCOUNT_ROUTES;
     this.policy = options.stepUpPolicy ?? DEFAULT_STEP_UP_POLICY;
     this.now = options.now ?? (() => Math.floor(Date.now() / 1000));
+    this.metrics = options.metrics;
   }
 
   /** Step 1, before any session work: refuses what is not in the route table. */
@@ -93,14 +99,22 @@ export class MyAccountGateway {
       });
       if (!decision.ok) throw new StepUpRequired(decision.challenge, returnTo);
     }
-    const result = await this.client.forward({
-      match,
-      headers: buildForwardedRequestHeaders(request.headers),
-      body: request.body,
-      authorization: caller.authorization,
-      dpop: caller.dpop,
-      dpopNonce: this.dpopNonce,
-    });
+    const started = performance.now();
+    let result: UpstreamResult;
+    try {
+      result = await this.client.forward({
+        match,
+        headers: buildForwardedRequestHeaders(request.headers),
+        body: request.body,
+        authorization: caller.authorization,
+        dpop: caller.dpop,
+        dpopNonce: this.dpopNonce,
+      });
+    } catch (error) {
+      this.metrics?.upstream(route.operationId, upstreamOutcomeOf(error), secondsSince(started));
+      throw error;
+    }
+    this.metrics?.upstream(route.operationId, result.status, secondsSince(started));
     if (result.dpopNonce) this.dpopNonce = result.dpopNonce;
     return this.checkChallenge(result, returnTo);
   }

@@ -1,6 +1,7 @@
 import type { Provider } from '@nestjs/common';
 import type { MyAccountConfig, ServerConfig, StepUpConfig } from '../config/config.schema.js';
 import { MY_ACCOUNT_CONFIG, SERVER_CONFIG, STEP_UP_CONFIG } from '../config/config.tokens.js';
+import { Metrics } from '../metrics/metrics.service.js';
 import { stepUpPolicyFromConfig, type StepUpPolicy } from '../step-up/step-up-policy.js';
 import { MyAccountGateway } from './my-account-gateway.js';
 import { parseByteSize } from './proxy-request.js';
@@ -31,11 +32,12 @@ export const MY_ACCOUNT_PROVIDERS: Provider[] = [
   },
   {
     provide: MyAccountGateway,
-    inject: [UpstreamClient, MY_ACCOUNT_CONFIG, STEP_UP_POLICY],
-    useFactory: (client: UpstreamClient, config: MyAccountConfig, policy: StepUpPolicy) =>
+    inject: [UpstreamClient, MY_ACCOUNT_CONFIG, STEP_UP_POLICY, Metrics],
+    useFactory: (client: UpstreamClient, config: MyAccountConfig, policy: StepUpPolicy, metrics: Metrics) =>
       new MyAccountGateway(client, {
         routes: buildRouteTable(routeTimeoutsFromConfig(config)),
         stepUpPolicy: policy,
+        metrics,
       }),
   },
 ];

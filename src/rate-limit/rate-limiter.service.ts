@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Request } from 'express';
 import type { SessionConfig } from '../config/config.schema.js';
 import { SESSION_CONFIG } from '../config/config.tokens.js';
+import { Metrics } from '../metrics/metrics.service.js';
 import { sessionHandle } from '../session/session-keys.js';
 import { SessionService } from '../session/session.service.js';
 import type { RateLimitPolicies, RateLimitPolicyName } from './rate-limit-policy.js';
@@ -22,6 +23,7 @@ export class RateLimiter {
     @Inject(RATE_LIMIT_POLICIES) private readonly policies: RateLimitPolicies,
     private readonly sessions: SessionService,
     @Inject(SESSION_CONFIG) private readonly sessionConfig: SessionConfig,
+    private readonly metrics: Metrics,
   ) {}
 
   /**
@@ -37,7 +39,10 @@ export class RateLimiter {
     } catch (err) {
       throw new RateLimitStoreUnavailable(this.sessionConfig.retryAfterSeconds, err);
     }
-    if (count.count > policy.limit) throw new RateLimited(Math.max(1, Math.ceil(count.resetInMs / 1000)));
+    if (count.count > policy.limit) {
+      this.metrics.rateLimited(name);
+      throw new RateLimited(Math.max(1, Math.ceil(count.resetInMs / 1000)));
+    }
   }
 
   /** `ip:<address>` or `session:<handle>`; a request without a session is counted by its IP. */

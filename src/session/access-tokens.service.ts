@@ -3,6 +3,7 @@ import type { OidcConfig } from '../config/config.schema.js';
 import { OIDC_CONFIG } from '../config/config.tokens.js';
 import { BffError, IdpUnavailable, NotAuthenticated } from '../http/bff-error.js';
 import { AuditLog } from '../logging/audit-log.js';
+import { Metrics } from '../metrics/metrics.service.js';
 import { importDpopKey } from '../oidc/dpop-keys.js';
 import { OidcClient } from '../oidc/oidc.client.js';
 import { sessionHandle } from './session-keys.js';
@@ -44,6 +45,7 @@ export class AccessTokens {
     private readonly oidc: OidcClient,
     private readonly audit: AuditLog,
     @Inject(OIDC_CONFIG) private readonly config: OidcConfig,
+    private readonly metrics: Metrics,
   ) {}
 
   /** The tokens of session `sid` (owned by `user`), refreshed first when the access token is about to expire. */
@@ -88,17 +90,22 @@ export class AccessTokens {
         tokens.dpopKey ? await importDpopKey(tokens.dpopKey) : undefined,
       );
     } catch (err) {
-      if (OidcClient.isOAuthError(err, 'mfa_required')) throw new RefreshRequiresMfa();
+      if (OidcClient.isOAuthError(err, 'mfa_required')) {
+        this.metrics.tokenRefresh('mfa_required');
+        throw new RefreshRequiresMfa();
+      }
       // RT-5: a refresh token the tenant no longer honours ends the session; so does a refreshed ID
       // token that fails validation (D7). Anything else (network, 5xx, timeout) keeps it: 503.
       if (OidcClient.isOAuthError(err, 'invalid_grant')) return this.end(sid, user, 'invalid_grant');
       if (OidcClient.isInvalidResponse(err)) return this.end(sid, user, 'refresh response failed validation');
+      this.metrics.tokenRefresh('unavailable');
       throw new IdpUnavailable(undefined, false, err);
     }
     const claims = response.claims();
     // OIDC Core §12.2 (BCP-14): a refreshed ID token must be about the same user.
     if (claims && (claims.sub !== user.sub || claims.iss !== user.iss))
       return this.end(sid, user, 'refreshed ID token for another subject');
+    this.metrics.tokenRefresh('refreshed');
     return {
       ...tokens,
       accessToken: response.access_token,
@@ -112,6 +119,8 @@ export class AccessTokens {
 
   private async end(sid: string, user: SessionUser, reason: string): Promise<never> {
     await this.sessions.destroyById(sid);
+    this.metrics.tokenRefresh('session_ended');
+    this.metrics.sessionEnded('refresh_failed');
     this.audit.record('session_revoked', { sub: user.sub, session: sessionHandle(sid), reason });
     throw new NotAuthenticated('The session ended. Sign in again.');
   }

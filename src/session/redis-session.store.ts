@@ -24,6 +24,8 @@ export class RedisSessionStore extends session.Store {
     private readonly redis: RedisClient,
     private readonly config: SessionConfig,
     private readonly now: () => number = Date.now,
+    /** Told when a read finds a session past its idle or absolute deadline (and removes it). */
+    private readonly onExpired: () => void = () => undefined,
   ) {
     super();
     this.keys = new SessionKeys(config.keyPrefix);
@@ -96,6 +98,7 @@ export class RedisSessionStore extends session.Store {
     const now = this.now();
     if (now - Number(seen) >= this.idleMs || now - Number(created) >= this.absMs) {
       await this.remove(sid);
+      this.onExpired();
       return null;
     }
     try {

@@ -11,9 +11,11 @@ import type { Logger } from 'pino';
 import type { RedisConfig, SessionConfig, TokensConfig } from '../config/config.schema.js';
 import { REDIS_CONFIG, SESSION_CONFIG, TOKENS_CONFIG } from '../config/config.tokens.js';
 import { ROOT_LOGGER } from '../logging/logger.js';
+import { Metrics } from '../metrics/metrics.service.js';
 import { AccessTokens } from './access-tokens.service.js';
 import { LoginTransactionStore, ReplayCache } from './login-transaction.store.js';
 import { createRedisClient, REDIS_CLIENT, type RedisClient } from './redis.factory.js';
+import { observeStoreCommands } from './redis-observer.js';
 import { RedisSessionStore } from './redis-session.store.js';
 import { SessionLock } from './session-lock.js';
 import { SessionScripts } from './session-scripts.js';
@@ -29,14 +31,18 @@ import { UserSessions } from './user-sessions.service.js';
   providers: [
     {
       provide: REDIS_CLIENT,
-      inject: [REDIS_CONFIG, ROOT_LOGGER],
-      useFactory: (config: RedisConfig, logger: Logger) =>
-        createRedisClient(config, logger.child({ component: 'redis' })),
+      inject: [REDIS_CONFIG, ROOT_LOGGER, Metrics],
+      useFactory: (config: RedisConfig, logger: Logger, metrics: Metrics) => {
+        const client = createRedisClient(config, logger.child({ component: 'redis' }));
+        observeStoreCommands(client, metrics);
+        return client;
+      },
     },
     {
       provide: RedisSessionStore,
-      inject: [REDIS_CLIENT, SESSION_CONFIG],
-      useFactory: (redis: RedisClient, config: SessionConfig) => new RedisSessionStore(redis, config),
+      inject: [REDIS_CLIENT, SESSION_CONFIG, Metrics],
+      useFactory: (redis: RedisClient, config: SessionConfig, metrics: Metrics) =>
+        new RedisSessionStore(redis, config, Date.now, () => metrics.sessionEnded('expired')),
     },
     {
       provide: TokenCipher,

@@ -6,6 +6,7 @@ import type { SessionConfig } from '../config/config.schema.js';
 import { SESSION_CONFIG } from '../config/config.tokens.js';
 import { NotAuthenticated, SessionStoreUnavailable } from '../http/bff-error.js';
 import { AuditLog } from '../logging/audit-log.js';
+import { Metrics } from '../metrics/metrics.service.js';
 import { ignoreActivity, RedisSessionStore } from './redis-session.store.js';
 import { sessionHandle } from './session-keys.js';
 import { STORE_FAILURE } from './session.middleware.js';
@@ -41,6 +42,7 @@ export class SessionService {
     private readonly tokenStore: TokenStore,
     @Inject(SESSION_CONFIG) private readonly config: SessionConfig,
     private readonly audit: AuditLog,
+    private readonly metrics: Metrics,
   ) {}
 
   /** The signed-in session, or undefined. Throws 503 when the store failed for this request. */
@@ -102,7 +104,11 @@ export class SessionService {
       delete (req as { session?: unknown }).session;
       throw err;
     }
-    if (previous) await this.removeReplaced(previous.id);
+    this.metrics.sessionCreated();
+    if (previous) {
+      await this.removeReplaced(previous.id);
+      this.metrics.sessionEnded('replaced');
+    }
     return { id: sid, data: req.session as SessionData };
   }
 
@@ -148,6 +154,7 @@ export class SessionService {
     if (!current) return undefined;
     const tokens = await this.readTokens(current.id).catch(() => undefined);
     await this.callback((cb) => req.session.destroy(cb));
+    this.metrics.sessionEnded('logout');
     return tokens?.tokens;
   }
 

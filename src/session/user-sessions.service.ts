@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { ActiveSession } from '../public-api.types.js';
 import { AuditLog } from '../logging/audit-log.js';
+import { Metrics } from '../metrics/metrics.service.js';
 import { OidcClient } from '../oidc/oidc.client.js';
 import { sessionHandle } from './session-keys.js';
 import { SessionService } from './session.service.js';
@@ -17,6 +18,7 @@ export class UserSessions {
     private readonly sessions: SessionService,
     private readonly oidc: OidcClient,
     private readonly audit: AuditLog,
+    private readonly metrics: Metrics,
   ) {}
 
   /** The user's live sessions, newest first; `current` marks the caller's. */
@@ -41,6 +43,7 @@ export class UserSessions {
     const id = ids.find((candidate) => sessionHandle(candidate) === handle);
     if (!id || (await this.sessions.peek(id))?.user?.sub !== sub) return false;
     const tokens = await this.sessions.destroyById(id);
+    this.metrics.sessionEnded('revoked');
     if (tokens?.refreshToken) void this.oidc.revokeRefreshToken(tokens.refreshToken);
     this.audit.record('session_revoked', { sub, session: handle, reason: 'user' });
     return true;
