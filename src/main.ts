@@ -8,6 +8,7 @@ import { AppModule, type AppModuleOptions } from './app.module.js';
 import type { AppConfig } from './config/config.schema.js';
 import { ConfigError } from './config/load-config.js';
 import { loadConfigFromProcess } from './config/load-config-from-process.js';
+import { BFF_VERSION } from './health/version.js';
 import { bodyParsers } from './http/body-parsers.js';
 import { noStore, requestId, securityHeaders } from './http/http-middleware.js';
 import { sendProblem, toProblem } from './http/problem.js';
@@ -76,7 +77,12 @@ export async function bootstrap(): Promise<NestExpressApplication> {
   }
   await app.listen(config.server.port);
   logger.info(
-    { port: config.server.port, publicOrigin: config.server.publicOrigin, issuer: config.oidc.issuer },
+    {
+      version: BFF_VERSION,
+      port: config.server.port,
+      publicOrigin: config.server.publicOrigin,
+      issuer: config.oidc.issuer,
+    },
     'bff listening',
   );
   void app

@@ -3,10 +3,11 @@ import type { Response } from 'express';
 import { Public } from '../auth/public.decorator.js';
 import { OidcClient } from '../oidc/oidc.client.js';
 import { REDIS_CLIENT, type RedisClient } from '../session/redis.factory.js';
+import { BFF_VERSION } from './version.js';
 
 /**
  * Liveness never depends on Redis (no restart storms, TST-8); readiness needs Redis answering and the
- * OIDC discovery loaded.
+ * OIDC discovery loaded. Both name the running version (package.json).
  */
 @Controller()
 export class HealthController {
@@ -19,7 +20,7 @@ export class HealthController {
   @Get('healthz')
   @HttpCode(200)
   liveness() {
-    return { status: 'ok' };
+    return { status: 'ok', version: BFF_VERSION };
   }
 
   @Public()
@@ -34,6 +35,7 @@ export class HealthController {
     res.status(ready ? 200 : 503).setHeader('Cache-Control', 'no-store');
     return {
       status: ready ? 'ok' : 'unavailable',
+      version: BFF_VERSION,
       checks: { redis: redis ? 'ok' : 'down', oidc_discovery: oidc ? 'ok' : 'pending' },
     };
   }

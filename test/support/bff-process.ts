@@ -22,6 +22,8 @@ export interface BffProcessOptions {
   port?: number;
   /** Name in error messages and logs (default `bff-<port>`). */
   name?: string;
+  /** LOG_LEVEL of the process (default TEST_LOG_LEVEL, else warn). */
+  logLevel?: string;
 }
 
 type DeepPartial<T> = { [K in keyof T]?: T[K] extends object ? DeepPartial<T[K]> : T[K] };
@@ -64,7 +66,7 @@ export async function startBffProcess(options: BffProcessOptions): Promise<BffPr
       PORT: String(port),
       PUBLIC_ORIGIN: options.publicOrigin,
       OIDC_ISSUER: options.issuer,
-      LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'warn',
+      LOG_LEVEL: options.logLevel ?? process.env.TEST_LOG_LEVEL ?? 'warn',
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
