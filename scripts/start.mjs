@@ -9,6 +9,8 @@ import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { createConnection } from 'node:net';
 
+/* global fetch, setTimeout */
+
 const redisUrl = new URL(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
 const tenantUrl = 'http://localhost:4000';
 const bffUrl = process.env.PUBLIC_ORIGIN ?? 'http://localhost:3000';

@@ -10,9 +10,8 @@ export async function grantRequested(
   provider: Provider,
   req: IncomingMessage,
   res: ServerResponse,
-  interaction: any,
+  interaction: any, // eslint-disable-line @typescript-eslint/no-explicit-any
 ): Promise<void> {
-  // eslint-disable-line @typescript-eslint/no-explicit-any
   const { prompt, params, session, grantId } = interaction;
   const details = prompt.details as {
     missingOIDCScope?: string[];

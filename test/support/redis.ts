@@ -45,7 +45,9 @@ async function waitForPing(url: string, timeoutMs = 5000): Promise<void> {
     } catch (err) {
       probe.disconnect();
       if (Date.now() > deadline)
-        throw new Error(`Redis at ${url} did not answer within ${timeoutMs} ms: ${String(err)}`);
+        throw new Error(`Redis at ${url} did not answer within ${timeoutMs} ms: ${String(err)}`, {
+          cause: err,
+        });
       await new Promise((r) => setTimeout(r, 25));
     }
   }
