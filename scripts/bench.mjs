@@ -40,7 +40,6 @@ const settings = {
   rounds: num('BENCH_ROUNDS', 3, 1),
   latencySamples: num('BENCH_LATENCY_SAMPLES', 2000, 300),
   sessions: num('BENCH_SESSIONS', 100_000, 5000),
-  sessionReads: num('BENCH_SESSION_READS', Number(process.env.BENCH_SESSIONS ?? 100_000), 5000),
   readySamples: num('BENCH_READY_SAMPLES', 3, 1),
   only: list('BENCH_ONLY', 'direct,floor,bff,eoc'),
   skip: list('BENCH_SKIP', ''),
@@ -49,6 +48,7 @@ const settings = {
   profile: process.env.BENCH_PROFILE === '1' ? ['bff'] : list('BENCH_PROFILE', ''),
   readme: process.env.BENCH_README === '1',
 };
+settings.sessionReads = Number(process.env.BENCH_SESSION_READS ?? settings.sessions);
 const runs = (phase) => !settings.skip.includes(phase);
 
 const PROFILES = 'bench/results/profiles';
@@ -280,7 +280,6 @@ async function main() {
       url: solo.url,
       inspector: solo.inspector,
       seeder: solo.seeder,
-      templateCookie: solo.cookie,
       sessions: settings.sessions,
       reads: settings.sessionReads,
       connections: 10,

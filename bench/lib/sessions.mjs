@@ -56,6 +56,10 @@ export async function openSessionSeeder(env, templateCookie) {
   const record = await tokens.read(templateSid);
   if (!data || !record) throw new Error('The template session or its tokens are missing in Redis');
   const { createdAt: _created, lastSeenAt: _seen, ...template } = data;
+  // The copies' access token is declared valid for a day: the tenant (stopped before the load) issues
+  // 10-minute tokens, and 100k sessions sharing one refresh token must never start refreshing mid-run.
+  // The fake upstream accepts any Bearer token, so only the BFF's own expiry check sees the difference.
+  const tokenSet = { ...record.tokens, expiresAt: Math.floor(Date.now() / 1000) + 86_400 };
 
   /** Writes `count` new sessions (`parallel` at a time) and returns their Cookie headers. */
   async function create(count, parallel = 64) {
@@ -65,7 +69,7 @@ export async function openSessionSeeder(env, templateCookie) {
       for (let i = next++; i < count; i = next++) {
         const sid = randomBytes(32).toString('base64url');
         await store.save(sid, { ...template, csrfToken: randomBytes(32).toString('base64url') });
-        if ((await tokens.write(sid, record.tokens, 0)) === undefined)
+        if ((await tokens.write(sid, tokenSet, 0)) === undefined)
           throw new Error(`The token record of a new session was refused (${i})`);
         cookies[i] = `${cookieName}=${signedCookieValue(sid, secret)}`;
       }
