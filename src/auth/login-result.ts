@@ -41,14 +41,8 @@ export function buildNewSession(
   };
 }
 
+/** The session's token record: the mapped tokens (token-response.ts) and the session's DPoP key. */
 export function buildTokenSet(result: CodeExchangeResult, dpopKey?: JWK): TokenSet {
-  return {
-    accessToken: result.accessToken,
-    refreshToken: result.refreshToken,
-    idToken: result.idToken,
-    expiresAt: result.expiresAt,
-    tokenType: result.tokenType.toLowerCase() === 'dpop' ? 'dpop' : 'bearer',
-    scope: result.scope,
-    ...(dpopKey ? { dpopKey } : {}),
-  };
+  const { claims: _claims, ...tokens } = result;
+  return { ...tokens, ...(dpopKey ? { dpopKey } : {}) };
 }

@@ -42,6 +42,7 @@ const oidcSchema = z
     allowedPrompts: z.array(z.enum(['login', 'consent', 'none', 'select_account'])),
     idTokenAlgs: z.array(z.enum(['RS256', 'ES256', 'PS256'])).min(1),
     timeoutMs: z.number().int().min(100).max(120_000),
+    defaultAccessTokenLifetimeSeconds: z.number().int().min(1).max(86_400),
     allowInsecureRequests: z.boolean(),
     usePar: z.boolean(),
     discoveryRetryMs: z.number().int().min(100),

@@ -14,6 +14,8 @@ export type AuditEvent =
   | 'session_expired'
   | 'session_tokens_undecryptable'
   | 'session_replace_cleanup_failed'
+  /** A refresh answered after the caller's timeout; `recorded`: its tokens were kept (RT-9). */
+  | 'token_refresh_late'
   | 'enrollment'
   | 'deletion';
 

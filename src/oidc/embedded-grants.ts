@@ -6,6 +6,7 @@ import { OIDC_FETCH, type OidcFetch } from './oidc-fetch.js';
 import type { CodeExchangeResult } from './oidc.client.js';
 import { OidcClient } from './oidc.client.js';
 import { isIdpUnavailable, toIdpUnavailable } from './oidc-errors.js';
+import { mapTokenResponse } from './token-response.js';
 
 /** Auth0 embedded-login grants (my-account-api.md §9.7, §9.8). */
 export const WEBAUTHN_GRANT = 'urn:okta:params:oauth:grant-type:webauthn';
@@ -115,14 +116,6 @@ export class EmbeddedGrants {
     }
     const claims = response.claims();
     if (!claims) throw new EmbeddedGrantInvalidResponse('no ID token');
-    return {
-      claims,
-      accessToken: response.access_token,
-      refreshToken: response.refresh_token,
-      idToken: response.id_token,
-      expiresAt: Math.floor(Date.now() / 1000) + (response.expires_in ?? 0),
-      tokenType: response.token_type,
-      scope: response.scope,
-    };
+    return { claims, ...mapTokenResponse(response, this.oidc.tokenMapping()) };
   }
 }

@@ -7,6 +7,12 @@ import { ROOT_LOGGER } from '../logging/logger.js';
 import { OidcDiscovery } from './oidc-discovery.js';
 import { IdpRefused, isIdpUnavailable, LoginFailed, toIdpUnavailable } from './oidc-errors.js';
 import { OIDC_FETCH, type OidcFetch } from './oidc-fetch.js';
+import {
+  type IssuedTokens,
+  mapTokenResponse,
+  nowInSeconds,
+  type TokenMappingOptions,
+} from './token-response.js';
 
 /** Parameters of one authorization request; `scope` already vetted against the configuration. */
 export interface LoginRequest {
@@ -21,15 +27,12 @@ export interface LoginRequest {
   maxAge?: number;
 }
 
-/** What a validated code exchange yields (the ID token's claims and the raw tokens). */
-export interface CodeExchangeResult {
+/** A refresh grant's answer (ID token claims through `claims()`). */
+export type RefreshAnswer = client.TokenEndpointResponse & client.TokenEndpointResponseHelpers;
+
+/** What a validated code exchange (or embedded-login grant) yields: the ID token's claims and the tokens. */
+export interface CodeExchangeResult extends IssuedTokens {
   claims: client.IDToken;
-  accessToken: string;
-  refreshToken?: string;
-  idToken?: string;
-  expiresAt: number;
-  tokenType: string;
-  scope?: string;
 }
 
 /**
@@ -134,33 +137,52 @@ export class OidcClient implements OnModuleInit, OnApplicationShutdown {
     }
     const claims = response.claims();
     if (!claims) throw new LoginFailed('The sign-in response had no ID token.', 'no id_token');
-    return {
-      claims,
-      accessToken: response.access_token,
-      refreshToken: response.refresh_token,
-      idToken: response.id_token,
-      expiresAt: Math.floor(Date.now() / 1000) + (response.expires_in ?? 0),
-      tokenType: response.token_type,
-      scope: response.scope,
-    };
+    return { claims, ...mapTokenResponse(response, this.tokenMapping()) };
+  }
+
+  /** How `mapTokenResponse` reads an answer received now. */
+  tokenMapping(): TokenMappingOptions {
+    return { now: nowInSeconds(), defaultLifetimeSeconds: this.config.defaultAccessTokenLifetimeSeconds };
   }
 
   /**
    * Refresh grant with the My Account audience; with the session's DPoP key when it has one (the new
    * access token stays bound to it). Errors propagate: `OidcClient.isOAuthError(err, 'invalid_grant')`
    * ends the session, `isIdpUnavailable(err)` keeps it (503).
+   *
+   * The caller waits `oidc.timeoutMs`, then gets a TimeoutError (503). The HTTP call itself goes on (up to
+   * LATE_ANSWER_SECONDS): a tenant that was only slow has already rotated the refresh token, and its
+   * answer, the only copy of the new one, goes to `onLateAnswer` instead of being dropped.
    */
   async refresh(
     refreshToken: string,
     dpopKeyPair?: CryptoKeyPair,
-  ): Promise<client.TokenEndpointResponse & client.TokenEndpointResponseHelpers> {
-    const options = dpopKeyPair ? { DPoP: client.getDPoPHandle(this.configuration, dpopKeyPair) } : undefined;
-    return client.refreshTokenGrant(
-      this.configuration,
+    onLateAnswer?: (answer: RefreshAnswer) => void,
+  ): Promise<RefreshAnswer> {
+    const configuration = this.discovery.patient ?? this.configuration;
+    const options = dpopKeyPair ? { DPoP: client.getDPoPHandle(configuration, dpopKeyPair) } : undefined;
+    const call = client.refreshTokenGrant(
+      configuration,
       refreshToken,
       { audience: this.config.audience },
       options,
     );
+    let timer: NodeJS.Timeout | undefined;
+    const gaveUp = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new DOMException('the token endpoint did not answer in time', 'TimeoutError')),
+        this.config.timeoutMs,
+      );
+    });
+    try {
+      return await Promise.race([call, gaveUp]);
+    } catch (err) {
+      if (err instanceof DOMException && err.name === 'TimeoutError')
+        call.then((answer) => onLateAnswer?.(answer)).catch(() => undefined);
+      throw err;
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   /** Best effort: revokes a refresh token; resolves false on any failure (bounded by the timeout). */

@@ -5,14 +5,13 @@ import { BffError, IdpUnavailable, NotAuthenticated } from '../http/bff-error.js
 import { AuditLog } from '../logging/audit-log.js';
 import { Metrics } from '../metrics/metrics.service.js';
 import { importDpopKey } from '../oidc/dpop-keys.js';
-import { OidcClient } from '../oidc/oidc.client.js';
+import { OidcClient, type RefreshAnswer } from '../oidc/oidc.client.js';
+import { mapTokenResponse, nowInSeconds } from '../oidc/token-response.js';
+import { isFresh } from './refresh-margin.js';
 import { sessionHandle } from './session-keys.js';
 import { SessionLock } from './session-lock.js';
 import { SessionService } from './session.service.js';
-import type { SessionUser, TokenSet } from './session.types.js';
-
-/** Refresh this long before the access token expires (clock skew, request latency). */
-export const REFRESH_SKEW_SECONDS = 30;
+import type { SessionUser, TokenSet, VersionedTokens } from './session.types.js';
 
 /**
  * The tenant answered `mfa_required` to a refresh (Auth0): the caller answers with a step-up challenge
@@ -34,6 +33,13 @@ export class RefreshRequiresMfa extends BffError {
  * flight) and across instances (the session's Redis lock, then the tokens re-read); the new tokens are
  * written with compare-and-set. `invalid_grant` or a refreshed ID token for someone else ends the session
  * (401 login_required); an unreachable tenant keeps it (503). A refresh never changes MFA facts.
+ *
+ * A refresh the tenant answers after `oidc.timeoutMs` (RT-9): the caller gets 503 and the session keeps
+ * its old tokens; the answer, when it comes, is written with compare-and-set against the version the
+ * refresh started from (unless another refresh won meanwhile). Until then, a new refresh presents the old
+ * refresh token again, which the tenant accepts within its rotation overlap ("reuse interval"), which must
+ * be longer than `oidc.timeoutMs` (README, config/tenant.yaml). Either way no refresh token is lost and
+ * reuse detection does not fire.
  */
 @Injectable()
 export class AccessTokens {
@@ -52,7 +58,7 @@ export class AccessTokens {
   async forSession(sid: string, user: SessionUser): Promise<TokenSet> {
     const current = await this.sessions.readTokens(sid);
     if (!current) throw new NotAuthenticated();
-    if (isFresh(current.tokens)) return current.tokens;
+    if (isFresh(current.tokens, nowInSeconds())) return current.tokens;
     const running = this.inflight.get(sid);
     if (running) return running;
     const refresh = this.refreshUnderLock(sid, user).finally(() => this.inflight.delete(sid));
@@ -67,10 +73,10 @@ export class AccessTokens {
       // Another request or instance may have refreshed while we waited.
       const latest = await this.sessions.readTokens(sid);
       if (!latest) throw new NotAuthenticated();
-      if (isFresh(latest.tokens)) return latest.tokens;
+      if (isFresh(latest.tokens, nowInSeconds())) return latest.tokens;
       if (!release)
         throw new IdpUnavailable('Another refresh of this session did not finish. Try again shortly.');
-      const refreshed = await this.refresh(sid, user, latest.tokens);
+      const refreshed = await this.refresh(sid, user, latest);
       const version = await this.sessions.writeTokens(sid, refreshed, latest.version);
       if (version !== undefined) return refreshed;
       const winner = await this.sessions.readTokens(sid);
@@ -81,13 +87,15 @@ export class AccessTokens {
     }
   }
 
-  private async refresh(sid: string, user: SessionUser, tokens: TokenSet): Promise<TokenSet> {
+  private async refresh(sid: string, user: SessionUser, latest: VersionedTokens): Promise<TokenSet> {
+    const tokens = latest.tokens;
     if (!tokens.refreshToken) return this.end(sid, user, 'no refresh token');
-    let response: Awaited<ReturnType<OidcClient['refresh']>>;
+    let response: RefreshAnswer;
     try {
       response = await this.oidc.refresh(
         tokens.refreshToken,
         tokens.dpopKey ? await importDpopKey(tokens.dpopKey) : undefined,
+        (late) => void this.recordLateAnswer(sid, user, latest, late),
       );
     } catch (err) {
       if (OidcClient.isOAuthError(err, 'mfa_required')) {
@@ -101,20 +109,39 @@ export class AccessTokens {
       this.metrics.tokenRefresh('unavailable');
       throw new IdpUnavailable(undefined, false, err);
     }
-    const claims = response.claims();
     // OIDC Core §12.2 (BCP-14): a refreshed ID token must be about the same user.
-    if (claims && (claims.sub !== user.sub || claims.iss !== user.iss))
-      return this.end(sid, user, 'refreshed ID token for another subject');
+    if (!isAbout(response, user)) return this.end(sid, user, 'refreshed ID token for another subject');
     this.metrics.tokenRefresh('refreshed');
-    return {
-      ...tokens,
-      accessToken: response.access_token,
-      refreshToken: response.refresh_token ?? tokens.refreshToken,
-      idToken: response.id_token ?? tokens.idToken,
-      expiresAt: Math.floor(Date.now() / 1000) + (response.expires_in ?? 0),
-      tokenType: response.token_type.toLowerCase() === 'dpop' ? 'dpop' : 'bearer',
-      scope: response.scope ?? tokens.scope,
-    };
+    return this.merge(tokens, response);
+  }
+
+  /** The refreshed token record: the mapped answer, what it left out kept from before, the same DPoP key. */
+  private merge(tokens: TokenSet, response: RefreshAnswer): TokenSet {
+    return { ...tokens, ...mapTokenResponse(response, this.oidc.tokenMapping(), tokens) };
+  }
+
+  /**
+   * The answer to a refresh the caller stopped waiting for (RT-9): written if the record is still the one
+   * the refresh started from. Never ends the session from here: a bad answer is dropped, and the next
+   * refresh (old token, within the tenant's overlap) decides.
+   */
+  private async recordLateAnswer(
+    sid: string,
+    user: SessionUser,
+    from: VersionedTokens,
+    response: RefreshAnswer,
+  ): Promise<void> {
+    let version: number | undefined;
+    if (isAbout(response, user)) {
+      version = await this.sessions
+        .writeTokens(sid, this.merge(from.tokens, response), from.version)
+        .catch(() => undefined);
+    }
+    this.audit.record('token_refresh_late', {
+      sub: user.sub,
+      session: sessionHandle(sid),
+      recorded: version !== undefined,
+    });
   }
 
   private async end(sid: string, user: SessionUser, reason: string): Promise<never> {
@@ -126,6 +153,8 @@ export class AccessTokens {
   }
 }
 
-function isFresh(tokens: TokenSet): boolean {
-  return tokens.expiresAt - Math.floor(Date.now() / 1000) > REFRESH_SKEW_SECONDS;
+/** No ID token in a refresh answer, or one about the session's user (same `sub` and `iss`). */
+function isAbout(response: RefreshAnswer, user: SessionUser): boolean {
+  const claims = response.claims();
+  return !claims || (claims.sub === user.sub && claims.iss === user.iss);
 }

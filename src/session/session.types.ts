@@ -1,4 +1,5 @@
 import type { JWK } from 'jose';
+import type { IssuedTokens } from '../oidc/token-response.js';
 
 /** What lives in Redis for a session (DESIGN §7). Tokens are apart, encrypted (token.store.ts). */
 
@@ -29,15 +30,11 @@ declare module 'express-session' {
   }
 }
 
-/** The token record of a session; `version` increments on every write (compare-and-set). */
-export interface TokenSet {
-  accessToken: string;
-  refreshToken?: string;
-  idToken?: string;
-  /** Access token expiry, epoch seconds. */
-  expiresAt: number;
-  tokenType: 'bearer' | 'dpop';
-  scope?: string;
+/**
+ * The token record of a session (mapped by `mapTokenResponse`); `version` increments on every write
+ * (compare-and-set). Records written before `issuedAt` existed lack it (refresh margin: 30 s).
+ */
+export interface TokenSet extends IssuedTokens {
   /** The session's DPoP key (a P-256 private JWK) when `myAccount.tokenType` is dpop. */
   dpopKey?: JWK;
 }

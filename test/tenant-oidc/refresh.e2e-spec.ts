@@ -26,6 +26,8 @@ describe('tenant refresh tokens: rotation, reuse detection, reuse interval', () 
       redisUrl: redis.url,
       configure: (c) => {
         const base = c.clients[0];
+        // Reuse detection with no overlap at all (the shipped client has one).
+        base.refresh_token = { ...base.refresh_token, leeway: 0 };
         c.clients.push(
           {
             ...base,
