@@ -30,7 +30,7 @@ export class AuthController {
   @Public()
   @Get('callback')
   async finishLogin(@Req() req: Request, @Res() res: Response) {
-    this.responses.loggedIn(res, await this.callback.finish(req));
+    this.responses.loggedIn(res, await this.callback.finish(req, res));
   }
 
   @Public()

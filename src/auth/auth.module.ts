@@ -5,6 +5,7 @@ import { AuthResponses } from './auth-responses.js';
 import { BackchannelLogoutService } from './backchannel-logout.service.js';
 import { CallbackService } from './callback.service.js';
 import { LoginLoopGuard } from './login-loop.guard.js';
+import { LoginTransactionCookies } from './login-transaction-cookies.js';
 import { LoginService } from './login.service.js';
 import { LogoutService } from './logout.service.js';
 import { SessionController } from './session.controller.js';
@@ -18,6 +19,7 @@ import { SessionGuard } from './session.guard.js';
   providers: [
     LoginService,
     LoginLoopGuard,
+    LoginTransactionCookies,
     CallbackService,
     LogoutService,
     BackchannelLogoutService,

@@ -3,9 +3,10 @@ import { createHash, randomBytes } from 'node:crypto';
 import { readCookieHeader } from '../http/cookie-header.js';
 
 /**
- * Binds login transactions to the browser that started them (BCP-3): a random value in a `__Host-`
- * cookie (Secure, HttpOnly, SameSite=Lax so it survives the cross-site redirect back, Max-Age ≤ 600);
- * the transaction stores its hash. One value per browser, so several tabs may log in at once.
+ * Binds connected-account links and passkey challenges to the browser that started them (BCP-3): a
+ * random value in a `__Host-` cookie (Secure, HttpOnly, SameSite=Lax so it survives the cross-site
+ * redirect back, Max-Age ≤ 600); the stored transaction keeps its hash. One value per browser, so several
+ * tabs may run at once. (Login transactions are themselves cookies: login-transaction-cookies.ts.)
  */
 
 const VALUE = /^[A-Za-z0-9_-]{43}$/;

@@ -1,19 +1,18 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { Request } from 'express';
+import type { Request, Response } from 'express';
 import type { IDToken } from 'openid-client';
-import type { MyAccountConfig, OidcConfig, SessionConfig, StepUpConfig } from '../config/config.schema.js';
-import { MY_ACCOUNT_CONFIG, OIDC_CONFIG, SESSION_CONFIG, STEP_UP_CONFIG } from '../config/config.tokens.js';
+import type { MyAccountConfig, OidcConfig, StepUpConfig } from '../config/config.schema.js';
+import { MY_ACCOUNT_CONFIG, OIDC_CONFIG, STEP_UP_CONFIG } from '../config/config.tokens.js';
 import { BffError } from '../http/bff-error.js';
 import { AuditLog } from '../logging/audit-log.js';
 import { generateDpopKey } from '../oidc/dpop-keys.js';
 import { LoginFailed } from '../oidc/oidc-errors.js';
 import { OidcClient } from '../oidc/oidc.client.js';
-import { type LoginTransaction, LoginTransactionStore } from '../session/login-transaction.store.js';
 import { sessionHandle } from '../session/session-keys.js';
 import { SessionService } from '../session/session.service.js';
 import { checkStepUpResult } from '../step-up/step-up-result.js';
-import { isBoundTo, readCookie } from './browser-binding.js';
 import { LoginLoopGuard } from './login-loop.guard.js';
+import { type LoginTransaction, LoginTransactionCookies } from './login-transaction-cookies.js';
 import { buildNewSession, buildTokenSet, mfaTimeOf } from './login-result.js';
 
 const AUTH_ERROR = /^[a-z_]{1,64}$/;
@@ -27,20 +26,19 @@ const AUTH_ERROR = /^[a-z_]{1,64}$/;
 export class CallbackService {
   constructor(
     private readonly oidc: OidcClient,
-    private readonly transactions: LoginTransactionStore,
+    private readonly transactions: LoginTransactionCookies,
     private readonly sessions: SessionService,
     private readonly audit: AuditLog,
     private readonly loopGuard: LoginLoopGuard,
     @Inject(OIDC_CONFIG) private readonly oidcConfig: OidcConfig,
-    @Inject(SESSION_CONFIG) private readonly sessionConfig: SessionConfig,
     @Inject(STEP_UP_CONFIG) private readonly stepUp: StepUpConfig,
     @Inject(MY_ACCOUNT_CONFIG) private readonly myAccount: MyAccountConfig,
   ) {}
 
-  /** Returns the `returnTo` to redirect to. */
-  async finish(req: Request): Promise<string> {
+  /** Returns the `returnTo` to redirect to; `res` gets the spent transaction's cookie cleared. */
+  async finish(req: Request, res: Response): Promise<string> {
     try {
-      return await this.complete(req);
+      return await this.complete(req, res);
     } catch (err) {
       const failure =
         err instanceof BffError
@@ -53,8 +51,8 @@ export class CallbackService {
     }
   }
 
-  private async complete(req: Request): Promise<string> {
-    const { state, transaction } = await this.takeTransaction(req);
+  private async complete(req: Request, res: Response): Promise<string> {
+    const { state, transaction } = await this.takeTransaction(req, res);
     // DPoP: one key per session, from the first exchange on (the tokens are bound to it).
     const dpop = this.myAccount.tokenType === 'dpop' ? await generateDpopKey() : undefined;
     const checks = {
@@ -68,7 +66,7 @@ export class CallbackService {
       throw new LoginFailed('The sign-in could not be completed.', 'DPoP required, token not bound'); // DP-8
     const mfaAt = mfaTimeOf(result.claims, this.stepUp.acrValues);
     if (transaction.acrValues !== undefined || transaction.maxAge !== undefined)
-      await this.verifyStepUp(req, result.claims, transaction, mfaAt);
+      await this.verifyStepUp(req, res, result.claims, transaction, mfaAt);
     const session = await this.sessions.establish(
       req,
       buildNewSession(req, result.claims, mfaAt, result.scope),
@@ -89,7 +87,13 @@ export class CallbackService {
    * (the loop guard counted this attempt at its start, SU-7). Met: the guard's record is cleared, before
    * the session id changes. A different `sub` is not merged: `establish` starts a fresh session (SU-12).
    */
-  private async verifyStepUp(req: Request, claims: IDToken, tx: LoginTransaction, mfaAt: number | null) {
+  private async verifyStepUp(
+    req: Request,
+    res: Response,
+    claims: IDToken,
+    tx: LoginTransaction,
+    mfaAt: number | null,
+  ) {
     const outcome = checkStepUpResult({
       claims,
       sessionSub: claims.sub,
@@ -105,27 +109,33 @@ export class CallbackService {
         `step-up not met: ${reason}`,
       );
     }
-    await this.loopGuard.clearStepUp(req, readCookie(req, this.sessionConfig.transactionCookieName));
+    await this.loopGuard.clearStepUp(req, res);
   }
 
-  /** The one-time transaction named by `state`, bound to this browser; LoginFailed otherwise. */
-  private async takeTransaction(req: Request): Promise<{ state: string; transaction: LoginTransaction }> {
+  /**
+   * The one-time transaction named by `state`, from this browser's transaction cookie (holding it is the
+   * browser binding, BCP-3); LoginFailed otherwise.
+   */
+  private async takeTransaction(
+    req: Request,
+    res: Response,
+  ): Promise<{ state: string; transaction: LoginTransaction }> {
     const query = req.query as Record<string, unknown>;
     if (query.error !== undefined) {
       const code = typeof query.error === 'string' && AUTH_ERROR.test(query.error) ? ` (${query.error})` : '';
       // The transaction is spent either way (one-time state).
-      if (typeof query.state === 'string') await this.transactions.consume(query.state);
+      if (typeof query.state === 'string') await this.transactions.take(req, res, query.state);
       if (query.error === 'unmet_authentication_requirements') throw unmetRequirements();
       throw new LoginFailed(`The sign-in was not completed${code}.`, `authorization error${code}`);
     }
     if (typeof query.state !== 'string' || typeof query.code !== 'string')
       throw new LoginFailed('The sign-in response is incomplete.', 'missing code or state');
-    const transaction = await this.transactions.consume(query.state);
+    const transaction = await this.transactions.take(req, res, query.state);
     if (!transaction)
-      throw new LoginFailed('This sign-in link has expired or was already used.', 'unknown state');
-    if (!isBoundTo(req, this.sessionConfig.transactionCookieName, transaction.binding)) {
-      throw new LoginFailed('This sign-in was started in another browser.', 'browser binding mismatch');
-    }
+      throw new LoginFailed(
+        'This sign-in link has expired, was already used or was started in another browser.',
+        'unknown state',
+      );
     return { state: query.state, transaction };
   }
 

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { createRemoteJWKSet, customFetch, decodeProtectedHeader, type JWTPayload, jwtVerify } from 'jose';
 import type { OidcConfig } from '../config/config.schema.js';
 import { OIDC_CONFIG } from '../config/config.tokens.js';
-import { ReplayCache } from '../session/login-transaction.store.js';
+import { ReplayCache } from '../session/replay-cache.js';
 import { OIDC_FETCH, type OidcFetch } from './oidc-fetch.js';
 import { OidcClient } from './oidc.client.js';
 

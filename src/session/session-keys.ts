@@ -28,9 +28,6 @@ export class SessionKeys {
   byOidcSid(oidcSid: string): string {
     return `${this.prefix}{oidcsid:${encodeURIComponent(oidcSid)}}:sessions`;
   }
-  loginTransaction(state: string): string {
-    return `${this.prefix}{tx:${state}}`;
-  }
   usedJti(issuer: string, jti: string): string {
     return `${this.prefix}{jti:${createHash('sha256').update(`${issuer}\n${jti}`).digest('base64url')}}`;
   }

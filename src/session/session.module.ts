@@ -13,7 +13,7 @@ import { REDIS_CONFIG, SESSION_CONFIG, TOKENS_CONFIG } from '../config/config.to
 import { ROOT_LOGGER } from '../logging/logger.js';
 import { Metrics } from '../metrics/metrics.service.js';
 import { AccessTokens } from './access-tokens.service.js';
-import { LoginTransactionStore, ReplayCache } from './login-transaction.store.js';
+import { ReplayCache } from './replay-cache.js';
 import { createRedisClient, REDIS_CLIENT, type RedisClient } from './redis.factory.js';
 import { observeStoreCommands } from './redis-observer.js';
 import { RedisSessionStore } from './redis-session.store.js';
@@ -68,12 +68,6 @@ import { UserSessions } from './user-sessions.service.js';
         ),
     },
     {
-      provide: LoginTransactionStore,
-      inject: [REDIS_CLIENT, RedisSessionStore, SESSION_CONFIG],
-      useFactory: (redis: RedisClient, store: RedisSessionStore, config: SessionConfig) =>
-        new LoginTransactionStore(redis, store.keys, config.retryAfterSeconds),
-    },
-    {
       provide: ReplayCache,
       inject: [REDIS_CLIENT, RedisSessionStore, SESSION_CONFIG],
       useFactory: (redis: RedisClient, store: RedisSessionStore, config: SessionConfig) =>
@@ -94,7 +88,6 @@ import { UserSessions } from './user-sessions.service.js';
     RedisSessionStore,
     TokenCipher,
     TokenStore,
-    LoginTransactionStore,
     ReplayCache,
     SessionLock,
     SessionService,

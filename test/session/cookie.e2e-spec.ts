@@ -34,9 +34,13 @@ describe('the session cookie', () => {
     expect(attributes.some((a) => a.startsWith('max-age') || a.startsWith('expires'))).toBe(false);
   });
 
-  it('binds the login transaction with a __Host- cookie: Secure, HttpOnly, SameSite=Lax, Max-Age ≤ 600', async () => {
+  it.each([
+    ['the login transaction', '__Host-bff-tx.'],
+    ["the login-loop breaker's count", '__Host-bff-tx-loop='],
+  ])('keeps %s in a __Host- cookie: Secure, HttpOnly, SameSite=Lax, Max-Age ≤ 600', async (_what, prefix) => {
     const start = await new CookieClient().get(`${bff.url}/auth/login`);
-    const tx = start.headers.getSetCookie().find((c) => c.startsWith('__Host-bff-tx=')) as string;
+    const tx = start.headers.getSetCookie().find((c) => c.startsWith(prefix)) as string;
+    expect(tx).toBeDefined();
     const attributes = tx
       .split(';')
       .slice(1)

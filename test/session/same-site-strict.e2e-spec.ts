@@ -35,7 +35,7 @@ describe('session.sameSite strict', () => {
     expect(
       start.headers
         .getSetCookie()
-        .find((c) => c.startsWith('__Host-bff-tx='))
+        .find((c) => c.startsWith('__Host-bff-tx.'))
         ?.toLowerCase(),
     ).toContain('samesite=lax');
     const info = (
