@@ -142,11 +142,21 @@ describe('the HTTP surface of /auth and /api', () => {
     expect(p.get('login_hint')).toBe('demo@example.com');
   });
 
-  it('several logins may be under way in one browser (one binding cookie, a state each)', async () => {
+  it('several logins may be under way in one browser (a state and a transaction cookie each)', async () => {
+    const txCookies = (res: Response) =>
+      res.headers
+        .getSetCookie()
+        .map((c) => c.split(';')[0])
+        .filter((c) => c.startsWith('__Host-bff-tx.'));
     const first = await call('/auth/login');
-    const binding = (first.headers.getSetCookie()[0] ?? '').split(';')[0];
-    const second = await call('/auth/login', { headers: { cookie: binding } });
-    expect(second.headers.getSetCookie()[0].split(';')[0]).toBe(binding);
+    const second = await call('/auth/login', { headers: { cookie: txCookies(first).join('; ') } });
+    expect(txCookies(first)).toHaveLength(1);
+    expect(txCookies(second)).toHaveLength(1);
+    // The second start neither replaces nor clears the first one's cookie.
+    expect(txCookies(second)[0].split('=')[0]).not.toBe(txCookies(first)[0].split('=')[0]);
+    expect(second.headers.getSetCookie().some((c) => c.startsWith(txCookies(first)[0].split('=')[0]))).toBe(
+      false,
+    );
     expect(new URL(first.headers.get('location') as string).searchParams.get('state')).not.toBe(
       new URL(second.headers.get('location') as string).searchParams.get('state'),
     );
