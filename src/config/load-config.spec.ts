@@ -175,6 +175,25 @@ describe('loadConfig', () => {
     );
   });
 
+  it('metrics: a separate listener on 127.0.0.1:9464 by default; METRICS_PORT=null serves it on the app port', () => {
+    expect(loadConfig({ env: { NODE_ENV: 'development' } }).metrics).toEqual({
+      enabled: true,
+      port: 9464,
+      host: '127.0.0.1',
+    });
+    const env = { ...testEnv, METRICS_PORT: 'null', METRICS_HOST: '0.0.0.0', METRICS_ENABLED: 'false' };
+    expect(loadConfig({ env }).metrics).toEqual({ enabled: false, port: null, host: '0.0.0.0' });
+  });
+
+  it('refuses a metrics port equal to the app port, or not a port', () => {
+    expect(problemsOf(() => loadConfig({ env: { ...testEnv, PORT: '3000', METRICS_PORT: '3000' } }))).toEqual(
+      ['metrics.port (METRICS_PORT): must differ from server.port (null serves /metrics on server.port)'],
+    );
+    expect(problemsOf(() => loadConfig({ env: { ...testEnv, METRICS_PORT: 'nine' } }))).toEqual([
+      expect.stringMatching(/^metrics\.port \(METRICS_PORT\): /),
+    ]);
+  });
+
   it('refuses AUTH0_DOMAIN and OIDC_ISSUER together', () => {
     const problems = problemsOf(() =>
       loadConfig({ env: { ...prodEnv, OIDC_ISSUER: 'https://other.example.com/' } }),
