@@ -29,8 +29,9 @@ export async function loadSigningKeys(redis: Redis, prefix: string): Promise<Ten
     const jwk = await exportJWK(privateKey);
     const kid = `dev-${Date.now().toString(36)}`;
     await redis.set(key, JSON.stringify({ keys: [{ ...jwk, kid, alg: 'RS256', use: 'sig' }] }), 'NX');
-    raw = (await redis.get(key)) as string;
+    raw = await redis.get(key);
   }
+  if (raw === null) throw new Error(`${key} is missing right after it was written`);
   const privateJwks = JSON.parse(raw) as { keys: JWK[] };
   return { privateJwks, publicJwks: { keys: privateJwks.keys.map(toPublic) } };
 }

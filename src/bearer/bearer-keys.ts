@@ -51,7 +51,7 @@ export class BearerKeys {
   private keySet(): ReturnType<typeof createRemoteJWKSet> {
     this.jwks ??= createRemoteJWKSet(new URL(this.oidc.serverMetadata.jwks_uri as string), {
       timeoutDuration: this.config.timeoutMs,
-      [customFetch]: (url, options) => this.fetchImpl(url, options as RequestInit),
+      [customFetch]: (url, options) => this.fetchImpl(url, options),
     });
     return this.jwks;
   }

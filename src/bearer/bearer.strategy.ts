@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
-import type { Request, Response } from 'express';
+import type { Request, RequestHandler, Response } from 'express';
 import passport from 'passport';
 import { ExtractJwt, Strategy } from 'passport-jwt';
 import type { OidcConfig } from '../config/config.schema.js';
@@ -65,7 +65,8 @@ export class MyAccountBearerStrategy extends PassportStrategy(Strategy, STRATEGY
         if (err || !caller) reject(toBffError(err ?? info));
         else resolve(caller);
       };
-      own.authenticate(STRATEGY, { session: false }, callback)(req, res, reject);
+      const handler = own.authenticate(STRATEGY, { session: false }, callback) as RequestHandler;
+      handler(req, res, reject);
     });
   }
 }

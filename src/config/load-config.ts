@@ -33,7 +33,7 @@ const isTree = (v: unknown): v is Tree => typeof v === 'object' && v !== null &&
 function deepMerge(base: Tree, override: Tree): Tree {
   const out: Tree = { ...base };
   for (const [key, value] of Object.entries(override)) {
-    out[key] = isTree(value) && isTree(base[key]) ? deepMerge(base[key] as Tree, value) : value;
+    out[key] = isTree(value) && isTree(base[key]) ? deepMerge(base[key], value) : value;
   }
   return out;
 }
@@ -68,7 +68,7 @@ function derive(parsed: ParsedConfig, env: string): AppConfig {
       ...parsed.myAccount,
       baseUrl: (parsed.myAccount.baseUrl ?? `${issuer}me/v1`).replace(/\/+$/, ''),
     },
-  } as AppConfig;
+  };
 }
 
 function deepFreeze<T>(value: T): T {

@@ -48,7 +48,7 @@ export class ConnectCallbackService {
 
   /** Where to send the browser: the result, or this callback again as a same-site navigation. */
   async finish(req: Request): Promise<CallbackOutcome> {
-    const query = parseCallbackQuery(req.query as Record<string, unknown>);
+    const query = parseCallbackQuery(req.query);
     if (this.needsSameSiteHop(req)) return { kind: 'same-site-hop', url: withHop(req.originalUrl) };
     return { kind: 'redirect', url: await this.complete(req, query) };
   }

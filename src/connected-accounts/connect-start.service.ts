@@ -51,7 +51,7 @@ export class ConnectStartService {
 
   /** Returns the URL to redirect to; sets the browser-binding cookie when a link starts. */
   async start(req: Request, res: Response): Promise<string> {
-    const request = parseConnectQuery(req.query as Record<string, unknown>);
+    const request = parseConnectQuery(req.query);
     const here = buildConnectPath(request);
     const session = this.sessions.current(req);
     if (!session) return `/auth/login?${new URLSearchParams({ returnTo: here }).toString()}`;

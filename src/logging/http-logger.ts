@@ -52,9 +52,10 @@ export function httpLogger(logger: Logger) {
       res: (res: ServerResponse & { headers?: Record<string, unknown> }) => ({
         statusCode: res.statusCode,
         // Redirects carry state, nonce, PKCE challenge or logout_hint in their query.
-        headers: res.headers?.location
-          ? { ...res.headers, location: sanitizeUrl(String(res.headers.location)) }
-          : res.headers,
+        headers:
+          typeof res.headers?.location === 'string'
+            ? { ...res.headers, location: sanitizeUrl(res.headers.location) }
+            : res.headers,
       }),
     },
   });

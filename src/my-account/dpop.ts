@@ -65,7 +65,7 @@ export class DpopKey {
 
   /** RFC 7638 thumbprint: the `cnf.jkt` of tokens bound to this key (RFC 9449 §6.1). */
   thumbprint(): Promise<string> {
-    return calculateJwkThumbprint(this.publicJwk as JWK, 'sha256');
+    return calculateJwkThumbprint(this.publicJwk, 'sha256');
   }
 
   /** A proof JWT for one request (RFC 9449 §4.2); `ath` when an access token accompanies it (§7). */
@@ -79,7 +79,7 @@ export class DpopKey {
     if (request.accessToken !== undefined) claims.ath = accessTokenHash(request.accessToken);
     if (request.nonce !== undefined) claims.nonce = request.nonce;
     return new SignJWT(claims)
-      .setProtectedHeader({ typ: 'dpop+jwt', alg: DPOP_ALG, jwk: this.publicJwk as JWK })
+      .setProtectedHeader({ typ: 'dpop+jwt', alg: DPOP_ALG, jwk: this.publicJwk })
       .sign(this.privateKey);
   }
 

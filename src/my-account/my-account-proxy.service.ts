@@ -60,7 +60,7 @@ export class MyAccountProxy {
     await this.enforceRateLimit(req, match, resolved);
     const body = await readRequestBody(req, { limit: this.bodyLimit, json: match.route.hasJsonBody });
     // The upstream sees the BFF's own request id (the browser's when it sent a sane one): one id per call.
-    const headers = { ...req.headers, 'x-request-id': String(req.id) };
+    const headers = { ...req.headers, 'x-request-id': req.id as string };
     const result = await this.gateway.forward(match, resolved.caller, { headers, body });
     this.afterForward(match, result, resolved);
     send(res, result);

@@ -75,7 +75,7 @@ export class LogoutTokenVerifier {
   private keySet(): ReturnType<typeof createRemoteJWKSet> {
     this.jwks ??= createRemoteJWKSet(new URL(this.oidc.serverMetadata.jwks_uri as string), {
       timeoutDuration: this.config.timeoutMs,
-      [customFetch]: (url, options) => this.fetchImpl(url, options as RequestInit),
+      [customFetch]: (url, options) => this.fetchImpl(url, options),
     });
     return this.jwks;
   }

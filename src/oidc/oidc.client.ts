@@ -211,7 +211,8 @@ export class OidcClient implements OnModuleInit, OnApplicationShutdown {
 
   /** A response openid-client refused to accept (bad ID token, wrong issuer, bad signature), not an outage. */
   static isInvalidResponse(err: unknown): boolean {
-    const code = String((err as { code?: unknown } | undefined)?.code ?? '');
+    const raw = (err as { code?: unknown } | undefined)?.code;
+    const code = typeof raw === 'string' ? raw : '';
     return !isIdpUnavailable(err) && (REJECTED_RESPONSE.has(code) || code.startsWith('ERR_JW'));
   }
 

@@ -178,7 +178,9 @@ describe('RedisSessionStore (real Redis)', () => {
     await server.stop();
     try {
       await expect(
-        new Promise((resolve, reject) => store.get(sid(1), (err, s) => (err ? reject(err) : resolve(s)))),
+        new Promise((resolve, reject) =>
+          store.get(sid(1), (err, s) => (err instanceof Error ? reject(err) : resolve(s))),
+        ),
       ).rejects.toThrow(/session store failed/);
     } finally {
       await server.start();

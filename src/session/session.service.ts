@@ -186,7 +186,7 @@ export class SessionService {
     }
   }
 
-  private callback(fn: (cb: (err?: unknown) => void) => void): Promise<void> {
+  private callback(fn: (cb: (err?: Error | null) => void) => void): Promise<void> {
     return this.guard(
       () => new Promise<void>((resolve, reject) => fn((err) => (err ? reject(err) : resolve()))),
     );

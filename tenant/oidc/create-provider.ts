@@ -77,7 +77,7 @@ export interface ProviderDeps {
   adapter: AdapterFactory;
   clients: ClientDirectory;
   /** False while Redis is unreachable (answers become 503). */
-  isStorageUp(): boolean;
+  isStorageUp: () => boolean;
 }
 
 function configuration(

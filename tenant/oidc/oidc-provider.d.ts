@@ -1,4 +1,4 @@
-/* eslint-disable @typescript-eslint/no-explicit-any */
+/* eslint-disable @typescript-eslint/no-explicit-any, @typescript-eslint/no-redundant-type-constituents */
 // oidc-provider 9 ships no type declarations; this is the small surface the tenant uses, kept loose on
 // purpose (the library's objects are rich and dynamic). Behaviour is pinned by the tenant's e2e tests.
 declare module 'oidc-provider' {

@@ -1,8 +1,4 @@
-import {
-  verifyAuthenticationResponse,
-  type AuthenticationResponseJSON,
-  type AuthenticatorTransport,
-} from '@simplewebauthn/server';
+import { verifyAuthenticationResponse, type AuthenticationResponseJSON } from '@simplewebauthn/server';
 import type { Account } from '../accounts/account.types.js';
 import { confirmedPasskeys } from '../accounts/login-factors.js';
 import { passkeyOrigins, passkeyRpId } from '../my-account/enrollment/passkey-enroller.js';
@@ -32,7 +28,7 @@ export async function verifyPasskeyAssertion(
         id: passkey.key_id,
         publicKey: Buffer.from(passkey.public_key, 'base64url'),
         counter: passkey.counter,
-        transports: passkey.transports as AuthenticatorTransport[] | undefined,
+        transports: passkey.transports,
       },
       requireUserVerification: false,
     });

@@ -30,7 +30,7 @@ export interface RedisAdapterOptions {
 export interface AdapterFactory {
   (model: string): RedisAdapter;
   /** The session id (cookie value) holding the given OIDC `sid`, if any. */
-  findSessionIdBySid(sid: string): Promise<string | undefined>;
+  findSessionIdBySid: (sid: string) => Promise<string | undefined>;
 }
 
 const now = () => Math.floor(Date.now() / 1000);

@@ -127,7 +127,7 @@ function cloneInThisRealm(native: typeof structuredClone): typeof structuredClon
     if (!isPlain(value)) return native(value);
     return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, clone(v)]));
   };
-  return ((value: unknown) => clone(value)) as typeof structuredClone;
+  return (value: unknown) => clone(value);
 }
 
 /**

@@ -39,7 +39,7 @@ describe('login with myAccount.tokenType dpop', () => {
     expect(stored?.tokens.tokenType).toBe('dpop');
     const key = stored?.tokens.dpopKey as JWK;
     expect(key).toMatchObject({ kty: 'EC', crv: 'P-256' });
-    const jkt = await calculateJwkThumbprint({ kty: key.kty, crv: key.crv, x: key.x, y: key.y } as JWK);
+    const jkt = await calculateJwkThumbprint({ kty: key.kty, crv: key.crv, x: key.x, y: key.y });
     expect((decodeJwt(stored?.tokens.accessToken as string).cnf as { jkt: string }).jkt).toBe(jkt);
 
     const refreshed = await bff.app

@@ -24,7 +24,7 @@ describe('Proxy availability', () => {
         config.myAccount = {
           ...config.myAccount,
           perRouteTimeouts: { getFactors: 300 },
-        } as typeof config.myAccount;
+        };
       },
     });
     client = await stack.signIn(user, { mfa: true });

@@ -24,7 +24,7 @@ describe('Proxy with DPoP-bound session tokens', () => {
         config.my_account_api = { ...config.my_account_api, dpop: 'required', dpop_nonce: true };
       },
       configure: (config) => {
-        config.myAccount = { ...config.myAccount, tokenType: 'dpop' } as typeof config.myAccount;
+        config.myAccount = { ...config.myAccount, tokenType: 'dpop' };
       },
     });
   });

@@ -233,7 +233,7 @@ describe.each(TOKEN_MODES)('Step-up on the proxy: first factor after an old logi
       withTokenMode(mode, {
         users: [newcomer],
         configure: (config) => {
-          config.stepUp = { ...config.stepUp, maxAgeSeconds: MAX_AGE } as typeof config.stepUp;
+          config.stepUp = { ...config.stepUp, maxAgeSeconds: MAX_AGE };
         },
       }),
     );

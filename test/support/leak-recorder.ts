@@ -167,6 +167,8 @@ export function captureResponses(recorder: LeakRecorder, server: Server): void {
 type Captured = NonNullable<ReturnType<LeakRecorder['startResponse']>>;
 
 function wrapResponse(recorder: LeakRecorder, captured: Captured, res: ServerResponse): void {
+  // Each original is called back with .call(this, ...): unbinding them here is intended.
+  // eslint-disable-next-line @typescript-eslint/unbound-method
   const { setHeader, writeHead, write, end } = res;
   res.setHeader = function (name: string, value: number | string | readonly string[]) {
     recorder.recordHeader(captured, name, value);
@@ -175,7 +177,7 @@ function wrapResponse(recorder: LeakRecorder, captured: Captured, res: ServerRes
   res.writeHead = function (this: ServerResponse, ...args: unknown[]) {
     for (const arg of args.slice(1)) recordHeaderArg(recorder, captured, arg);
     return (writeHead as (...a: unknown[]) => ServerResponse).apply(this, args);
-  } as ServerResponse['writeHead'];
+  };
   res.write = function (this: ServerResponse, chunk: unknown, ...rest: unknown[]) {
     recorder.recordBody(
       captured,

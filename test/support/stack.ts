@@ -57,5 +57,5 @@ export async function closeTestStack(parts: {
       failure ??= err;
     }
   }
-  if (failure !== undefined) throw failure;
+  if (failure !== undefined) throw failure instanceof Error ? failure : new Error(String(failure));
 }

@@ -72,11 +72,11 @@ export async function createTokenTamper(): Promise<TokenTamper> {
       if (!/\/oauth\/token$/.test(url) || !response.ok) return response;
       const body = (await response.json()) as Record<string, unknown>;
       for (const name of ['access_token', 'refresh_token', 'id_token']) {
-        if (typeof body[name] === 'string') issued.push(body[name] as string);
+        if (typeof body[name] === 'string') issued.push(body[name]);
       }
       if (tamper.rewrite && typeof body.id_token === 'string') {
         const replaced = await tamper.rewrite({
-          header: decodeProtectedHeader(body.id_token) as Record<string, unknown>,
+          header: decodeProtectedHeader(body.id_token),
           claims: decodeJwt(body.id_token),
           raw: body.id_token,
         });

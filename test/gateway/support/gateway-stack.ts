@@ -124,8 +124,7 @@ export class GatewayStack {
     const tamper = await createTokenTamper();
     const redisHop = options.cuttableRedis ? await new TcpHop(redis.port).start() : undefined;
     const configure = (config: ConfigInput) => {
-      if (!options.direct && !front)
-        config.myAccount = { ...config.myAccount, baseUrl: hop.baseUrl } as ConfigInput['myAccount'];
+      if (!options.direct && !front) config.myAccount = { ...config.myAccount, baseUrl: hop.baseUrl };
       options.configure?.(config);
     };
     const built: { stack?: GatewayStack } = {};

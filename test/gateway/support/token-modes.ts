@@ -24,7 +24,7 @@ export function withTokenMode(mode: TokenMode, options: GatewayStackOptions = {}
       options.configureTenant?.(config);
     },
     configure: (config) => {
-      config.myAccount = { ...config.myAccount, tokenType: 'dpop' } as typeof config.myAccount;
+      config.myAccount = { ...config.myAccount, tokenType: 'dpop' };
       options.configure?.(config);
     },
   };

@@ -34,7 +34,7 @@ function validator(ref: string): ValidateFunction {
 function resolve(node: Json): Json {
   let current = node;
   while (typeof current.$ref === 'string') {
-    current = (current.$ref as string)
+    current = current.$ref
       .replace(/^#\//, '')
       .split('/')
       .reduce<unknown>((acc, part) => (acc as Json)[part], OAS) as Json;
