@@ -53,8 +53,7 @@ export class LogoutService {
       throw new CsrfFailed('The request came from another site.');
     if (this.styleOf(req) === 'script') return;
     const given = (req.body as Record<string, unknown> | undefined)?.csrf;
-    if (!isSessionCsrfToken(given, expected))
-      throw new CsrfFailed('The form token is missing or wrong.');
+    if (!isSessionCsrfToken(given, expected)) throw new CsrfFailed('The form token is missing or wrong.');
   }
 
   private async revoke(refreshToken: string): Promise<void> {

@@ -9,13 +9,13 @@ interface Check {
   pass: boolean | null;
 }
 interface Report {
-  checkTargets(results: object): Check[];
+  checkTargets: (results: object) => Check[];
 }
 interface Sessions {
-  signedCookieValue(sid: string, secret: string): string;
+  signedCookieValue: (sid: string, secret: string) => string;
 }
 interface Results {
-  renderMarkdown(results: object): string;
+  renderMarkdown: (results: object) => string;
 }
 const load = <T>(file: string): Promise<T> =>
   import(
@@ -24,7 +24,9 @@ const load = <T>(file: string): Promise<T> =>
 
 // The signer express-session itself uses (its own dependency, resolved from express-session's folder).
 const fromExpressSession = createRequire(createRequire(import.meta.url).resolve('express-session'));
-const { sign } = fromExpressSession('cookie-signature') as { sign(value: string, secret: string): string };
+const { sign } = fromExpressSession('cookie-signature') as {
+  sign: (value: string, secret: string) => string;
+};
 
 const passOf = (checks: Check[], prefix: string) => checks.find((c) => c.what.startsWith(prefix))?.pass;
 

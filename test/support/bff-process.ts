@@ -115,7 +115,7 @@ export async function startBffProcesses(
   );
   const failed = started.find((s) => s.status === 'rejected');
   if (failed) {
-    await Promise.all(started.map((s) => (s.status === 'fulfilled' ? s.value.close(0) : undefined)));
+    await Promise.all(started.map((s) => (s.status === 'fulfilled' ? s.value.close(0) : Promise.resolve())));
     throw failed.reason;
   }
   return started.map((s) => (s as PromiseFulfilledResult<BffProcess>).value);

@@ -77,5 +77,5 @@ async function closeAll(parts: Array<{ close(): Promise<void> }>): Promise<void>
       failure ??= err;
     }
   }
-  if (failure !== undefined) throw failure;
+  if (failure !== undefined) throw failure instanceof Error ? failure : new Error(String(failure));
 }
