@@ -19,7 +19,7 @@ type SendCommand = (command: SentCommand, ...rest: unknown[]) => unknown;
  */
 export function observeStoreCommands(client: RedisClient, metrics: Pick<Metrics, 'storeCommand'>): void {
   const target = client as unknown as { sendCommand: SendCommand };
-  const send = target.sendCommand.bind(client) as SendCommand;
+  const send = target.sendCommand.bind<SendCommand>(client);
   target.sendCommand = (command, ...rest) => {
     if (command.inTransaction || command.name === 'multi') return send(command, ...rest);
     const started = performance.now();

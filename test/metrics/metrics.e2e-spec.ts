@@ -19,11 +19,11 @@ describe('Prometheus metrics', () => {
       configure: (config) => {
         config.rateLimit = { 'my-account-verify': { limit: 1, windowSeconds: 60 } };
         // Short, so a paused Redis fails a command quickly.
-        config.redis = { ...config.redis, commandTimeoutMs: 300 } as typeof config.redis;
+        config.redis = { ...config.redis, commandTimeoutMs: 300 };
         config.myAccount = {
           ...config.myAccount,
           perRouteTimeouts: { getFactors: 300 },
-        } as typeof config.myAccount;
+        };
       },
     });
     client = await stack.signIn(user);

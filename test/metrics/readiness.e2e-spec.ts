@@ -11,7 +11,7 @@ describe('GET /readyz and the session store', () => {
   beforeAll(async () => {
     stack = await startTestStack({
       bff: {
-        configure: (c) => void (c.redis = { ...c.redis, commandTimeoutMs } as typeof c.redis),
+        configure: (c) => void (c.redis = { ...c.redis, commandTimeoutMs }),
       },
     });
   });
