@@ -29,7 +29,7 @@ export class LoginService {
 
   /** Returns the URL to redirect to; sets the transaction's cookie. */
   async start(req: Request, res: Response): Promise<string> {
-    const params = parseLoginQuery(req.query as Record<string, unknown>, this.oidcConfig, this.stepUp);
+    const params = parseLoginQuery(req.query, this.oidcConfig, this.stepUp);
     // A step-up (RFC 9470 §4) asks for `acr_values` and/or `max_age`: the first-factor case has only `max_age`.
     const stepUp = params.acrValues !== undefined || params.maxAge !== undefined;
     await this.guardAgainstLoops(req, res, params.returnTo, stepUp);
