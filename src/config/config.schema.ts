@@ -119,6 +119,16 @@ const stepUpSchema = z
     acrValues: z.string().min(1),
     maxAgeSeconds: z.number().int().min(0),
     methods: z.array(z.enum(['GET', 'POST', 'PUT', 'PATCH', 'DELETE'])),
+    operations: z.record(
+      z.string(),
+      z
+        .object({
+          required: z.boolean(),
+          maxAge: z.number().int().min(0).optional(),
+          acrValues: z.string().min(1).optional(),
+        })
+        .strict(),
+    ),
   })
   .strict();
 

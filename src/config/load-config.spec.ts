@@ -1,3 +1,4 @@
+import { resolveStepUpRequirement, stepUpPolicyFromConfig } from '../step-up/step-up-policy.js';
 import { ConfigError, loadConfig } from './load-config.js';
 
 const testEnv = { NODE_ENV: 'test' };
@@ -192,6 +193,60 @@ describe('loadConfig', () => {
     expect(problemsOf(() => loadConfig({ env: { ...testEnv, METRICS_PORT: 'nine' } }))).toEqual([
       expect.stringMatching(/^metrics\.port \(METRICS_PORT\): /),
     ]);
+  });
+
+  it('refuses per-route timeouts naming no operation, listing each misspelled key', () => {
+    const problems = problemsOf(() =>
+      loadConfig({
+        env: testEnv,
+        configure: (draft) => {
+          draft.myAccount = {
+            ...draft.myAccount,
+            perRouteTimeouts: { getFactorz: 2000, 'GET /factors': 2000, 'POST /factorz': 2000 },
+          };
+        },
+      }),
+    );
+    expect(problems).toEqual([
+      expect.stringMatching(/^myAccount\.perRouteTimeouts\.getFactorz.*: names no My Account operation/),
+      expect.stringMatching(/^myAccount\.perRouteTimeouts\.POST \/factorz.*: names no My Account operation/),
+    ]);
+  });
+
+  it('refuses stepUp.acrValues a challenge cannot quote, and bad per-operation overrides', () => {
+    const problems = problemsOf(() =>
+      loadConfig({
+        env: testEnv,
+        configure: (draft) => {
+          draft.stepUp = {
+            ...draft.stepUp,
+            acrValues: 'urn:mfa"x',
+            operations: { deleteAuthenticationMethod: { required: true, acrValues: 'a  b' } },
+          };
+        },
+      }),
+    );
+    expect(problems).toEqual([
+      expect.stringMatching(/^stepUp\.acrValues: /),
+      expect.stringMatching(/^stepUp\.operations\.deleteAuthenticationMethod\.acrValues: /),
+      expect.stringMatching(/^stepUp\.allowedAcrValues: /),
+    ]);
+  });
+
+  it('reads stepUp.operations into the step-up policy', () => {
+    const config = loadConfig({
+      env: testEnv,
+      configure: (draft) => {
+        draft.stepUp = { ...draft.stepUp, operations: { getFactors: { required: true, maxAge: 60 } } };
+      },
+    });
+    expect(config.stepUp.operations).toEqual({ getFactors: { required: true, maxAge: 60 } });
+    expect(
+      resolveStepUpRequirement(
+        { method: 'GET', operationId: 'getFactors' },
+        stepUpPolicyFromConfig(config.stepUp),
+      ),
+    ).toMatchObject({ maxAge: 60 });
   });
 
   it('refuses AUTH0_DOMAIN and OIDC_ISSUER together', () => {

@@ -5,6 +5,7 @@ import { parse as parseYaml } from 'yaml';
 import { type AppConfig, configSchema, type ConfigInput, type ParsedConfig } from './config.schema.js';
 import { applyEnv, describeIssue } from './env-overrides.js';
 import { checkConfigRules, collectDevSecrets } from './config-rules.js';
+import { checkRouteSettings } from './route-settings-rules.js';
 
 /** `src/config` and `dist/config` both sit two levels below the repository's `config/` folder. */
 export const DEFAULT_CONFIG_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'config');
@@ -98,6 +99,8 @@ export function loadConfig(options: LoadConfigOptions): AppConfig {
   const result = configSchema.safeParse(draft);
   if (!result.success) {
     problems.push(...result.error.issues.map((issue) => describeIssue(issue.path, issue.message)));
+  } else {
+    problems.push(...checkRouteSettings(result.data));
   }
   const devSecrets = collectDevSecrets(
     [join(dir, 'development.yaml'), join(dir, 'test.yaml')].map((f) => readYaml(f, [])),

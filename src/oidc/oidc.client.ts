@@ -76,14 +76,6 @@ export class OidcClient implements OnModuleInit, OnApplicationShutdown {
     return this.configuration.serverMetadata();
   }
 
-  static async pkceChallenge(codeVerifier: string): Promise<string> {
-    return client.calculatePKCECodeChallenge(codeVerifier);
-  }
-
-  static randomVerifier(): string {
-    return client.randomPKCECodeVerifier();
-  }
-
   async buildLoginUrl(request: LoginRequest): Promise<URL> {
     const params: Record<string, string> = {
       redirect_uri: this.config.redirectUri,
