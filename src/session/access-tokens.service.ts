@@ -59,21 +59,44 @@ export class AccessTokens {
     const current = await this.sessions.readTokens(sid);
     if (!current) throw new NotAuthenticated();
     if (isFresh(current.tokens, nowInSeconds())) return current.tokens;
+    return this.singleFlight(sid, user, (tokens) => !isFresh(tokens, nowInSeconds()));
+  }
+
+  /**
+   * A refresh although the access token has not expired by the clock: the resource server refused
+   * `rejectedAccessToken` (401 `invalid_token`, RFC 6750 §3.1: revoked, or expiry earlier than announced).
+   * Refreshes only while the session still holds that token: if another request or instance has replaced
+   * it, the replacement is returned without a call to the tenant. Same lock, single flight and outcomes as
+   * `forSession`.
+   */
+  async forceRefresh(sid: string, user: SessionUser, rejectedAccessToken: string): Promise<TokenSet> {
+    const current = await this.sessions.readTokens(sid);
+    if (!current) throw new NotAuthenticated();
+    if (current.tokens.accessToken !== rejectedAccessToken) return current.tokens;
+    return this.singleFlight(sid, user, (tokens) => tokens.accessToken === rejectedAccessToken);
+  }
+
+  /** One refresh per session in this process at a time (RT-3); callers join the one under way. */
+  private singleFlight(sid: string, user: SessionUser, stillNeeded: (tokens: TokenSet) => boolean) {
     const running = this.inflight.get(sid);
     if (running) return running;
-    const refresh = this.refreshUnderLock(sid, user).finally(() => this.inflight.delete(sid));
+    const refresh = this.refreshUnderLock(sid, user, stillNeeded).finally(() => this.inflight.delete(sid));
     this.inflight.set(sid, refresh);
     return refresh;
   }
 
-  private async refreshUnderLock(sid: string, user: SessionUser): Promise<TokenSet> {
+  private async refreshUnderLock(
+    sid: string,
+    user: SessionUser,
+    stillNeeded: (tokens: TokenSet) => boolean,
+  ): Promise<TokenSet> {
     const waitMs = this.config.timeoutMs * 2;
     const release = await this.lock.acquire(sid, { ttlMs: waitMs, waitMs });
     try {
       // Another request or instance may have refreshed while we waited.
       const latest = await this.sessions.readTokens(sid);
       if (!latest) throw new NotAuthenticated();
-      if (isFresh(latest.tokens, nowInSeconds())) return latest.tokens;
+      if (!stillNeeded(latest.tokens)) return latest.tokens;
       if (!release)
         throw new IdpUnavailable('Another refresh of this session did not finish. Try again shortly.');
       const refreshed = await this.refresh(sid, user, latest);

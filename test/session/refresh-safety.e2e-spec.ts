@@ -185,6 +185,23 @@ describe('refresh safety: a slow tenant, short-lived tokens, no expires_in', () 
     expect((await api(client)).status).toBe(200);
   });
 
+  it('forceRefresh: a token the API refused is refreshed once, however many callers report it', async () => {
+    const { sid, user } = await signedIn();
+    const rejected = (await tokensOf(sid)).tokens;
+    const tokens = bff.app.get(AccessTokens);
+    const refreshes = seam.refreshes;
+    const answers = await Promise.all(
+      Array.from({ length: 5 }, () => tokens.forceRefresh(sid, user, rejected.accessToken)),
+    );
+    expect(seam.refreshes).toBe(refreshes + 1);
+    const fresh = answers[0].accessToken;
+    expect(fresh).not.toBe(rejected.accessToken);
+    expect(new Set(answers.map((a) => a.accessToken))).toEqual(new Set([fresh]));
+    // A late report of the old token gets the replacement, without another call.
+    expect((await tokens.forceRefresh(sid, user, rejected.accessToken)).accessToken).toBe(fresh);
+    expect(seam.refreshes).toBe(refreshes + 1);
+  });
+
   it(`tokens living ${AT_LIFETIME} s are not refreshed on every request (margin: a quarter of the lifetime)`, async () => {
     const { client, sid, user } = await signedIn();
     const stored = (await tokensOf(sid)).tokens;
