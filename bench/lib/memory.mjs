@@ -26,7 +26,10 @@ async function readAcross(url, cookies, reads, connections) {
     headers: { 'x-csrf': '1', accept: 'application/json' },
   });
   const bad = result.non2xx + result.errors + result.timeouts;
-  if (bad) throw new Error(`${bad} of ${reads} reads across ${cookies.length} sessions failed`);
+  if (bad)
+    throw new Error(
+      `${bad} of ${reads} reads across ${cookies.length} sessions failed (status counts ${JSON.stringify(result.statusCodeStats)}, ${result.errors} errors, ${result.timeouts} timeouts)`,
+    );
   return result;
 }
 

@@ -35,7 +35,7 @@ export async function startChild(
   name,
   command,
   args,
-  { env = {}, ready, timeoutMs = 20_000, quiet = true, pollMs = 50 } = {},
+  { env = {}, ready, timeoutMs = 60_000, quiet = true, pollMs = 50 } = {},
 ) {
   const child = spawn(command, args, { env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
   const entry = { name, child, output: [], bytes: 0 };

@@ -36,6 +36,8 @@ export async function openSessionSeeder(env, templateCookie) {
   const config = loadConfig({ env: { ...env } });
   const { session: sessionConfig } = config;
   const redis = new Redis(config.redis.url, { maxRetriesPerRequest: 1 });
+  // Failures reach the caller through the commands; after the run stops Redis, reconnects stay quiet.
+  redis.on('error', () => undefined);
   const store = new RedisSessionStore(redis, sessionConfig);
   const tokens = new TokenStore(
     redis,
