@@ -1,6 +1,6 @@
 import type { OidcConfig, StepUpConfig } from '../config/config.schema.js';
 import { BffError } from '../http/bff-error.js';
-import { normalizeReturnTo } from './return-to.js';
+import { normalizeReturnTo } from '../http/return-to.js';
 
 /** What `/auth/login` may ask of the tenant, after vetting (the browser never picks beyond config). */
 export interface LoginParams {

@@ -1,4 +1,4 @@
-import { normalizeReturnTo } from '../auth/return-to.js';
+import { normalizeReturnTo } from '../http/return-to.js';
 import { ConnectFailed } from './connect-errors.js';
 
 /** A connection name as the My Account API takes it (1–128 characters, §4.8), restricted to a safe alphabet. */

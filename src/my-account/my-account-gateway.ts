@@ -1,7 +1,8 @@
 import type { Metrics } from '../metrics/metrics.service.js';
 import { secondsSince } from '../metrics/metrics.service.js';
 import { evaluateStepUp } from '../step-up/evaluate-step-up.js';
-import { safeReturnTo, StepUpRequired } from '../step-up/step-up-challenge.js';
+import { normalizeReturnTo } from '../http/return-to.js';
+import { StepUpRequired } from '../step-up/step-up-challenge.js';
 import { DEFAULT_STEP_UP_POLICY, type StepUpPolicy } from '../step-up/step-up-policy.js';
 import { translateUpstreamChallenge } from '../step-up/upstream-challenge.js';
 import type { DpopProofFactory } from './dpop.js';
@@ -80,7 +81,7 @@ export class MyAccountGateway {
     const { route } = match;
     if (request.body && !route.hasJsonBody)
       throw new InvalidBody(`${route.operationId} takes no request body`);
-    const returnTo = safeReturnTo(caller.returnTo);
+    const returnTo = normalizeReturnTo(caller.returnTo);
     if (!caller.scopes.has(route.scope)) {
       throw new InsufficientScope(
         route.scope,

@@ -23,7 +23,7 @@ export function toRouteRequest(req: Pick<Request, 'method' | 'originalUrl'>): Ro
 
 /**
  * Where the browser comes back after a login the proxy asks for (`login_url`): the page that made the
- * call when the Referer is one of ours, else `/`. `safeReturnTo` still judges the result (BCP-6).
+ * call when the Referer is one of ours, else `/`. `normalizeReturnTo` still judges the result (BCP-6).
  */
 export function returnToFromReferer(referer: string | undefined, publicOrigin: string): string {
   if (!referer) return '/';

@@ -4,7 +4,6 @@ import {
   buildStepUpChallenge,
   buildStepUpHeader,
   buildStepUpLoginUrl,
-  safeReturnTo,
   StepUpRequired,
 } from './step-up-challenge.js';
 import { parseWwwAuthenticate } from './www-authenticate.js';
@@ -66,39 +65,7 @@ describe('buildStepUpChallenge', () => {
   });
 });
 
-describe('safeReturnTo (login_url never leads off-site)', () => {
-  it.each([
-    ['/', '/'],
-    ['/account', '/account'],
-    ['/account?tab=mfa#methods', '/account?tab=mfa#methods'],
-    ['/a/../b', '/b'],
-    ['/%7Cpipe', '/%7Cpipe'],
-  ])('keeps %j as %j', (input, expected) => {
-    expect(safeReturnTo(input)).toBe(expected);
-  });
-
-  it.each([
-    undefined,
-    '',
-    'account',
-    'https://evil.example/',
-    '//evil.example',
-    '///evil.example',
-    '/\\evil.example',
-    '\\\\evil.example',
-    '/%2F%2Fevil.example',
-    '/%5Cevil.example',
-    '/%2f/evil.example',
-    'javascript:alert(1)',
-    '\t//evil.example',
-    '/\t/evil.example',
-    '/\n/evil.example',
-    '/ä',
-    `/${'a'.repeat(3000)}`,
-  ])('turns %j into /', (input) => {
-    expect(safeReturnTo(input)).toBe('/');
-  });
-
+describe('buildStepUpLoginUrl', () => {
   it('encodes every value in the login URL', () => {
     const url = buildStepUpLoginUrl({ acr_values: 'a&b=c d', max_age: 5 }, '/x?y=1&returnTo=//evil');
     const query = new URL(url, 'https://bff.example').searchParams;
@@ -106,5 +73,10 @@ describe('safeReturnTo (login_url never leads off-site)', () => {
     expect(query.get('acr_values')).toBe('a&b=c d');
     expect(query.get('max_age')).toBe('5');
     expect(query.getAll('returnTo')).toEqual(['/x?y=1&returnTo=//evil']);
+  });
+
+  it('sends a hostile returnTo to /', () => {
+    const url = buildStepUpLoginUrl({ max_age: 5 }, '/%2F%2Fevil.example');
+    expect(new URL(url, 'https://bff.example').searchParams.get('returnTo')).toBe('/');
   });
 });

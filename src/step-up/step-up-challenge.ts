@@ -1,30 +1,17 @@
+import { normalizeReturnTo } from '../http/return-to.js';
 import { GatewayError } from '../my-account/gateway-error.js';
 import type { ProblemBody } from '../public-api.types.js';
 import type { StepUpChallenge } from './evaluate-step-up.js';
 
 /** Where the browser starts a login (DESIGN §5). */
 export const LOGIN_PATH = '/auth/login';
-const MAX_RETURN_TO = 2048;
-
-/**
- * A same-origin relative path to come back to, or `/` (DESIGN §5 `returnTo`, BCP-6): refuses absolute and
- * protocol-relative URLs, backslashes (`/\evil` is `//evil` to browsers), controls, and anything a URL
- * parser would resolve to another origin.
- */
-export function safeReturnTo(returnTo: string | undefined): string {
-  if (!returnTo || returnTo.length > MAX_RETURN_TO || !returnTo.startsWith('/')) return '/';
-  if (returnTo.startsWith('//') || /[\\\s]/.test(returnTo) || /[^\x21-\x7e]/.test(returnTo)) return '/';
-  if (/^\/*(%2f|%5c)/i.test(returnTo.slice(1))) return '/'; // `/%2F%2Fevil` decodes to `//evil` somewhere
-  const probe = new URL(returnTo, 'https://bff.invalid');
-  return probe.origin === 'https://bff.invalid' ? `${probe.pathname}${probe.search}${probe.hash}` : '/';
-}
 
 /** `/auth/login?acr_values=...&max_age=...&returnTo=...`, every value URL-encoded. */
 export function buildStepUpLoginUrl(challenge: StepUpChallenge, returnTo?: string): string {
   const query = new URLSearchParams();
   if (challenge.acr_values !== undefined) query.set('acr_values', challenge.acr_values);
   if (challenge.max_age !== undefined) query.set('max_age', String(challenge.max_age));
-  query.set('returnTo', safeReturnTo(returnTo));
+  query.set('returnTo', normalizeReturnTo(returnTo));
   return `${LOGIN_PATH}?${query.toString()}`;
 }
 

@@ -1,7 +1,11 @@
 /**
- * `returnTo` after login: only a same-origin relative path (RFC 9700 §4.11.1, BCP-6). Rejected: absolute
- * and scheme-relative URLs (`//evil`), backslashes (browsers read `/\evil` as `//evil`), control
+ * The one `returnTo` rule, for every place that sends the browser back somewhere (login, step-up
+ * `login_url`, connected accounts): only a same-origin relative path (RFC 9700 §4.11.1, BCP-6). Rejected:
+ * absolute and scheme-relative URLs (`//evil`), backslashes (browsers read `/\evil` as `//evil`), control
  * characters (`/\t/evil` collapses), and anything that decodes once into one of those (`/%2F%2Fevil`).
+ * An accepted path comes back as the URL parser serialises it (WHATWG URL): spaces and non-ASCII
+ * percent-encoded (`/a b` → `/a%20b`, `/café` → `/caf%C3%A9`), dot segments resolved (`/%2e%2e/x` → `/x`),
+ * so a Location header always carries the page the browser would open anyway.
  */
 
 const BASE = 'http://return-to.invalid';
@@ -28,7 +32,9 @@ export function isSafeReturnTo(value: string): boolean {
   }
 }
 
-/** The value when safe, else `/`. */
+/** The value's path, query and fragment when safe, else `/`. */
 export function normalizeReturnTo(value: unknown): string {
-  return typeof value === 'string' && isSafeReturnTo(value) ? value : '/';
+  if (typeof value !== 'string' || !isSafeReturnTo(value)) return '/';
+  const url = new URL(value, BASE);
+  return `${url.pathname}${url.search}${url.hash}`;
 }

@@ -1,13 +1,22 @@
 import { isSafeReturnTo, normalizeReturnTo } from './return-to.js';
 
 describe('normalizeReturnTo', () => {
-  it.each(['/', '/account', '/account/security?tab=mfa#passkeys', '/search?q=a%20b', '/a/b/../c'])(
-    'keeps the same-origin path %s',
-    (value) => {
-      expect(isSafeReturnTo(value)).toBe(true);
-      expect(normalizeReturnTo(value)).toBe(value);
-    },
-  );
+  it.each([
+    ['/', '/'],
+    ['/account', '/account'],
+    ['/account/security?tab=mfa#passkeys', '/account/security?tab=mfa#passkeys'],
+    ['/search?q=a%20b', '/search?q=a%20b'],
+    ['/%7Cpipe', '/%7Cpipe'],
+    ['/a/b/../c', '/a/c'],
+    ['/a/../b', '/b'],
+    ['/a b', '/a%20b'],
+    ['/café', '/caf%C3%A9'],
+    ['/ä', '/%C3%A4'],
+    ['/%2e%2e/x', '/x'],
+  ])('keeps the same-origin path %j as %j', (value, expected) => {
+    expect(isSafeReturnTo(value)).toBe(true);
+    expect(normalizeReturnTo(value)).toBe(expected);
+  });
 
   it.each([
     ['scheme-relative', '//evil.example'],
@@ -40,6 +49,8 @@ describe('normalizeReturnTo', () => {
     ['bad percent-encoding', '/%E0%A4%A'],
     ['user info trick', '/@evil.example'.replace('/', '//')],
     ['too long', `/${'a'.repeat(2100)}`],
+    ['encoded slash, lower case', '/%2f/evil.example'],
+    ['two backslashes', '\\\\evil.example'],
   ])('sends %s (%j) to /', (_label, value) => {
     expect(isSafeReturnTo(value)).toBe(false);
     expect(normalizeReturnTo(value)).toBe('/');
