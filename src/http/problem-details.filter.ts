@@ -26,18 +26,8 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     const res = http.getResponse<Response>();
     const problem = this.methodNotAllowed(exception, req) ?? toProblem(exception, req);
     logProblem(this.logger, req, problem, exception);
-    this.count(problem);
+    countProblem(this.metrics, problem);
     sendProblem(res, problem);
-  }
-
-  /**
-   * Every step-up challenge, whoever raised it (the proxy's policy, an upstream challenge, a refresh the
-   * tenant answered `mfa_required`, the sessions API), is answered here and counted once.
-   */
-  private count(problem: Problem): void {
-    if (problem.body.code !== 'insufficient_user_authentication') return;
-    const recentLogin = problem.body.max_age !== undefined && problem.body.acr_values === undefined;
-    this.metrics.stepUpChallenge(recentLogin ? 'recent_login' : 'mfa');
   }
 
   private methodNotAllowed(exception: unknown, req: Request): Problem | undefined {
@@ -52,6 +42,17 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     );
     return { ...problem, headers: { Allow: allow.join(', ') } };
   }
+}
+
+/**
+ * Counts what an answered problem tells: every step-up challenge, whoever raised it (the proxy's policy, an
+ * upstream challenge, a refresh the tenant answered `mfa_required`, the sessions API), is counted once, by
+ * whichever code renders it (this filter, or the proxy's hot path).
+ */
+export function countProblem(metrics: Pick<Metrics, 'stepUpChallenge'>, problem: Problem): void {
+  if (problem.body.code !== 'insufficient_user_authentication') return;
+  const recentLogin = problem.body.max_age !== undefined && problem.body.acr_values === undefined;
+  metrics.stepUpChallenge(recentLogin ? 'recent_login' : 'mfa');
 }
 
 export function logProblem(logger: Logger, req: Request, problem: Problem, err: unknown): void {

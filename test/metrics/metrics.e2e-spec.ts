@@ -1,4 +1,5 @@
 import { jest } from '@jest/globals';
+import { MFA_ACR } from '../support/bff.js';
 import { type Scrape, scrape } from '../support/metrics-scrape.js';
 import { GatewayStack, type RecordingClient, userNamed } from '../gateway/support/gateway-stack.js';
 
@@ -154,6 +155,29 @@ describe('Prometheus metrics', () => {
     });
     expect(moved(pair, 'bff_step_up_challenges_total', { kind: 'mfa' })).toBe(1);
     expect(moved(pair, 'bff_step_up_challenges_total')).toBe(1);
+  });
+
+  it('a read the upstream answers with a step-up challenge: counted once, whichever path rendered it', async () => {
+    stack.hop.override = (_req, res) => {
+      res.writeHead(401, {
+        'content-type': 'application/json',
+        'www-authenticate': `Bearer error="insufficient_user_authentication", acr_values="${MFA_ACR}", max_age=120`,
+      });
+      res.end(JSON.stringify({ error: 'insufficient_user_authentication' }));
+      return true;
+    };
+    try {
+      const pair = await around(async () => {
+        const res = await client.api(stack.url, 'GET', '/factors');
+        expect(res.status).toBe(401);
+        expect(res.json()).toMatchObject({ code: 'insufficient_user_authentication' });
+      });
+      expect(moved(pair, 'bff_step_up_challenges_total', { kind: 'mfa' })).toBe(1);
+      expect(moved(pair, 'bff_http_requests_total', { route_class: 'my_account', status: '401' })).toBe(1);
+      expect(moved(pair, 'bff_upstream_responses_total', { operation: 'getFactors', status: '401' })).toBe(1);
+    } finally {
+      stack.hop.override = undefined;
+    }
   });
 
   it('a rate-limit refusal is counted by policy', async () => {
