@@ -102,8 +102,16 @@ const redisSchema = z
       .nullable(),
     commandTimeoutMs: z.number().int().min(10),
     connectTimeoutMs: z.number().int().min(10),
+    /** Replicas that must acknowledge a new session or rotated tokens (WAIT); null: 1 with Sentinel/Cluster, else 0. */
+    waitReplicas: z.number().int().min(0).max(5).nullable().default(null),
+    waitTimeoutMs: z.number().int().min(1).default(100),
   })
-  .strict();
+  .strict()
+  .refine((r) => r.waitTimeoutMs < r.commandTimeoutMs, {
+    message:
+      'waitTimeoutMs must be shorter than commandTimeoutMs (the WAIT runs within the command deadline)',
+    path: ['waitTimeoutMs'],
+  });
 
 const myAccountSchema = z
   .object({

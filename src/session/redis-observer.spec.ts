@@ -13,7 +13,15 @@ describe('observeStoreCommands (real Redis)', () => {
   beforeAll(async () => {
     server = await startTestRedis();
     redis = createRedisClient(
-      { url: server.url, sentinel: null, cluster: null, commandTimeoutMs: 200, connectTimeoutMs: 500 },
+      {
+        url: server.url,
+        sentinel: null,
+        cluster: null,
+        commandTimeoutMs: 200,
+        connectTimeoutMs: 500,
+        waitReplicas: 0,
+        waitTimeoutMs: 100,
+      },
       pino({ level: 'silent' }),
     );
     observeStoreCommands(redis, {

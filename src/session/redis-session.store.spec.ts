@@ -42,7 +42,15 @@ describe('RedisSessionStore (real Redis)', () => {
   beforeAll(async () => {
     server = await startTestRedis();
     redis = createRedisClient(
-      { url: server.url, sentinel: null, cluster: null, commandTimeoutMs: 300, connectTimeoutMs: 500 },
+      {
+        url: server.url,
+        sentinel: null,
+        cluster: null,
+        commandTimeoutMs: 300,
+        connectTimeoutMs: 500,
+        waitReplicas: 0,
+        waitTimeoutMs: 100,
+      },
       pino({ level: 'silent' }),
     );
   });

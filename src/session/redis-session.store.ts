@@ -1,6 +1,8 @@
 import session from 'express-session';
 import { SessionStoreUnavailable } from '../http/bff-error.js';
+import type { Logger } from 'pino';
 import type { SessionConfig } from '../config/config.schema.js';
+import { type ReplicaWait, runDurably } from './durable-write.js';
 import type { RedisClient } from './redis.factory.js';
 import { SessionKeys, SESSION_ID_PATTERN } from './session-keys.js';
 import { SessionScripts } from './session-scripts.js';
@@ -26,6 +28,9 @@ export class RedisSessionStore extends session.Store {
     private readonly now: () => number = Date.now,
     /** Told when a read finds a session past its idle or absolute deadline (and removes it). */
     private readonly onExpired: () => void = () => undefined,
+    private readonly durability: { wait: ReplicaWait; logger?: Logger } = {
+      wait: { replicas: 0, timeoutMs: 0 },
+    },
   ) {
     super();
     this.keys = new SessionKeys(config.keyPrefix);
@@ -114,10 +119,21 @@ export class RedisSessionStore extends session.Store {
 
   async save(sid: string, data: session.SessionData): Promise<void> {
     const { createdAt: _c, lastSeenAt: _l, ...rest } = data;
-    const result = await this.scripts.run<number>(
+    // A new or changed session must survive the loss of its master: WAIT for the replicas (RED-6).
+    const result = await runDurably<number>(
+      this.redis,
+      this.durability.wait,
+      this.durability.logger,
       'bffSessionSet',
-      [this.keys.session(sid), this.keys.tokens(sid), this.keys.tombstone(sid)],
-      [this.now(), this.idleMs, this.absMs, JSON.stringify(rest)],
+      [
+        this.keys.session(sid),
+        this.keys.tokens(sid),
+        this.keys.tombstone(sid),
+        this.now(),
+        this.idleMs,
+        this.absMs,
+        JSON.stringify(rest),
+      ],
     );
     if (result === 1) await this.index(sid, data);
   }

@@ -3,7 +3,13 @@ import pino from 'pino';
 import { createRedisClient } from './redis.factory.js';
 
 const logger = pino({ level: 'silent' });
-const base = { url: 'redis://user:p%40ss@127.0.0.1:1', commandTimeoutMs: 200, connectTimeoutMs: 200 };
+const base = {
+  url: 'redis://user:p%40ss@127.0.0.1:1',
+  commandTimeoutMs: 200,
+  connectTimeoutMs: 200,
+  waitReplicas: null,
+  waitTimeoutMs: 100,
+};
 
 describe('createRedisClient', () => {
   it('builds a fail-fast single-server client', () => {

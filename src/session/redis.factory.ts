@@ -1,4 +1,4 @@
-import { Cluster, Redis, type RedisOptions } from 'ioredis';
+import { Cluster, type ClusterOptions, type Command, Redis, type RedisOptions } from 'ioredis';
 import type { Logger } from 'pino';
 import type { RedisConfig } from '../config/config.schema.js';
 
@@ -17,9 +17,49 @@ function commonOptions(config: RedisConfig): RedisOptions {
     connectTimeout: config.connectTimeoutMs,
     maxRetriesPerRequest: 1,
     enableOfflineQueue: true,
-    retryStrategy: (attempt) => Math.min(100 * 2 ** attempt, 2000),
-    // A replica promoted under us answers READONLY: reconnect and resend (RED-4).
+    retryStrategy: (attempt) => Math.min(50 * 2 ** attempt, 1000),
+    // A replica promoted under us, or a master demoted (Sentinel failover), answers READONLY: reconnect
+    // (Sentinel asks for the new master) and resend, within the command's deadline (RED-4).
     reconnectOnError: (err) => (err.message.startsWith('READONLY') ? 2 : false),
+  };
+}
+
+/**
+ * Cluster (RED-5): MOVED, ASK, TRYAGAIN, CLUSTERDOWN and a closed node connection are retried by
+ * ioredis after a slot refresh, every 100 ms, so a command finds the promoted replica as soon as the
+ * cluster knows it; the command's deadline (below) bounds those retries, so a failover answers 503 in
+ * time instead of after 16 redirections (~2 s).
+ */
+function clusterOptions(config: RedisConfig, url: URL): ClusterOptions {
+  const step = Math.max(20, Math.min(100, Math.floor(config.commandTimeoutMs / 5)));
+  return {
+    redisOptions: { ...commonOptions(config), ...credentials(url) },
+    enableOfflineQueue: true,
+    retryDelayOnFailover: step,
+    retryDelayOnClusterDown: step,
+    retryDelayOnTryAgain: step,
+    retryDelayOnMoved: 0,
+    maxRedirections: 16,
+    // A stalled node holds a slot refresh at most this long (a refresh is not a request: it may take
+    // longer than one command); refresh regularly as well, so a promotion is seen even by an instance
+    // with no traffic on that slot.
+    slotsRefreshTimeout: config.connectTimeoutMs,
+    slotsRefreshInterval: 2000,
+    clusterRetryStrategy: (attempt) => Math.min(50 * 2 ** attempt, 1000),
+  };
+}
+
+/**
+ * One deadline per command from its first attempt (`commandTimeoutMs`): ioredis starts a command's
+ * timer only when a node connection takes it, so retries of a Cluster command that never reached a
+ * node (connection closed, CLUSTERDOWN) would otherwise run unbounded. The timer is set once; later
+ * attempts keep it.
+ */
+function withCommandDeadline(cluster: Cluster, ms: number): void {
+  const send = cluster.sendCommand.bind(cluster);
+  cluster.sendCommand = (command: Command, ...rest: unknown[]) => {
+    command.setTimeout(ms);
+    return (send as (...args: unknown[]) => unknown)(command, ...rest);
   };
 }
 
@@ -35,13 +75,12 @@ export function createRedisClient(config: RedisConfig, logger: Logger): RedisCli
   const url = new URL(config.url);
   let client: RedisClient;
   if (config.cluster) {
-    client = new Cluster(
+    const cluster = new Cluster(
       config.cluster.nodes.map((n) => ({ ...n })),
-      {
-        redisOptions: { ...commonOptions(config), ...credentials(url) },
-        enableOfflineQueue: true,
-      },
+      clusterOptions(config, url),
     );
+    withCommandDeadline(cluster, config.commandTimeoutMs);
+    client = cluster;
   } else if (config.sentinel) {
     client = new Redis({
       ...commonOptions(config),
@@ -49,6 +88,10 @@ export function createRedisClient(config: RedisConfig, logger: Logger): RedisCli
       sentinels: config.sentinel.sentinels.map((s) => ({ ...s })),
       name: config.sentinel.name,
       sentinelPassword: config.sentinel.password ?? undefined,
+      // RED-3: ask the sentinels again soon after losing the master; a failover takes them ~1-2 s.
+      sentinelRetryStrategy: (attempt) => Math.min(50 * 2 ** attempt, 500),
+      sentinelMaxConnections: 10,
+      failoverDetector: true,
     });
   } else {
     client = new Redis(config.url, commonOptions(config));

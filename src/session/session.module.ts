@@ -13,6 +13,7 @@ import { REDIS_CONFIG, SESSION_CONFIG, TOKENS_CONFIG } from '../config/config.to
 import { ROOT_LOGGER } from '../logging/logger.js';
 import { Metrics } from '../metrics/metrics.service.js';
 import { AccessTokens } from './access-tokens.service.js';
+import { replicaWaitOf } from './durable-write.js';
 import { ReplayCache } from './replay-cache.js';
 import { createRedisClient, REDIS_CLIENT, type RedisClient } from './redis.factory.js';
 import { observeStoreCommands } from './redis-observer.js';
@@ -40,9 +41,18 @@ import { UserSessions } from './user-sessions.service.js';
     },
     {
       provide: RedisSessionStore,
-      inject: [REDIS_CLIENT, SESSION_CONFIG, Metrics],
-      useFactory: (redis: RedisClient, config: SessionConfig, metrics: Metrics) =>
-        new RedisSessionStore(redis, config, Date.now, () => metrics.sessionEnded('expired')),
+      inject: [REDIS_CLIENT, SESSION_CONFIG, Metrics, REDIS_CONFIG, ROOT_LOGGER],
+      useFactory: (
+        redis: RedisClient,
+        config: SessionConfig,
+        metrics: Metrics,
+        redisConfig: RedisConfig,
+        logger: Logger,
+      ) =>
+        new RedisSessionStore(redis, config, Date.now, () => metrics.sessionEnded('expired'), {
+          wait: replicaWaitOf(redisConfig),
+          logger: logger.child({ component: 'redis' }),
+        }),
     },
     {
       provide: TokenCipher,
@@ -51,12 +61,14 @@ import { UserSessions } from './user-sessions.service.js';
     },
     {
       provide: TokenStore,
-      inject: [REDIS_CLIENT, RedisSessionStore, TokenCipher, SESSION_CONFIG],
+      inject: [REDIS_CLIENT, RedisSessionStore, TokenCipher, SESSION_CONFIG, REDIS_CONFIG, ROOT_LOGGER],
       useFactory: (
         redis: RedisClient,
         store: RedisSessionStore,
         cipher: TokenCipher,
         config: SessionConfig,
+        redisConfig: RedisConfig,
+        logger: Logger,
       ) =>
         new TokenStore(
           redis,
@@ -65,6 +77,7 @@ import { UserSessions } from './user-sessions.service.js';
           cipher,
           config.idleTimeoutSeconds * 1000,
           config.retryAfterSeconds,
+          { wait: replicaWaitOf(redisConfig), logger: logger.child({ component: 'redis' }) },
         ),
     },
     {

@@ -1,3 +1,5 @@
+import type { Logger } from 'pino';
+import { type ReplicaWait, runDurably } from './durable-write.js';
 import type { RedisClient } from './redis.factory.js';
 import { SessionStoreError } from './redis-session.store.js';
 import type { SessionKeys } from './session-keys.js';
@@ -19,6 +21,9 @@ export class TokenStore {
     private readonly cipher: TokenCipher,
     private readonly fallbackTtlMs: number,
     private readonly retryAfterSeconds: number,
+    private readonly durability: { wait: ReplicaWait; logger?: Logger } = {
+      wait: { replicas: 0, timeoutMs: 0 },
+    },
   ) {}
 
   /** The tokens and their version, or undefined when there are none. Throws `TokenDecryptionFailed`. */
@@ -46,10 +51,20 @@ export class TokenStore {
     let result: number;
     forgetTokenRecord(sid);
     try {
-      result = await this.scripts.run<number>(
+      // A rotated refresh token exists nowhere else: WAIT for the replicas (RED-6).
+      result = await runDurably<number>(
+        this.redis,
+        this.durability.wait,
+        this.durability.logger,
         'bffTokensCas',
-        [this.keys.tokens(sid), this.keys.session(sid), this.keys.tombstone(sid)],
-        [expectedVersion, blob, this.fallbackTtlMs],
+        [
+          this.keys.tokens(sid),
+          this.keys.session(sid),
+          this.keys.tombstone(sid),
+          expectedVersion,
+          blob,
+          this.fallbackTtlMs,
+        ],
       );
     } catch (err) {
       throw new SessionStoreError(err, this.retryAfterSeconds);

@@ -147,21 +147,26 @@ async function waitReady(
   exited: Promise<unknown>,
   name: string,
   output: () => string,
-  timeoutMs = 30_000,
+  // Booting from source takes ~1 s of CPU; on a machine running many suites at once that can be 30 s+.
+  timeoutMs = 90_000,
 ): Promise<void> {
   let gone = false;
+  let last = '';
   void exited.then(() => (gone = true));
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (gone) throw new Error(`${name} exited before it was ready:\n${output().slice(-3000)}`);
     const ready = await fetch(`${url}/readyz`, { signal: AbortSignal.timeout(2000) }).then(
-      (r) => r.status === 200,
+      async (r) => {
+        last = await r.text();
+        return r.status === 200;
+      },
       () => false,
     );
     if (ready) return;
     await new Promise((r) => setTimeout(r, 100));
   }
-  throw new Error(`${name} was not ready within ${timeoutMs} ms:\n${output().slice(-3000)}`);
+  throw new Error(`${name} was not ready within ${timeoutMs} ms (${last}):\n${output().slice(-3000)}`);
 }
 
 async function stopChild(child: ChildProcess, exited: Promise<unknown>, graceMs: number): Promise<void> {

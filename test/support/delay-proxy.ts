@@ -15,12 +15,12 @@ export interface DelayProxy {
   close(): Promise<void>;
 }
 
-export async function startDelayProxy(targetPort: number, targetHost = '127.0.0.1'): Promise<DelayProxy> {
-  const port = await freePort();
+export async function startDelayProxy(targetPort: number, listenPort?: number): Promise<DelayProxy> {
+  const port = listenPort ?? (await freePort());
   let delayMs = 0;
   const sockets = new Set<Socket>();
   const server: Server = createServer((client) => {
-    const upstream = connect(targetPort, targetHost);
+    const upstream = connect(targetPort, '127.0.0.1');
     sockets.add(client).add(upstream);
     // Replies leave in order: each waits for the later of its own due time and the previous reply.
     let last = Promise.resolve();

@@ -2,8 +2,11 @@
 // TypeScript sources as an OS process without a build: `.js` specifiers resolve to the `.ts` file beside
 // them, and `.ts` files are transpiled by @swc/core with the same options as jest.config.json (legacy
 // decorators with metadata, which Nest's dependency injection reads).
-import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync } from 'node:fs';
+import { readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { transform } from '@swc/core';
 
@@ -26,10 +29,18 @@ export async function resolve(specifier, context, nextResolve) {
   return nextResolve(specifier, context);
 }
 
+// Transpiled files are cached by content, so several processes started together transpile once.
+const CACHE = join(tmpdir(), 'bff-swc-cache');
+mkdirSync(CACHE, { recursive: true });
+
 export async function load(url, context, nextLoad) {
   if (!url.startsWith('file:') || !url.endsWith('.ts')) return nextLoad(url, context);
   const filename = fileURLToPath(url);
   const source = await readFile(filename, 'utf8');
+  const cached = join(CACHE, createHash('sha256').update(`${filename}\n${source}`).digest('hex') + '.js');
+  const hit = await readFile(cached, 'utf8').catch(() => undefined);
+  if (hit !== undefined) return { format: 'module', source: hit, shortCircuit: true };
   const { code } = await transform(source, { ...SWC_OPTIONS, filename });
+  await writeFile(cached, code).catch(() => undefined);
   return { format: 'module', source: code, shortCircuit: true };
 }

@@ -1,0 +1,3 @@
+import { describeFaultSuite } from './fault-suite.js';
+
+describeFaultSuite('cluster');

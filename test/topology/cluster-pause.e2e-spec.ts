@@ -1,0 +1,5 @@
+import { describeFaultSuite } from '../faults/fault-suite.js';
+
+// The fast part of the fault suite, in `npm test`: a 2 s CLIENT PAUSE on a real Redis Cluster master
+// behind two BFF processes. `npm run test:faults` runs every fault on every topology.
+describeFaultSuite('cluster', { only: ['pause'] });
