@@ -1,17 +1,8 @@
-import { Inject, Injectable } from '@nestjs/common';
-import {
-  createRemoteJWKSet,
-  customFetch,
-  decodeProtectedHeader,
-  errors,
-  type ProtectedHeaderParameters,
-} from 'jose';
+import { Injectable } from '@nestjs/common';
+import { decodeProtectedHeader, errors, type ProtectedHeaderParameters } from 'jose';
 import { KeyObject } from 'node:crypto';
-import type { OidcConfig } from '../config/config.schema.js';
-import { OIDC_CONFIG } from '../config/config.tokens.js';
 import { BffError, IdpUnavailable } from '../http/bff-error.js';
-import { OIDC_FETCH, type OidcFetch } from '../oidc/oidc-fetch.js';
-import { OidcClient } from '../oidc/oidc.client.js';
+import { IssuerKeys } from '../oidc/issuer-keys.js';
 import { InvalidBearerToken } from './bearer-errors.js';
 
 /** Signature algorithms of My Account access tokens (Auth0 signs RS256); never `none` or HS*. */
@@ -21,39 +12,24 @@ const ALLOWED = new Set<string>(BEARER_ALGORITHMS);
 const ACCEPTED_TYP = new Set(['jwt', 'at+jwt', 'application/at+jwt']);
 
 /**
- * The issuer's public keys for bearer callers: `jwks_uri` from discovery, fetched once through the OIDC
- * network seam and cached by jose (refetched only for an unknown `kid`, at most every 30 s: DESIGN §11,
- * no per-request JWKS fetch). Returns Node KeyObjects for passport-jwt's verifier.
+ * The issuer's public keys for bearer callers, from the one issuer key cache (IssuerKeys, shared with the
+ * logout-token verifier). Returns Node KeyObjects for passport-jwt's verifier.
  */
 @Injectable()
 export class BearerKeys {
-  private jwks: ReturnType<typeof createRemoteJWKSet> | undefined;
-
-  constructor(
-    @Inject(OIDC_CONFIG) private readonly config: OidcConfig,
-    @Inject(OIDC_FETCH) private readonly fetchImpl: OidcFetch,
-    private readonly oidc: OidcClient,
-  ) {}
+  constructor(private readonly keys: IssuerKeys) {}
 
   /** The key that signed `token`; InvalidBearerToken (401) for a bad header, IdpUnavailable (503) for an outage. */
   async keyFor(token: string): Promise<KeyObject> {
     const header = readHeader(token);
     try {
-      return KeyObject.from(await this.keySet()(header));
+      return KeyObject.from(await this.keys.keySet()(header));
     } catch (err) {
       if (err instanceof BffError) throw err;
       if (err instanceof errors.JWKSNoMatchingKey || err instanceof errors.JWKSMultipleMatchingKeys)
         throw new InvalidBearerToken('The access token was not signed by a key of the issuer.', err);
       throw new IdpUnavailable('The issuer keys could not be loaded. Try again shortly.', false, err);
     }
-  }
-
-  private keySet(): ReturnType<typeof createRemoteJWKSet> {
-    this.jwks ??= createRemoteJWKSet(new URL(this.oidc.serverMetadata.jwks_uri as string), {
-      timeoutDuration: this.config.timeoutMs,
-      [customFetch]: (url, options) => this.fetchImpl(url, options),
-    });
-    return this.jwks;
   }
 }
 

@@ -1,10 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { createRemoteJWKSet, customFetch, decodeProtectedHeader, type JWTPayload, jwtVerify } from 'jose';
+import { decodeProtectedHeader, type JWTPayload, jwtVerify } from 'jose';
 import type { OidcConfig } from '../config/config.schema.js';
 import { OIDC_CONFIG } from '../config/config.tokens.js';
 import { ReplayCache } from '../session/replay-cache.js';
-import { OIDC_FETCH, type OidcFetch } from './oidc-fetch.js';
-import { OidcClient } from './oidc.client.js';
+import { IssuerKeys } from './issuer-keys.js';
 
 export const BACKCHANNEL_LOGOUT_EVENT = 'http://schemas.openid.net/event/backchannel-logout';
 const CLOCK_TOLERANCE_SECONDS = 60;
@@ -31,12 +30,9 @@ export class InvalidLogoutToken extends Error {
  */
 @Injectable()
 export class LogoutTokenVerifier {
-  private jwks: ReturnType<typeof createRemoteJWKSet> | undefined;
-
   constructor(
     @Inject(OIDC_CONFIG) private readonly config: OidcConfig,
-    @Inject(OIDC_FETCH) private readonly fetchImpl: OidcFetch,
-    private readonly oidc: OidcClient,
+    private readonly keys: IssuerKeys,
     private readonly replays: ReplayCache,
   ) {}
 
@@ -58,7 +54,7 @@ export class LogoutTokenVerifier {
     }
     if (typ !== undefined && !ACCEPTED_TYP.has(typ.toLowerCase())) throw new InvalidLogoutToken(`typ ${typ}`);
     try {
-      const { payload } = await jwtVerify(token, this.keySet(), {
+      const { payload } = await jwtVerify(token, this.keys.keySet(), {
         issuer: this.config.issuer,
         audience: this.config.clientId,
         algorithms: [...this.config.idTokenAlgs],
@@ -70,14 +66,6 @@ export class LogoutTokenVerifier {
       const e = err as { code?: string; message?: string };
       throw new InvalidLogoutToken(`${e.code ?? 'error'}: ${e.message ?? ''}`);
     }
-  }
-
-  private keySet(): ReturnType<typeof createRemoteJWKSet> {
-    this.jwks ??= createRemoteJWKSet(new URL(this.oidc.serverMetadata.jwks_uri as string), {
-      timeoutDuration: this.config.timeoutMs,
-      [customFetch]: (url, options) => this.fetchImpl(url, options),
-    });
-    return this.jwks;
   }
 }
 

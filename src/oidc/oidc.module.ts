@@ -1,4 +1,5 @@
 import { type DynamicModule, Global, Module } from '@nestjs/common';
+import { IssuerKeys } from './issuer-keys.js';
 import { LogoutTokenVerifier } from './logout-token.verifier.js';
 import { OIDC_FETCH, type OidcFetch } from './oidc-fetch.js';
 import { OidcClient } from './oidc.client.js';
@@ -16,9 +17,10 @@ export class OidcModule {
           useValue: options.fetch ?? ((...args: Parameters<OidcFetch>) => globalThis.fetch(...args)),
         },
         OidcClient,
+        IssuerKeys,
         LogoutTokenVerifier,
       ],
-      exports: [OIDC_FETCH, OidcClient, LogoutTokenVerifier],
+      exports: [OIDC_FETCH, OidcClient, IssuerKeys, LogoutTokenVerifier],
     };
   }
 }
