@@ -44,19 +44,21 @@ export async function sendJson<T>(
     if (signal?.aborted) throw err;
     throw new NetworkError(err);
   }
-  const parsed = await readBody(res);
-  if (!res.ok) throw toError(res, parsed);
+  const text = res.status === 204 || res.status === 205 ? '' : await res.text();
+  const parsed = parseBody(res.headers.get('content-type'), text);
+  if (!res.ok) throw toError(res.status, parsed);
   return { status: res.status, data: parsed.value as T, location: res.headers.get('location') };
 }
 
-interface ParsedBody {
+/** A BFF answer's body: a problem, other JSON, nothing, or something else (an HTML page from a proxy). */
+export interface ParsedBody {
   kind: 'problem' | 'json' | 'none' | 'other';
   value: unknown;
 }
 
-async function readBody(res: Response): Promise<ParsedBody> {
-  const type = (res.headers.get('content-type') ?? '').toLowerCase();
-  const text = res.status === 204 || res.status === 205 ? '' : await res.text();
+/** Reads a body by its content type (shared with the server-side client, `web/server-client/`). */
+export function parseBody(contentType: string | null | undefined, text: string): ParsedBody {
+  const type = (contentType ?? '').toLowerCase();
   if (text === '') return { kind: 'none', value: undefined };
   const isProblem = type.startsWith('application/problem+json');
   if (!isProblem && !/^application\/([\w.-]+\+)?json/.test(type)) return { kind: 'other', value: text };
@@ -67,9 +69,10 @@ async function readBody(res: Response): Promise<ParsedBody> {
   }
 }
 
-function toError(res: Response, parsed: ParsedBody): Error {
+/** The typed error for an error answer: the BFF's problem, the My Account API's error, or neither. */
+export function toError(status: number, parsed: ParsedBody): Error {
   if (parsed.kind === 'problem' && isProblemBody(parsed.value)) return new BffProblem(parsed.value);
   if (parsed.kind === 'json' && isMyAccountErrorBody(parsed.value))
     return new MyAccountApiError(parsed.value);
-  return new UnexpectedResponseError(res.status);
+  return new UnexpectedResponseError(status);
 }
