@@ -3,7 +3,10 @@
 //  1. Redis at REDIS_URL (default redis://127.0.0.1:6379); when nothing answers there and redis-server is
 //     installed, start one (data under .data/redis); otherwise say how to get Redis and stop.
 //  2. Build (BFF, tenant, account page).
-//  3. Start the local tenant (http://localhost:4000) and the BFF (http://localhost:3000).
+//  3. Start the local tenant (http://localhost:4000) and the BFF, behind a small front at
+//     http://localhost:3000 (the BFF's public origin): /example/ goes to the server-rendered example when
+//     `npm run start:example` runs it (port 3001), everything else to the BFF (127.0.0.1:3100). The compose
+//     stack's reverse proxy does the same.
 // Ctrl-C stops everything this script started.
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
@@ -14,6 +17,8 @@ import { createConnection } from 'node:net';
 const redisUrl = new URL(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
 const tenantUrl = 'http://localhost:4000';
 const bffUrl = process.env.PUBLIC_ORIGIN ?? 'http://localhost:3000';
+const frontPort = new URL(bffUrl).port || '80';
+const bffInternalPort = process.env.BFF_INTERNAL_PORT ?? '3100';
 const children = [];
 let stopping = false;
 
@@ -116,7 +121,12 @@ async function main() {
   const env = { NODE_ENV: process.env.NODE_ENV ?? 'development', REDIS_URL: redisUrl.href };
   startChild('tenant', 'node', ['dist/tenant/main.js'], env);
   await waitFor(`${tenantUrl}/.well-known/openid-configuration`, 'The local tenant');
-  startChild('bff', 'node', ['dist/main.js'], env);
+  startChild('bff', 'node', ['dist/main.js'], { ...env, PORT: bffInternalPort, PUBLIC_ORIGIN: bffUrl });
+  startChild('front', 'node', ['dist/example/dev-front.js'], {
+    FRONT_PORT: frontPort,
+    BFF_URL: `http://127.0.0.1:${bffInternalPort}`,
+    EXAMPLE_URL: 'http://127.0.0.1:3001',
+  });
   await waitFor(`${bffUrl}/healthz`, 'The BFF');
 
   say('');
@@ -126,6 +136,9 @@ async function main() {
   );
   say('       or fresh@example.com / Fresh-password-1 (nothing enrolled yet)');
   say(`The local tenant is at ${tenantUrl}; its dev outbox (email/SMS codes) at ${tenantUrl}/__dev/outbox`);
+  say(
+    `The server-rendered example: run npm run start:example in another terminal, then open ${bffUrl}/example/`,
+  );
   say('Ctrl-C stops everything.');
 }
 

@@ -15,6 +15,11 @@ export interface TestStackOptions {
   tenant?: Omit<TestTenantOptions, 'redisUrl' | 'bffOrigin'>;
   /** BFF options besides its port, issuer and Redis (set here). */
   bff?: Omit<TestBffOptions, 'port' | 'issuer' | 'redisUrl'>;
+  /**
+   * Browsers reach the BFF through a front (a reverse proxy the test starts) on this port: it becomes the
+   * BFF's public origin and the tenant's redirect target; the BFF itself listens on another free port.
+   */
+  frontPort?: number;
 }
 
 /**
@@ -26,12 +31,19 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
   let tenant: TestTenant | undefined;
   try {
     const port = await freePort();
-    tenant = await startTestTenant({
-      ...options.tenant,
+    const publicOrigin = `http://localhost:${options.frontPort ?? port}`;
+    tenant = await startTestTenant({ ...options.tenant, redisUrl: redis.url, bffOrigin: publicOrigin });
+    const configure = options.bff?.configure;
+    const bff = await startTestBff({
+      ...options.bff,
+      port,
+      issuer: tenant.issuer,
       redisUrl: redis.url,
-      bffOrigin: `http://localhost:${port}`,
+      configure: (config) => {
+        if (options.frontPort) config.server = { ...config.server, publicOrigin };
+        configure?.(config);
+      },
     });
-    const bff = await startTestBff({ ...options.bff, port, issuer: tenant.issuer, redisUrl: redis.url });
     const parts = { redis, tenant, bff };
     return { ...parts, close: () => closeTestStack(parts) };
   } catch (err) {
