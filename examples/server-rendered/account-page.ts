@@ -1,6 +1,6 @@
 import type { NextFunction, Request, Response } from 'express';
 import { BffRedirect, type BffServerClient } from '../../web/server-client/index.js';
-import { NOTICES, renderPage } from './pages.js';
+import { noticeFor, renderPage } from './pages.js';
 
 /** One entry of `GET /me/v1/authentication-methods` (the fields this page shows). */
 export interface AuthenticationMethod {
@@ -28,7 +28,7 @@ export function accountPage(client: BffServerClient, basePath: string) {
         bff.myAccount.get<MethodList>('authentication-methods'),
         bff.sessions.list(),
       ]);
-      const notice = NOTICES[String(req.query.done)];
+      const notice = noticeFor(req.query.done);
       res.send(renderPage('account', { basePath, notice, session, sessions, ...methods }));
     } catch (err) {
       if (err instanceof BffRedirect) return res.redirect(303, err.location); // sign in, or step up

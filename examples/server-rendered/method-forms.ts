@@ -26,9 +26,7 @@ export function methodForms(client: BffServerClient, basePath: string): Router {
       pageOf('rename'),
       (bff, req, csrfToken) => {
         const fields = (req.body ?? {}) as Record<string, unknown>;
-        const name = String(fields.name ?? '')
-          .trim()
-          .slice(0, MAX_NAME);
+        const name = (typeof fields.name === 'string' ? fields.name : '').trim().slice(0, MAX_NAME);
         return bff.myAccount.patch(methodPath(req), { name }, { csrfToken });
       },
       'renamed',

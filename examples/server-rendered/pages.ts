@@ -27,6 +27,10 @@ export const NOTICES: Readonly<Record<string, string>> = {
   'signed-out': 'That session is signed out.',
 };
 
+/** The notice named by `?done=`, if it is one of NOTICES (never inherited keys such as `constructor`). */
+export const noticeFor = (done: unknown): string | undefined =>
+  typeof done === 'string' && Object.hasOwn(NOTICES, done) ? NOTICES[done] : undefined;
+
 /**
  * Headers of every page: personal data and the session's form token, so never cached; no script at all.
  * No `form-action`: browsers apply it to the whole redirect chain of a form post, and a step-up's chain
