@@ -8,6 +8,25 @@ const nodeGlobals = {
   URL: 'readonly',
 };
 
+// Import boundaries: one adapter per external protocol, and the BFF never depends on the local tenant.
+const ONLY_IN = {
+  'openid-client': 'openid-client is imported only in src/oidc/ (the identity provider adapter).',
+  'express-session': 'express-session is imported only in src/session/ (the session adapter).',
+  ioredis: 'ioredis is imported only in src/session/ (the store adapter).',
+};
+const NO_TENANT = { group: ['**/tenant/**'], message: 'src/ never imports the local tenant (tenant/).' };
+const restrictImports = (...allowed) => ({
+  'no-restricted-imports': [
+    'error',
+    {
+      paths: Object.entries(ONLY_IN)
+        .filter(([name]) => !allowed.includes(name))
+        .map(([name, message]) => ({ name, message })),
+      patterns: [NO_TENANT],
+    },
+  ],
+});
+
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'test-results/**', 'web/dist/**', '.data/**'] },
   js.configs.recommended,
@@ -23,6 +42,9 @@ export default tseslint.config(
     },
   },
   { files: ['**/*.js', '**/*.mjs'], ...tseslint.configs.disableTypeChecked },
+  { files: ['src/**/*.ts'], ignores: ['src/oidc/**', 'src/session/**'], rules: restrictImports() },
+  { files: ['src/oidc/**/*.ts'], rules: restrictImports('openid-client') },
+  { files: ['src/session/**/*.ts'], rules: restrictImports('express-session', 'ioredis') },
   {
     files: ['scripts/**', 'test/**', 'bench/**', 'tenant/**', '.ci/**'],
     rules: { 'no-console': 'off' },

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import type { IDToken } from 'openid-client';
+import type { IDToken } from '../oidc/oidc.client.js';
 import type { MyAccountConfig, OidcConfig, StepUpConfig } from '../config/config.schema.js';
 import { MY_ACCOUNT_CONFIG, OIDC_CONFIG, STEP_UP_CONFIG } from '../config/config.tokens.js';
 import { BffError } from '../http/bff-error.js';

@@ -1,6 +1,6 @@
 import type { Request } from 'express';
 import type { JWK } from 'jose';
-import type { IDToken } from 'openid-client';
+import type { IDToken } from '../oidc/oidc.client.js';
 import type { CodeExchangeResult } from '../oidc/oidc.client.js';
 import type { NewSession } from '../session/session.service.js';
 import type { TokenSet } from '../session/session.types.js';

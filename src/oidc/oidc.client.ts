@@ -28,6 +28,9 @@ export interface LoginRequest {
 }
 
 /** A refresh grant's answer (ID token claims through `claims()`). */
+/** ID token claims as openid-client reads them (the rest of the BFF imports them from here). */
+export type IDToken = client.IDToken;
+
 export type RefreshAnswer = client.TokenEndpointResponse & client.TokenEndpointResponseHelpers;
 
 /** What a validated code exchange (or embedded-login grant) yields: the ID token's claims and the tokens. */
