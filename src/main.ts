@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { NextFunction, Request, Response } from 'express';
+import type { Server } from 'node:http';
 import { pathToFileURL } from 'node:url';
 import type { Logger } from 'pino';
 import { AppModule, type AppModuleOptions } from './app.module.js';
@@ -18,6 +19,7 @@ import { createLogger } from './logging/logger.js';
 import { Metrics } from './metrics/metrics.service.js';
 import { requestMetrics } from './metrics/request-metrics.middleware.js';
 import { PinoNestLogger } from './logging/pino-nest-logger.js';
+import { ProxyHotPath, type RequestListener } from './my-account/proxy-hot-path.js';
 import { OidcClient } from './oidc/oidc.client.js';
 
 export interface CreateAppOptions extends Partial<AppModuleOptions> {
@@ -48,6 +50,7 @@ export async function createApp(
   app.use(bodyParsers(config.server.bodyLimit));
   if (options.shutdownHooks) app.enableShutdownHooks();
   await app.init();
+  mountHotPath(app);
   // Errors raised by Express-level middleware (body parsers) that no Nest filter saw.
   app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
     const problem = toProblem(err, req);
@@ -55,6 +58,19 @@ export async function createApp(
     sendProblem(res, problem);
   });
   return app;
+}
+
+/**
+ * The proxy's hot path (src/my-account/proxy-hot-path.ts) in front of Express on the http.Server: it takes
+ * the plain reads it can answer and hands every other request to Express unchanged.
+ */
+function mountHotPath(app: NestExpressApplication): void {
+  const server = app.getHttpServer() as Server;
+  const hotPath = app.get(ProxyHotPath);
+  for (const listener of server.listeners('request') as RequestListener[]) {
+    server.removeListener('request', listener);
+    server.on('request', hotPath.listener(listener));
+  }
 }
 
 /** `node dist/main.js`: configuration from files and environment, listen, drain on SIGTERM. */

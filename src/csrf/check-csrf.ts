@@ -66,7 +66,8 @@ export const isApiPath = (path: string) => /^\/api(\/|$)/.test(normalise(path));
 /** The embedded-login endpoints: login CSRF needs the header even without a session. */
 export const isEmbeddedLoginPath = (path: string) => /^\/api\/login(\/|$)/.test(normalise(path));
 
-function hasBody(headers: IncomingHttpHeaders): boolean {
+/** The request announces a body (a length above 0, or chunked). */
+export function hasBody(headers: IncomingHttpHeaders): boolean {
   const length = headers['content-length'];
   return headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
 }

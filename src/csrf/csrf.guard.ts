@@ -4,7 +4,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { SessionStoreUnavailable } from '../http/bff-error.js';
 import { STORE_FAILURE } from '../session/session.middleware.js';
 import { readCookieHeader } from '../http/cookie-header.js';
-import { checkCsrf } from './check-csrf.js';
+import { checkCsrf, type CsrfRequest } from './check-csrf.js';
 import { CsrfFailed, UnsupportedMediaType } from './csrf-errors.js';
 import { SKIP_CSRF } from './skip-csrf.decorator.js';
 
@@ -20,6 +20,17 @@ export interface CsrfOptions {
 
 export const CSRF_OPTIONS = 'CSRF_OPTIONS';
 
+export function csrfOptionsFromConfig(
+  server: { readonly publicOrigin: string },
+  session: { readonly cookieName: string; readonly retryAfterSeconds: number },
+): CsrfOptions {
+  return {
+    publicOrigin: server.publicOrigin,
+    sessionCookieName: session.cookieName,
+    storeRetryAfterSeconds: session.retryAfterSeconds,
+  };
+}
+
 /** True when the Cookie header holds a non-empty cookie of that name. */
 export function hasCookie(header: string | undefined, name: string): boolean {
   return !!readCookieHeader(header, name);
@@ -27,6 +38,7 @@ export function hasCookie(header: string | undefined, name: string): boolean {
 
 interface HttpRequest {
   readonly method: string;
+  /** The path without the query, still percent-encoded. */
   readonly path: string;
   readonly headers: IncomingHttpHeaders;
   /** Loaded by the session middleware for `/auth/*` and `/api/*`, before any guard runs. */
@@ -34,32 +46,37 @@ interface HttpRequest {
   readonly [STORE_FAILURE]?: unknown;
 }
 
+/** What `checkCsrf` judges of a request: the one place its inputs are read from the request. */
+export function csrfRequestOf(
+  req: HttpRequest,
+  options: Pick<CsrfOptions, 'publicOrigin' | 'sessionCookieName'>,
+  sessionCsrfToken: string | undefined = req.session?.csrfToken,
+): CsrfRequest {
+  return {
+    method: req.method,
+    path: req.path,
+    headers: req.headers,
+    hasSessionCookie: hasCookie(req.headers.cookie, options.sessionCookieName),
+    isBearerCaller: /^bearer\s/i.test(req.headers.authorization ?? ''),
+    publicOrigin: options.publicOrigin,
+    sessionCsrfToken,
+  };
+}
+
 /** Global guard applying `checkCsrf` to every HTTP route; `@SkipCsrf()` opts a route out explicitly. */
 @Injectable()
 export class CsrfGuard implements CanActivate {
-  private readonly publicOrigin: string;
-
   constructor(
     private readonly reflector: Reflector,
     @Inject(CSRF_OPTIONS) private readonly options: CsrfOptions,
-  ) {
-    this.publicOrigin = new URL(options.publicOrigin).origin;
-  }
+  ) {}
 
   canActivate(context: ExecutionContext): boolean {
     if (context.getType() !== 'http') return true;
     if (this.reflector.getAllAndOverride<boolean>(SKIP_CSRF, [context.getHandler(), context.getClass()]))
       return true;
     const req = context.switchToHttp().getRequest<HttpRequest>();
-    const verdict = checkCsrf({
-      method: req.method,
-      path: req.path,
-      headers: req.headers,
-      hasSessionCookie: hasCookie(req.headers.cookie, this.options.sessionCookieName),
-      isBearerCaller: /^bearer\s/i.test(req.headers.authorization ?? ''),
-      publicOrigin: this.publicOrigin,
-      sessionCsrfToken: req.session?.csrfToken,
-    });
+    const verdict = checkCsrf(csrfRequestOf(req, this.options));
     if (verdict.ok) return true;
     // The token could not be compared because the store failed: say so (SES-16), not "forged".
     if (verdict.check === 'token' && req[STORE_FAILURE] !== undefined)

@@ -2,7 +2,7 @@ import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import type { ServerConfig, SessionConfig } from '../config/config.schema.js';
 import { SERVER_CONFIG, SESSION_CONFIG } from '../config/config.tokens.js';
-import { CSRF_OPTIONS, CsrfGuard, type CsrfOptions } from './csrf.guard.js';
+import { CSRF_OPTIONS, CsrfGuard, csrfOptionsFromConfig, type CsrfOptions } from './csrf.guard.js';
 
 /**
  * The DESIGN §5 CSRF rules for every `/api/*` route (X-CSRF with the cookie and on embedded login, Origin /
@@ -14,11 +14,8 @@ import { CSRF_OPTIONS, CsrfGuard, type CsrfOptions } from './csrf.guard.js';
     {
       provide: CSRF_OPTIONS,
       inject: [SERVER_CONFIG, SESSION_CONFIG],
-      useFactory: (server: ServerConfig, session: SessionConfig): CsrfOptions => ({
-        publicOrigin: server.publicOrigin,
-        sessionCookieName: session.cookieName,
-        storeRetryAfterSeconds: session.retryAfterSeconds,
-      }),
+      useFactory: (server: ServerConfig, session: SessionConfig): CsrfOptions =>
+        csrfOptionsFromConfig(server, session),
     },
     { provide: APP_GUARD, useClass: CsrfGuard },
   ],

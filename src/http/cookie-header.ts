@@ -23,6 +23,22 @@ export function readCookieHeader(header: string | undefined, name: string): stri
   return undefined;
 }
 
+/**
+ * The value of the cookie named exactly `name` when the header holds it exactly once; undefined when it
+ * is absent or repeated (readers that keep the first and readers that keep the last would disagree).
+ */
+export function readSingleCookie(header: string | undefined, name: string): string | undefined {
+  if (!header) return undefined;
+  let found: string | undefined;
+  for (const pair of header.split(';')) {
+    const eq = pair.indexOf('=');
+    if (eq <= 0 || stripOws(pair.slice(0, eq)) !== name) continue;
+    if (found !== undefined) return undefined;
+    found = stripOws(pair.slice(eq + 1));
+  }
+  return found;
+}
+
 /** Every cookie whose name starts with `prefix`, name → value (the first of duplicates wins). */
 export function readCookiesByPrefix(header: string | undefined, prefix: string): Map<string, string> {
   const found = new Map<string, string>();

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { ServerResponse } from 'node:http';
 import type { NextFunction, Request, Response } from 'express';
 
 /**
@@ -8,36 +9,48 @@ import type { NextFunction, Request, Response } from 'express';
 
 const SANE_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
+/** The id of a request: the caller's `x-request-id` when sane, else a fresh UUID. */
+export function requestIdOf(given: string | string[] | undefined): string {
+  return typeof given === 'string' && SANE_REQUEST_ID.test(given) ? given : randomUUID();
+}
+
 /** `x-request-id` from the caller when sane, else a fresh UUID; echoed on the response. */
 export function requestId() {
   return (req: Request, res: Response, next: NextFunction) => {
-    const given = req.headers['x-request-id'];
-    const id = typeof given === 'string' && SANE_REQUEST_ID.test(given) ? given : randomUUID();
+    const id = requestIdOf(req.headers['x-request-id']);
     req.id = id; // typed by pino-http's IncomingMessage augmentation
     res.setHeader('X-Request-Id', id);
     next();
   };
 }
 
+/** DESIGN §5: no answer under /auth/* and /api/* may be stored. */
+export function setNoStore(res: ServerResponse): void {
+  res.setHeader('Cache-Control', 'no-store');
+  res.setHeader('Pragma', 'no-cache');
+}
+
 /** DESIGN §5: every answer under /auth/* and /api/* is `Cache-Control: no-store`. */
 export function noStore() {
   return (req: Request, res: Response, next: NextFunction) => {
     // Express routes case-insensitively and tolerates repeated slashes: match the same way.
-    if (/^\/+(auth|api)(\/|$)/i.test(req.path)) {
-      res.setHeader('Cache-Control', 'no-store');
-      res.setHeader('Pragma', 'no-cache');
-    }
+    if (/^\/+(auth|api)(\/|$)/i.test(req.path)) setNoStore(res);
     next();
   };
+}
+
+/** Baseline headers of every answer; the account page sets its own, stricter CSP. */
+export function setSecurityHeaders(res: ServerResponse): void {
+  res.setHeader('X-Content-Type-Options', 'nosniff');
+  res.setHeader('Referrer-Policy', 'no-referrer');
+  res.setHeader('X-Frame-Options', 'DENY');
+  res.setHeader('Content-Security-Policy', "frame-ancestors 'none'");
 }
 
 /** Baseline headers; the account page sets its own, stricter CSP. */
 export function securityHeaders() {
   return (_req: Request, res: Response, next: NextFunction) => {
-    res.setHeader('X-Content-Type-Options', 'nosniff');
-    res.setHeader('Referrer-Policy', 'no-referrer');
-    res.setHeader('X-Frame-Options', 'DENY');
-    res.setHeader('Content-Security-Policy', "frame-ancestors 'none'");
+    setSecurityHeaders(res);
     res.removeHeader('X-Powered-By');
     next();
   };

@@ -55,7 +55,12 @@ export function countProblem(metrics: Pick<Metrics, 'stepUpChallenge'>, problem:
   metrics.stepUpChallenge(recentLogin ? 'recent_login' : 'mfa');
 }
 
-export function logProblem(logger: Logger, req: Request, problem: Problem, err: unknown): void {
+export function logProblem(
+  logger: Logger,
+  req: Pick<Request, 'id' | 'method' | 'path'>,
+  problem: Problem,
+  err: unknown,
+): void {
   const fields = {
     reqId: req.id,
     status: problem.status,

@@ -1,5 +1,6 @@
 import { HttpException } from '@nestjs/common';
 import type { Request, Response } from 'express';
+import type { ServerResponse } from 'node:http';
 import type { ProblemBody, ProblemCode } from '../public-api.types.js';
 import { BffError } from './bff-error.js';
 import { PAGE_HEADERS, renderErrorPage } from './error-page.js';
@@ -60,7 +61,7 @@ function detailOf(err: unknown, status: number): string {
 }
 
 /** Any thrown value → a problem; detail hidden from 500 on, never a stack trace. */
-export function toProblem(err: unknown, req: Request): Problem {
+export function toProblem(err: unknown, req: Pick<Request, 'method' | 'path'>): Problem {
   const status = statusOf(err);
   const [code, title] =
     CODES[status] ??
@@ -84,7 +85,7 @@ export function toProblem(err: unknown, req: Request): Problem {
 }
 
 /** Browser navigations (GET /auth/...) get a page; scripts and everything else get JSON. */
-function isNavigation(req: Request): boolean {
+function isNavigation(req: Pick<Request, 'method' | 'path'>): boolean {
   return req.method === 'GET' && /^\/auth\/(login|callback|connect)/.test(req.path);
 }
 
@@ -99,5 +100,22 @@ export function sendProblem(res: Response, problem: Problem): void {
     res.set(PAGE_HEADERS).send(renderErrorPage(problem.body.title, problem.body.detail));
     return;
   }
-  res.type('application/problem+json').send(JSON.stringify(problem.body));
+  writeProblemJson(res, problem);
+}
+
+/**
+ * A JSON problem on the raw response (also used by the proxy's hot path, which has no Express response):
+ * status, the problem's headers, `application/problem+json; charset=utf-8`, the body and its length.
+ */
+export function writeProblemJson(res: ServerResponse, problem: Problem): void {
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
+  const body = JSON.stringify(problem.body);
+  res.statusCode = problem.status;
+  for (const [name, value] of Object.entries(problem.headers)) res.setHeader(name, value);
+  res.setHeader('Content-Type', 'application/problem+json; charset=utf-8');
+  res.setHeader('Content-Length', Buffer.byteLength(body));
+  res.end(body);
 }

@@ -38,12 +38,32 @@ function lowerCased(headers: HeaderBag): Map<string, string | string[] | number 
   return new Map(Object.entries(headers).map(([name, value]) => [name.toLowerCase(), value]));
 }
 
-/** The browser's headers the upstream may see (allow-list; `x-request-id` only in a safe token form). */
-export function buildForwardedRequestHeaders(incoming: HeaderBag): Record<string, string> {
-  const headers = lowerCased(incoming);
+/**
+ * The browser's headers the upstream may see (allow-list; `x-request-id` only in a safe token form). Names
+ * in any case; `requestId` (the BFF's id of the request) replaces the browser's `x-request-id`.
+ */
+export function buildForwardedRequestHeaders(
+  incoming: HeaderBag,
+  requestId?: string,
+): Record<string, string> {
+  return pickForwarded(lowerCased(incoming), requestId);
+}
+
+/** The same for Node's own header object, whose names are already lower case (no copy made). */
+export function forwardedFromNode(incoming: IncomingHttpHeaders, requestId?: string): Record<string, string> {
+  return pickForwarded(incoming, requestId);
+}
+
+type HeaderValue = string | string[] | number | undefined;
+
+function pickForwarded(
+  headers: Map<string, HeaderValue> | IncomingHttpHeaders,
+  requestId: string | undefined,
+): Record<string, string> {
   const out: Record<string, string> = {};
   for (const name of FORWARDED_REQUEST_HEADERS) {
-    const value = singleValue(headers.get(name));
+    const given = headers instanceof Map ? headers.get(name) : headers[name];
+    const value = singleValue(name === 'x-request-id' && requestId !== undefined ? requestId : given);
     if (value === undefined || (name === 'x-request-id' && !REQUEST_ID.test(value))) continue;
     out[name] = value;
   }

@@ -1,3 +1,4 @@
+import type { IncomingHttpHeaders } from 'node:http';
 import type { Metrics } from '../metrics/metrics.service.js';
 import { secondsSince } from '../metrics/metrics.service.js';
 import { evaluateStepUp } from '../step-up/evaluate-step-up.js';
@@ -7,8 +8,9 @@ import { DEFAULT_STEP_UP_POLICY, type StepUpPolicy } from '../step-up/step-up-po
 import { translateUpstreamChallenge } from '../step-up/upstream-challenge.js';
 import type { DpopProofFactory } from './dpop.js';
 import { InsufficientScope, InvalidBody, upstreamOutcomeOf, UpstreamUnavailable } from './gateway-error.js';
-import { buildForwardedRequestHeaders } from './headers.js';
+import { forwardedFromNode } from './headers.js';
 import { matchRoute, type RouteMatch, type RouteRequest } from './match-route.js';
+import { returnToFromReferer } from './proxy-request.js';
 import { MY_ACCOUNT_ROUTES, type MyAccountRoute } from './route-table.js';
 import type { UpstreamClient, UpstreamResult } from './upstream-client.js';
 
@@ -31,18 +33,28 @@ export interface GatewayCaller {
    * whose token the BFF cannot judge (SU-9): only upstream challenges apply to them.
    */
   readonly stepUp?: StepUpFacts;
-  /** Where the browser should come back after a login (same-origin path; anything else becomes `/`). */
+  /** Where the browser should come back after a login the answer asks for (same-origin path, else `/`). */
   readonly returnTo?: string;
+  /**
+   * Without `returnTo`, the browser's `Referer`: the page to come back to after a login the answer asks for (`login_url`),
+   * when it is one of ours (else `/`). Read only when an answer needs it.
+   */
+  readonly referer?: string;
 }
 
 export interface GatewayRequest {
-  readonly headers: Readonly<Record<string, string | string[] | undefined>>;
+  /** The browser's request headers, names in lower case as Node gives them (only allow-listed ones are forwarded). */
+  readonly headers: IncomingHttpHeaders;
+  /** The BFF's id of this request, forwarded as `x-request-id` (one id per call). */
+  readonly requestId?: string;
   readonly body?: Buffer;
 }
 
 export interface GatewayOptions {
   readonly routes?: readonly MyAccountRoute[];
   readonly stepUpPolicy?: StepUpPolicy;
+  /** The BFF's public origin: a Referer from elsewhere never becomes a `returnTo`. */
+  readonly publicOrigin?: string;
   /** Epoch seconds; injectable for tests. */
   readonly now?: () => number;
   /** Records each upstream call's outcome and duration. */
@@ -56,10 +68,11 @@ export interface GatewayOptions {
  */
 export class MyAccountGateway {
   private dpopNonce: string | undefined;
-  private readonly routes: readonly MyAccountRoute[];
+  readonly routes: readonly MyAccountRoute[];
   private readonly policy: StepUpPolicy;
   private readonly now: () => number;
   private readonly metrics: Pick<Metrics, 'upstream'> | undefined;
+  private readonly publicOrigin: string;
 
   constructor(
     private readonly client: UpstreamClient,
@@ -67,8 +80,9 @@ export class MyAccountGateway {
   ) {
     this.routes = options.routes ?? MY_ACCOUNT_ROUTES;
     this.policy = options.stepUpPolicy ?? DEFAULT_STEP_UP_POLICY;
-    this.now = options.now ?? (() => Math.floor(Date.now() / 1000));
+    this.now = options.now ?? nowSeconds;
     this.metrics = options.metrics;
+    this.publicOrigin = options.publicOrigin ? new URL(options.publicOrigin).origin : '';
   }
 
   /** Step 1, before any session work: refuses what is not in the route table. */
@@ -78,11 +92,19 @@ export class MyAccountGateway {
 
   /** Steps 2-4 for a matched request. Throws GatewayErrors; returns what to send to the browser. */
   async forward(match: RouteMatch, caller: GatewayCaller, request: GatewayRequest): Promise<UpstreamResult> {
+    this.authorize(match, caller, request.body);
+    return this.send(match, caller, request);
+  }
+
+  /**
+   * Steps 2-3, before anything is sent: the body the route takes, the scope (403), the step-up policy
+   * (401 challenge). Throws GatewayErrors.
+   */
+  authorize(match: RouteMatch, caller: GatewayCaller, body?: Buffer): void {
     const { route } = match;
-    if (request.body && !route.hasJsonBody)
-      throw new InvalidBody(`${route.operationId} takes no request body`);
-    const returnTo = normalizeReturnTo(caller.returnTo);
+    if (body && !route.hasJsonBody) throw new InvalidBody(`${route.operationId} takes no request body`);
     if (!caller.scopes.has(route.scope)) {
+      const returnTo = this.returnTo(caller);
       throw new InsufficientScope(
         route.scope,
         `/auth/login?${new URLSearchParams({ scope: route.scope, returnTo })}`,
@@ -98,35 +120,48 @@ export class MyAccountGateway {
         now: this.now(),
         policy: this.policy,
       });
-      if (!decision.ok) throw new StepUpRequired(decision.challenge, returnTo);
+      if (!decision.ok) throw new StepUpRequired(decision.challenge, this.returnTo(caller));
     }
+  }
+
+  /** Step 4 for an authorized request: one forward; an upstream step-up challenge becomes the BFF's own. */
+  async send(match: RouteMatch, caller: GatewayCaller, request: GatewayRequest): Promise<UpstreamResult> {
     const started = performance.now();
     let result: UpstreamResult;
     try {
       result = await this.client.forward({
         match,
-        headers: buildForwardedRequestHeaders(request.headers),
+        headers: forwardedFromNode(request.headers, request.requestId),
         body: request.body,
         authorization: caller.authorization,
         dpop: caller.dpop,
         dpopNonce: this.dpopNonce,
       });
     } catch (error) {
-      this.metrics?.upstream(route.operationId, upstreamOutcomeOf(error), secondsSince(started));
+      this.metrics?.upstream(match.route.operationId, upstreamOutcomeOf(error), secondsSince(started));
       throw error;
     }
-    this.metrics?.upstream(route.operationId, result.status, secondsSince(started));
+    this.metrics?.upstream(match.route.operationId, result.status, secondsSince(started));
     if (result.dpopNonce) this.dpopNonce = result.dpopNonce;
-    return this.checkChallenge(result, returnTo);
+    return this.checkChallenge(result, caller);
   }
 
-  private checkChallenge(result: UpstreamResult, returnTo: string): UpstreamResult {
+  private checkChallenge(result: UpstreamResult, caller: GatewayCaller): UpstreamResult {
+    if (result.status !== 401) return result;
     const verdict = translateUpstreamChallenge(result, this.policy);
-    if (verdict.kind === 'step_up') throw new StepUpRequired(verdict.challenge, returnTo);
+    if (verdict.kind === 'step_up') throw new StepUpRequired(verdict.challenge, this.returnTo(caller));
     if (verdict.kind === 'invalid')
       throw new UpstreamUnavailable(
         `The My Account API sent an unusable step-up challenge (${verdict.reason})`,
       );
     return result;
   }
+
+  /** The same-origin path a login asked for by this answer should return to (BCP-6). */
+  private returnTo(caller: GatewayCaller): string {
+    if (caller.returnTo !== undefined) return normalizeReturnTo(caller.returnTo);
+    return normalizeReturnTo(returnToFromReferer(caller.referer, this.publicOrigin));
+  }
 }
+
+const nowSeconds = () => Math.floor(Date.now() / 1000);

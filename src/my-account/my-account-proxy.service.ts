@@ -28,7 +28,7 @@ const DELETIONS = new Set(['deleteAuthenticationMethod', 'deleteConnectedAccount
  * The rate-limit policy of an operation: code guessing at `verify` has its own small budget, every other
  * write the general one; reads are not counted here.
  */
-function rateLimitPolicy(operationId: string, method: string): RateLimitPolicyName | undefined {
+export function rateLimitPolicy(operationId: string, method: string): RateLimitPolicyName | undefined {
   if (operationId === 'confirmAuthenticationMethod') return 'my-account-verify';
   return method === 'GET' || method === 'HEAD' ? undefined : 'my-account-write';
 }
@@ -82,7 +82,7 @@ export class MyAccountProxy {
     res.clearCookie(cookieName, { path: '/', secure: true, httpOnly: true, sameSite });
   }
 
-  private afterForward(match: RouteMatch, result: UpstreamResult, who: ResolvedCaller): void {
+  afterForward(match: RouteMatch, result: UpstreamResult, who: ResolvedCaller): void {
     if (result.status < 200 || result.status > 299) return;
     const { operationId } = match.route;
     if (METHOD_WRITES.has(operationId)) this.firstFactor.forget(who.sub);

@@ -4,6 +4,8 @@ import { MyAccountController } from './my-account.controller.js';
 import { MY_ACCOUNT_PROVIDERS } from './my-account.providers.js';
 import { MyAccountProxy } from './my-account-proxy.service.js';
 import { ProxyCallers } from './proxy-callers.js';
+import { ProxyHotPath } from './proxy-hot-path.js';
+import { PROXY_HOT_PATH_PROVIDER } from './proxy-hot-path.provider.js';
 import { UpstreamClient } from './upstream-client.js';
 
 /**
@@ -13,7 +15,14 @@ import { UpstreamClient } from './upstream-client.js';
  */
 @Module({
   controllers: [MyAccountController],
-  providers: [...MY_ACCOUNT_PROVIDERS, FirstFactorCheck, ProxyCallers, MyAccountProxy],
+  providers: [
+    ...MY_ACCOUNT_PROVIDERS,
+    FirstFactorCheck,
+    ProxyCallers,
+    MyAccountProxy,
+    PROXY_HOT_PATH_PROVIDER,
+  ],
+  exports: [ProxyHotPath],
 })
 export class MyAccountModule implements OnApplicationShutdown {
   constructor(private readonly client: UpstreamClient) {}

@@ -32,12 +32,19 @@ export const MY_ACCOUNT_PROVIDERS: Provider[] = [
   },
   {
     provide: MyAccountGateway,
-    inject: [UpstreamClient, MY_ACCOUNT_CONFIG, STEP_UP_POLICY, Metrics],
-    useFactory: (client: UpstreamClient, config: MyAccountConfig, policy: StepUpPolicy, metrics: Metrics) =>
+    inject: [UpstreamClient, MY_ACCOUNT_CONFIG, STEP_UP_POLICY, Metrics, SERVER_CONFIG],
+    useFactory: (
+      client: UpstreamClient,
+      config: MyAccountConfig,
+      policy: StepUpPolicy,
+      metrics: Metrics,
+      server: ServerConfig,
+    ) =>
       new MyAccountGateway(client, {
         routes: buildRouteTable(routeTimeoutsFromConfig(config)),
         stepUpPolicy: policy,
         metrics,
+        publicOrigin: server.publicOrigin,
       }),
   },
 ];

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Request } from 'express';
+import type { SessionData } from 'express-session';
 import type { BearerCaller } from '../bearer/bearer-caller.js';
 import type { ServerConfig } from '../config/config.schema.js';
 import { SERVER_CONFIG } from '../config/config.tokens.js';
@@ -10,6 +11,7 @@ import { SessionService, type CurrentSession } from '../session/session.service.
 import type { TokenSet } from '../session/session.types.js';
 import { isFresh } from '../step-up/evaluate-step-up.js';
 import { StepUpRequired } from '../step-up/step-up-challenge.js';
+import { challengeForMfaRequired } from '../step-up/upstream-challenge.js';
 import { resolveStepUpRequirement, type StepUpPolicy } from '../step-up/step-up-policy.js';
 import { DpopKey } from './dpop.js';
 import { FirstFactorCheck } from './first-factor.service.js';
@@ -52,35 +54,29 @@ export class ProxyCallers {
   }
 
   async resolve(req: Request, match: RouteMatch): Promise<ResolvedCaller> {
-    const returnTo = returnToFromReferer(req.get('referer'), this.publicOrigin);
+    const referer = req.headers.referer;
     const session = this.sessions.current(req);
-    if (session) return this.forSession(session, match, returnTo);
-    if (req.bearerCaller) return forBearer(req.bearerCaller, returnTo);
+    if (session) return this.forSession(session, match, referer);
+    if (req.bearerCaller) return forBearer(req.bearerCaller, referer);
     throw new NotAuthenticated();
   }
 
   private async forSession(
     session: CurrentSession,
     match: RouteMatch,
-    returnTo: string,
+    referer: string | undefined,
   ): Promise<ResolvedCaller> {
     const { data } = session;
-    const tokens = await this.tokens(session, returnTo);
-    const lastMfaAt = data.mfa?.lastMfaAt ?? null;
-    const caller: GatewayCaller = {
-      scopes: new Set(tokens.scope ? tokens.scope.split(' ').filter(Boolean) : data.scopes),
-      ...(await credentials(tokens)),
-      stepUp: { lastMfaAt, authTime: data.authTime ?? null, hasConfirmedFactor: undefined },
-      returnTo,
-    };
-    const resolved = { caller, sub: data.user.sub, session: sessionHandle(session.id) };
-    if (!this.needsFirstFactorFact(match, lastMfaAt)) return resolved;
+    const tokens = await this.tokens(session, referer);
+    const resolved = await sessionCaller(session.id, data, tokens, referer);
+    const { caller } = resolved;
+    if (!this.needsFirstFactorFact(match, caller.stepUp!.lastMfaAt)) return resolved;
     const hasConfirmedFactor = await this.firstFactor.hasConfirmedFactor(data.user.sub, caller);
     return { ...resolved, caller: { ...caller, stepUp: { ...caller.stepUp!, hasConfirmedFactor } } };
   }
 
   /** The fact is asked for only where the policy could use it: a first-factor operation without fresh MFA. */
-  private needsFirstFactorFact(match: RouteMatch, lastMfaAt: number | null): boolean {
+  needsFirstFactorFact(match: RouteMatch, lastMfaAt: number | null): boolean {
     const requirement = resolveStepUpRequirement(match.route, this.policy);
     return !!requirement?.firstFactorAllowed && !isFresh(lastMfaAt, nowSeconds(), requirement.maxAge);
   }
@@ -91,15 +87,41 @@ export class ProxyCallers {
    * record that is gone or does not decrypt; an outage is a 503 with the session kept;
    * Auth0's `mfa_required` on refresh becomes the step-up challenge (DESIGN §6).
    */
-  private async tokens(session: CurrentSession, returnTo: string): Promise<TokenSet> {
+  private async tokens(session: CurrentSession, referer: string | undefined): Promise<TokenSet> {
     try {
       return await this.accessTokens.forSession(session.id, session.data.user);
     } catch (error) {
       if (error instanceof NotAuthenticated) throw new SessionEnded(error.detail);
       if (!(error instanceof RefreshRequiresMfa)) throw error;
-      throw new StepUpRequired({ acr_values: this.policy.acrValues, max_age: this.policy.maxAge }, returnTo);
+      throw new StepUpRequired(
+        challengeForMfaRequired(this.policy),
+        returnToFromReferer(referer, this.publicOrigin),
+      );
     }
   }
+}
+
+/**
+ * A session's caller as the gateway needs it, from the session data and its (fresh) tokens: granted
+ * scopes, credentials, the step-up facts of the session record (SU-9). The first-factor fact is unknown.
+ */
+export async function sessionCaller(
+  sid: string,
+  data: SessionData,
+  tokens: TokenSet,
+  referer: string | undefined,
+): Promise<ResolvedCaller> {
+  const caller: GatewayCaller = {
+    scopes: new Set(tokens.scope ? tokens.scope.split(' ').filter(Boolean) : data.scopes),
+    ...(await credentials(tokens)),
+    stepUp: {
+      lastMfaAt: data.mfa?.lastMfaAt ?? null,
+      authTime: data.authTime ?? null,
+      hasConfirmedFactor: undefined,
+    },
+    referer,
+  };
+  return { caller, sub: data.user.sub, session: sessionHandle(sid) };
 }
 
 async function credentials(tokens: TokenSet): Promise<Pick<GatewayCaller, 'authorization' | 'dpop'>> {
@@ -111,9 +133,9 @@ async function credentials(tokens: TokenSet): Promise<Pick<GatewayCaller, 'autho
 }
 
 /** No step-up facts: the BFF cannot judge a token it did not obtain (SU-9); upstream challenges still apply. */
-function forBearer(bearer: BearerCaller, returnTo: string): ResolvedCaller {
+function forBearer(bearer: BearerCaller, referer: string | undefined): ResolvedCaller {
   return {
-    caller: { scopes: new Set(bearer.scopes), authorization: `Bearer ${bearer.accessToken}`, returnTo },
+    caller: { scopes: new Set(bearer.scopes), authorization: `Bearer ${bearer.accessToken}`, referer },
     sub: bearer.sub,
   };
 }

@@ -5,8 +5,17 @@ import type { SessionConfig } from '../config/config.schema.js';
 import { type ReplicaWait, runDurably } from './durable-write.js';
 import type { RedisClient } from './redis.factory.js';
 import { SessionKeys, SESSION_ID_PATTERN } from './session-keys.js';
+import { isPastDeadline, isTouchDue, sessionTimes, type SessionTimes } from './session-deadlines.js';
 import { SessionScripts } from './session-scripts.js';
-import { parkTokenRecord } from './token-prefetch.js';
+import { parkTokenRecord, type RawTokenRecord } from './token-prefetch.js';
+
+/** A session as stored: its JSON data, creation and last activity (epoch ms), its token record (encrypted). */
+export interface StoredSession {
+  readonly data: string;
+  readonly created: number;
+  readonly seen: number;
+  readonly tokens: RawTokenRecord;
+}
 
 /**
  * express-session `Store` on ioredis, written here rather than taken from connect-redis: connect-redis 9+
@@ -21,6 +30,7 @@ import { parkTokenRecord } from './token-prefetch.js';
 export class RedisSessionStore extends session.Store {
   readonly keys: SessionKeys;
   private readonly scripts: SessionScripts;
+  private readonly times: SessionTimes;
 
   constructor(
     private readonly redis: RedisClient,
@@ -35,13 +45,14 @@ export class RedisSessionStore extends session.Store {
     super();
     this.keys = new SessionKeys(config.keyPrefix);
     this.scripts = new SessionScripts(redis);
+    this.times = sessionTimes(config);
   }
 
   private get idleMs(): number {
-    return this.config.idleTimeoutSeconds * 1000;
+    return this.times.idleMs;
   }
   private get absMs(): number {
-    return this.config.absoluteTimeoutSeconds * 1000;
+    return this.times.absMs;
   }
 
   override get(sid: string, callback: (err: unknown, session?: session.SessionData | null) => void): void {
@@ -85,32 +96,42 @@ export class RedisSessionStore extends session.Store {
     );
   }
 
+  /**
+   * The stored records of a session in ONE command (session hash and encrypted token record share a
+   * hash tag, so one slot): undefined when absent, destroyed (tombstone) or not an id we issue. No write.
+   */
+  async readRecord(sid: string): Promise<StoredSession | undefined> {
+    if (!SESSION_ID_PATTERN.test(sid)) return undefined;
+    const reply = await this.scripts.run<(string | null)[]>(
+      'bffSessionRead',
+      [this.keys.session(sid), this.keys.tokens(sid), this.keys.tombstone(sid)],
+      [],
+    );
+    const [data, created, seen, v, ct] = reply;
+    if (!data || !created || !seen) return undefined;
+    return { data, created: Number(created), seen: Number(seen), tokens: { v: v ?? null, ct: ct ?? null } };
+  }
+
+  /** Whether a stored session is over at `now` (idle or absolute deadline, SES-5/SES-6). */
+  isPastDeadline(record: StoredSession, now = this.now()): boolean {
+    return isPastDeadline(this.times, now, record.created, record.seen);
+  }
+
   /** The session, or null when absent, malformed, idle too long or past its absolute deadline. */
   async read(sid: string): Promise<session.SessionData | null> {
-    if (!SESSION_ID_PATTERN.test(sid)) return null;
-    // One round trip for the session and its (encrypted) token record: same hash tag, same slot.
-    const results = await this.redis
-      .multi()
-      .hmget(this.keys.session(sid), 'data', 'created', 'seen')
-      .hmget(this.keys.tokens(sid), 'v', 'ct')
-      .exec();
-    const failed = results?.find(([err]) => err);
-    if (!results || failed) throw failed?.[0] ?? new Error('transaction aborted');
-    const [data, created, seen] = results[0][1] as (string | null)[];
-    if (!data || !created || !seen) return null;
-    const [v, ct] = results[1][1] as (string | null)[];
-    parkTokenRecord(sid, { v, ct });
-    const now = this.now();
-    if (now - Number(seen) >= this.idleMs || now - Number(created) >= this.absMs) {
+    const record = await this.readRecord(sid);
+    if (!record) return null;
+    parkTokenRecord(sid, record.tokens);
+    if (this.isPastDeadline(record)) {
       await this.remove(sid);
       this.onExpired();
       return null;
     }
     try {
       return {
-        ...(JSON.parse(data) as session.SessionData),
-        createdAt: Number(created),
-        lastSeenAt: Number(seen),
+        ...(JSON.parse(record.data) as session.SessionData),
+        createdAt: record.created,
+        lastSeenAt: record.seen,
       };
     } catch {
       return null;
@@ -141,12 +162,13 @@ export class RedisSessionStore extends session.Store {
   /** Writes activity at most once per `touchIntervalSeconds`, and never for a request that opted out. */
   async recordActivity(sid: string, data: session.SessionData): Promise<void> {
     if (isActivityIgnored(data)) return;
+    await this.touchIfDue(sid, typeof data.lastSeenAt === 'number' ? data.lastSeenAt : Number.NaN);
+  }
+
+  /** The activity write itself, when due after the last one at `lastSeenAt` (epoch ms). */
+  async touchIfDue(sid: string, lastSeenAt: number): Promise<void> {
     const now = this.now();
-    if (
-      typeof data.lastSeenAt === 'number' &&
-      now - data.lastSeenAt < this.config.touchIntervalSeconds * 1000
-    )
-      return;
+    if (!isTouchDue(this.times, now, lastSeenAt)) return;
     await this.scripts.run(
       'bffSessionTouch',
       [this.keys.session(sid), this.keys.tokens(sid)],

@@ -16,6 +16,16 @@ if redis.call('EXISTS', KEYS[2]) == 1 then redis.call('PEXPIRE', KEYS[2], ttl) e
 return 1`;
 
 const SCRIPTS = {
+  // KEYS: sess, tokens, tombstone → {data, created, seen, tokensVersion, tokensBlob}, or {} after a destroy.
+  // Read-only: a request's session and its token record in one command (DESIGN §11: one round trip).
+  bffSessionRead: {
+    numberOfKeys: 3,
+    lua: `
+if redis.call('EXISTS', KEYS[3]) == 1 then return {} end
+local s = redis.call('HMGET', KEYS[1], 'data', 'created', 'seen')
+local t = redis.call('HMGET', KEYS[2], 'v', 'ct')
+return {s[1], s[2], s[3], t[1], t[2]}`,
+  },
   // KEYS: sess, tokens, tombstone; ARGV: now, idleMs, absMs, data
   bffSessionSet: {
     numberOfKeys: 3,

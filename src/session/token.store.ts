@@ -5,7 +5,7 @@ import { SessionStoreError } from './redis-session.store.js';
 import type { SessionKeys } from './session-keys.js';
 import type { SessionScripts } from './session-scripts.js';
 import type { TokenCipher } from './token-cipher.js';
-import { forgetTokenRecord, takeTokenRecord } from './token-prefetch.js';
+import { forgetTokenRecord, takeTokenRecord, type RawTokenRecord } from './token-prefetch.js';
 import type { TokenSet, VersionedTokens } from './session.types.js';
 
 /**
@@ -36,9 +36,14 @@ export class TokenStore {
         throw new SessionStoreError(err, this.retryAfterSeconds);
       }
     }
-    if (!v || !ct) return undefined;
-    const version = Number(v);
-    const tokens = JSON.parse(this.cipher.decrypt(ct, aad(sid, version))) as TokenSet;
+    return this.decode(sid, { v, ct });
+  }
+
+  /** A token record as stored, decrypted (undefined when empty). Throws `TokenDecryptionFailed`. */
+  decode(sid: string, record: RawTokenRecord): VersionedTokens | undefined {
+    if (!record.v || !record.ct) return undefined;
+    const version = Number(record.v);
+    const tokens = JSON.parse(this.cipher.decrypt(record.ct, aad(sid, version))) as TokenSet;
     return { tokens, version };
   }
 

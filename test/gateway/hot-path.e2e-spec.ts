@@ -1,5 +1,6 @@
 import { jest } from '@jest/globals';
 import type { Redis } from 'ioredis';
+import { ProxyHotPath } from '../../src/my-account/proxy-hot-path.js';
 import { expectNoTokenIn, GatewayStack, userNamed, type RecordingClient } from './support/gateway-stack.js';
 
 jest.setTimeout(60_000);
@@ -28,8 +29,8 @@ describe('Proxy hot path in Redis', () => {
     await stack?.close();
   });
 
-  async function commandsOf(call: () => Promise<unknown>): Promise<string[][]> {
-    await client.api(stack.url, 'GET', '/factors'); // settle (a first activity touch, if any)
+  async function commandsOf(call: () => Promise<unknown>, settle = true): Promise<string[][]> {
+    if (settle) await client.api(stack.url, 'GET', '/factors'); // a first activity touch, if any
     await new Promise((r) => setTimeout(r, 100));
     commands.length = 0;
     await call();
@@ -38,21 +39,53 @@ describe('Proxy hot path in Redis', () => {
     const bff = new Set(
       commands.filter((c) => c.args.some((a) => a.startsWith('bff:'))).map((c) => c.source),
     );
-    return commands.filter((c) => bff.has(c.source)).map((c) => c.args);
+    return commands.filter((c) => bff.has(c.source) || c.source === 'lua').map((c) => c.args);
   }
 
+  const hotPath = () => stack.bff.app.get(ProxyHotPath);
+
   it('a plain read: one round trip (session and token record together) and no write', async () => {
+    let served = 0;
     const seen = await commandsOf(async () => {
+      served = hotPath().served;
       const res = await client.api(stack.url, 'GET', '/authentication-methods');
       expect(res.status).toBe(200);
     });
     const sid = stack.sessionId(client);
-    // One MULTI holding only reads of this session's two records: no write, no second round trip.
-    expect(seen.map(([command, key]) => [command, key])).toEqual([
-      ['multi', undefined],
-      ['hmget', `bff:{${sid}}:sess`],
-      ['hmget', `bff:{${sid}}:tokens`],
-      ['exec', undefined],
+    // One script over this session's keys (one slot), and inside it only reads: no write, no second trip.
+    expect(
+      seen.map(([command, ...args]) => [command.toLowerCase(), ...args.slice(command === 'evalsha' ? 1 : 0)]),
+    ).toEqual([
+      ['evalsha', '3', `bff:{${sid}}:sess`, `bff:{${sid}}:tokens`, `bff:{${sid}}:dead`],
+      ['exists', `bff:{${sid}}:dead`],
+      ['hmget', `bff:{${sid}}:sess`, 'data', 'created', 'seen'],
+      ['hmget', `bff:{${sid}}:tokens`, 'v', 'ct'],
     ]);
+    expect(hotPath().served).toBe(served + 1);
+  });
+
+  it('writes activity once the touch interval has passed, and then not again', async () => {
+    const sid = stack.sessionId(client);
+    const admin = stack.redis.client();
+    const interval = stack.bff.config.session.touchIntervalSeconds * 1000;
+    try {
+      await admin.hset(`bff:{${sid}}:sess`, 'seen', String(Date.now() - interval - 1000));
+      const seen = await commandsOf(async () => {
+        for (let i = 0; i < 3; i++) {
+          expect((await client.api(stack.url, 'GET', '/authentication-methods')).status).toBe(200);
+          await new Promise((r) => setTimeout(r, 50)); // the write runs beside the upstream call
+        }
+      }, false);
+      const writes = seen.filter(([command]) => /^(hset|pexpire|set|del)$/i.test(command));
+      expect(writes.map(([command, key, field]) => [command.toLowerCase(), key, field])).toEqual([
+        ['hset', `bff:{${sid}}:sess`, 'seen'],
+        ['pexpire', `bff:{${sid}}:sess`, expect.any(String)],
+        ['pexpire', `bff:{${sid}}:tokens`, expect.any(String)],
+      ]);
+      const scripts = seen.filter(([command]) => /^eval(sha)?$/i.test(command));
+      expect(scripts).toHaveLength(4); // 3 reads, 1 activity write
+    } finally {
+      admin.disconnect();
+    }
   });
 });
