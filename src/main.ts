@@ -65,7 +65,7 @@ export async function createApp(
  * the plain reads it can answer and hands every other request to Express unchanged.
  */
 function mountHotPath(app: NestExpressApplication): void {
-  const server = app.getHttpServer() as Server;
+  const server = app.getHttpServer();
   const hotPath = app.get(ProxyHotPath);
   for (const listener of server.listeners('request') as RequestListener[]) {
     server.removeListener('request', listener);
