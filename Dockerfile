@@ -10,6 +10,7 @@ COPY tsconfig.json tsconfig.build.json nest-cli.json ./
 COPY src ./src
 COPY tenant ./tenant
 COPY web ./web
+COPY examples ./examples
 RUN npm run build && npm prune --omit=dev
 
 FROM node:20-bookworm-slim AS runtime

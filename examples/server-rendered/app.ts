@@ -35,6 +35,8 @@ export function createExampleApp(options: ExampleAppOptions): express.Express {
   pages.get('/', accountPage(bff, basePath));
   pages.use(methodForms(bff, basePath));
   pages.use(sessionForms(bff, basePath));
+  // Liveness for the container's HEALTHCHECK (the Dockerfile probes /healthz on PORT).
+  app.get('/healthz', (_req, res) => res.set('Cache-Control', 'no-store').send('ok'));
   app.use(basePath, pages);
   app.use(errorPages(basePath, log));
   return app;

@@ -63,6 +63,7 @@ describe('docker-compose.yml', () => {
       expect(names((s) => s.profiles?.includes('scale') === true)).toEqual([
         'bff-1',
         'bff-2',
+        'example',
         'proxy',
         'redis-replica',
         'sentinel-1',
@@ -172,9 +173,21 @@ describe('docker-compose.yml', () => {
       }
     });
 
-    it('leaves a marked place for an example app behind a path prefix', () => {
-      expect(caddyfile).toMatch(/^\s*#\s+handle \/example\/\* \{$/m);
-      expect(readFileSync('docker-compose.yml', 'utf8')).toMatch(/examples\/server-rendered/);
+    it('routes /example/ at the same origin to the server-rendered example, before the BFF', () => {
+      const example = services.example;
+      expect(example.command).toEqual(['node', 'dist/example/main.js']);
+      expect(example.ports).toBeUndefined();
+      expect(example.environment).toMatchObject({
+        PUBLIC_ORIGIN: 'https://localhost',
+        BASE_PATH: '/example',
+        BFF_URL: `http://tenant:${services['bff-1'].environment?.PORT}`,
+      });
+      // The Dockerfile's HEALTHCHECK probes /healthz on PORT: the example answers it.
+      expect(example.environment?.PORT).toBe('3100');
+      const route = /handle \/example\/\* \{\n\s*reverse_proxy (\S+)\n\s*\}/.exec(caddyfile);
+      expect(route?.[1]).toBe(`example:${example.environment?.PORT}`);
+      expect(caddyfile.indexOf('handle /example/*')).toBeLessThan(caddyfile.indexOf('handle {'));
+      expect(readFileSync('Dockerfile', 'utf8')).toMatch(/^COPY examples \.\/examples$/m);
     });
   });
 
