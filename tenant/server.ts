@@ -1,9 +1,13 @@
+import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import { Redis } from 'ioredis';
 import type { Provider } from 'oidc-provider';
 import { AccountStore } from './accounts/account-store.js';
 import { seedAccounts } from './accounts/seed.js';
 import type { TenantConfig } from './config/tenant-config.schema.js';
+import { CorsPolicy } from './http/cors.js';
+import { requestHost } from './http/request-host.js';
 import { Outbox } from './dev/outbox.js';
 import { createInteractionHandler, type IssuerBinding } from './interactions/interaction-handler.js';
 import { loadSigningKeys } from './keys.js';
@@ -53,15 +57,15 @@ async function buildContext(config: TenantConfig, redis: Redis): Promise<TenantC
   };
 }
 
-/** The issuer a request is for: its Host header against each issuer's host; the canonical one otherwise. */
-function createBindingLookup(bindings: IssuerBinding[]) {
+/** The issuer a request is for: its host against each issuer's host; the canonical one otherwise. */
+function createBindingLookup(bindings: IssuerBinding[], trustProxy: boolean) {
   const byHost = new Map(bindings.map((b) => [new URL(b.issuer).host.toLowerCase(), b]));
-  return (req: IncomingMessage): IssuerBinding =>
-    byHost.get((req.headers.host ?? '').toLowerCase()) ?? bindings[0];
+  return (req: IncomingMessage): IssuerBinding => byHost.get(requestHost(req, trustProxy)) ?? bindings[0];
 }
 
 function createDispatcher(ctx: TenantContext, bindings: IssuerBinding[], isStorageUp: () => boolean) {
-  const bindingFor = createBindingLookup(bindings);
+  const bindingFor = createBindingLookup(bindings, ctx.config.tenant.trust_proxy);
+  const cors = new CorsPolicy(ctx.config);
   const mounts: TenantMount[] = [
     ...buildMounts(ctx),
     { prefix: INTERACTION_PREFIX, handler: createInteractionHandler(ctx, bindingFor, isStorageUp) },
@@ -74,9 +78,13 @@ function createDispatcher(ctx: TenantContext, bindings: IssuerBinding[], isStora
     bindings.map((b) => [b.provider, b.provider.callback()]),
   );
   return (req: IncomingMessage, res: ServerResponse) => {
+    if (cors.handlePreflight(req, res)) return;
     const path = (req.url ?? '/').split('?')[0];
     const mount = mounts.find((m) => path.startsWith(m.prefix));
-    if (mount) return mount.handler(req, res);
+    if (mount) {
+      cors.decorate(req, res);
+      return mount.handler(req, res);
+    }
     return callbacks.get(bindingFor(req).provider)?.(req, res);
   };
 }
@@ -84,7 +92,8 @@ function createDispatcher(ctx: TenantContext, bindings: IssuerBinding[], isStora
 /**
  * Starts the local tenant: Redis-backed context, seeded users, one oidc-provider per issuer (canonical and
  * custom domains, chosen by Host), the mounts beside it (My Account API, connect page, dev endpoints), the
- * login pages and the passkey challenge endpoint, listening on `config.tenant.host:port`.
+ * login pages and the passkey challenge endpoint, listening on `config.tenant.host:port` (HTTPS when
+ * `tenant.tls` names a certificate and key).
  */
 export async function startTenant(
   config: TenantConfig,
@@ -104,7 +113,11 @@ export async function startTenant(
     issuer,
     provider: createProvider({ tenant: context, issuer, adapter, clients, isStorageUp }),
   }));
-  const server: Server = createServer(createDispatcher(context, bindings, isStorageUp));
+  const dispatch = createDispatcher(context, bindings, isStorageUp);
+  const { tls } = config.tenant;
+  const server: Server = tls
+    ? createHttpsServer({ cert: readFileSync(tls.cert), key: readFileSync(tls.key) }, dispatch)
+    : createServer(dispatch);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.tenant.port, config.tenant.host, () => resolve());

@@ -41,7 +41,10 @@ export function describeIssues(issues: readonly z.core.$ZodIssue[]): string[] {
 
 type Env = Record<string, string | undefined>;
 
-/** TENANT_PORT, TENANT_HOST, TENANT_ISSUER and REDIS_URL override the file (the docker compose stack sets them). */
+/**
+ * TENANT_PORT, TENANT_HOST, TENANT_ISSUER, REDIS_URL, TENANT_TLS_CERT + TENANT_TLS_KEY (PEM file paths) and
+ * TENANT_TRUST_PROXY override the file (the docker compose stack sets some of them).
+ */
 function applyEnvOverrides(raw: Record<string, unknown>, env: Env, problems: string[]): void {
   const section = (name: string): Record<string, unknown> => {
     const value = raw[name];
@@ -57,6 +60,14 @@ function applyEnvOverrides(raw: Record<string, unknown>, env: Env, problems: str
   if (env.TENANT_HOST !== undefined) section('tenant').host = env.TENANT_HOST;
   if (env.TENANT_ISSUER !== undefined) section('tenant').issuer = env.TENANT_ISSUER;
   if (env.REDIS_URL !== undefined) section('redis').url = env.REDIS_URL;
+  if (env.TENANT_TLS_CERT !== undefined || env.TENANT_TLS_KEY !== undefined) {
+    section('tenant').tls = { cert: env.TENANT_TLS_CERT, key: env.TENANT_TLS_KEY };
+  }
+  if (env.TENANT_TRUST_PROXY !== undefined) {
+    if (!['true', 'false'].includes(env.TENANT_TRUST_PROXY))
+      problems.push(`TENANT_TRUST_PROXY: must be true or false, got "${env.TENANT_TRUST_PROXY}"`);
+    else section('tenant').trust_proxy = env.TENANT_TRUST_PROXY === 'true';
+  }
 }
 
 function readYaml(file: string, problems: string[]): Record<string, unknown> {

@@ -68,6 +68,7 @@ const seedClient = z.strictObject({
         'authorization_code',
         'refresh_token',
         'client_credentials',
+        'password',
         'http://auth0.com/oauth/grant-type/password-realm',
         'http://auth0.com/oauth/grant-type/mfa-otp',
         'urn:okta:params:oauth:grant-type:webauthn',
@@ -77,7 +78,10 @@ const seedClient = z.strictObject({
   redirect_uris: z.array(url).default([]),
   post_logout_redirect_uris: z.array(url).default([]),
   backchannel_logout_uri: url.optional(),
-  /** Allowed Web Origins (passkey and embedded login). */
+  /**
+   * Allowed Web Origins: the origins whose browser calls (CORS), silent authentication
+   * (`response_mode=web_message`) and passkey ceremonies the tenant accepts for this client.
+   */
   web_origins: z.array(url).default([]),
   first_party: z.boolean().default(true),
   /** Pushed authorization requests required for this client. */
@@ -123,6 +127,13 @@ export const tenantConfigSchema = z.strictObject({
     /** Database connection name. */
     database_connection: z.string().default('Username-Password-Authentication'),
     session_ttl_seconds: z.number().int().positive().default(86_400),
+    /** Serve HTTPS with this PEM certificate and key (files); plain HTTP when absent. */
+    tls: z.strictObject({ cert: z.string().min(1), key: z.string().min(1) }).optional(),
+    /**
+     * Behind a TLS-terminating proxy: trust its `X-Forwarded-Proto` / `X-Forwarded-Host` when building
+     * endpoint URLs. Off by default: a client could otherwise choose the scheme and host of every URL.
+     */
+    trust_proxy: z.boolean().default(false),
   }),
   redis: z.strictObject({
     url: z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL'),

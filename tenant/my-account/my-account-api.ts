@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { AccountUpdateConflict } from '../accounts/account-store.js';
 import { ConnectFlows } from '../connect/connect-flows.js';
+import { requestHost } from '../http/request-host.js';
 import type { TenantContext, TenantHandler } from '../tenant-context.js';
 import { AccessTokenVerifier } from './auth/access-token.js';
 import { insufficientScope, unauthorized } from './auth/challenge.js';
@@ -83,7 +84,7 @@ export function createMyAccountApi(ctx: TenantContext, options: MyAccountApiOpti
   };
 
   async function route(req: IncomingMessage, headers: HeaderMap) {
-    const issuer = issuerForHost(ctx, req.headers.host);
+    const issuer = issuerForHost(ctx, requestHost(req, ctx.config.tenant.trust_proxy));
     if (!issuer) throw notFound('This host does not serve the My Account API');
     const { path, search } = splitUrl(req.url ?? '/');
     if (!path.startsWith(`${MY_ACCOUNT_BASE_PATH}/`)) throw notFound('No such endpoint');

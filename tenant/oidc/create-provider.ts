@@ -7,6 +7,8 @@ import { createDirectLoginIssuer, type GetResourceServerInfo } from './grants/is
 import { registerMfaOtpGrant } from './grants/mfa-otp.js';
 import { registerPasswordRealmGrant } from './grants/password-realm.js';
 import { registerWebauthnGrant } from './grants/webauthn.js';
+import { createJsonBodyMiddleware } from './json-body.js';
+import { createJwtUserinfoMiddleware } from './jwt-userinfo.js';
 import { createOfflineAccessMiddleware } from './offline-access-middleware.js';
 import { createLogoutMiddleware } from './logout.js';
 import { ClientDirectory, toClientMetadata } from './provider-clients.js';
@@ -14,6 +16,9 @@ import type { AdapterFactory } from './redis-adapter.js';
 import { createResourceServerInfo } from './resource-server.js';
 import { AUTH0_ROUTES, INTERACTION_PREFIX } from './routes.js';
 import { createStorageGuard } from './storage-unavailable.js';
+import { createJwtCustomizer, createTokenScopeMiddleware } from './token-scope.js';
+import { createV2LogoutMiddleware } from './v2-logout.js';
+import { createWebMessageGuard } from './web-message.js';
 
 /** Tenant cookies; distinct from the BFF's (cookies are per host, not per port). */
 const COOKIES = { session: 'auth0', interaction: 'auth0_interaction', resume: 'auth0_interaction_resume' };
@@ -81,7 +86,7 @@ export interface ProviderDeps {
 }
 
 function configuration(
-  { tenant, adapter, clients }: ProviderDeps,
+  { tenant, adapter, clients, issuer }: ProviderDeps,
   getResourceServerInfo: GetResourceServerInfo,
 ): Record<string, unknown> {
   return {
@@ -100,6 +105,7 @@ function configuration(
     conformIdTokenClaims: false,
     acrValues: [MFA_ACR],
     responseTypes: ['code'],
+    formats: { customizers: { jwt: createJwtCustomizer(issuer) } },
     pkce: { required: () => true },
     findAccount: createFindAccount(tenant.accounts),
     interactions: {
@@ -114,6 +120,8 @@ function configuration(
       dPoP: { enabled: true },
       backchannelLogout: { enabled: true },
       pushedAuthorizationRequests: { enabled: true },
+      // spa-js's silent authentication and popup login; origins checked in web-message.ts.
+      webMessageResponseMode: { enabled: true, ack: 'individual-draft-01' },
       rpInitiatedLogout: {
         enabled: true,
         // Replaced by the logout middleware for valid requests; kept minimal for anything that reaches it.
@@ -168,13 +176,20 @@ export function createProvider(deps: ProviderDeps): Provider {
   registerPasswordRealmGrant(provider, deps.tenant, issue);
   registerMfaOtpGrant(provider, deps.tenant, issue);
   registerWebauthnGrant(provider, deps.tenant, deps.issuer, issue);
+  // Endpoint URLs are built from the request (scheme and host): forwarded ones only when configured.
+  provider.proxy = deps.tenant.config.tenant.trust_proxy;
   provider.use(createStorageGuard(deps.isStorageUp));
+  provider.use(createV2LogoutMiddleware(AUTH0_ROUTES.end_session, deps.clients, deps.tenant.config.clients));
   provider.use(
     createOfflineAccessMiddleware(
       { authorization: AUTH0_ROUTES.authorization, par: AUTH0_ROUTES.pushed_authorization_request },
       (clientId) => deps.clients.isFirstParty(clientId),
     ),
   );
+  provider.use(createWebMessageGuard(AUTH0_ROUTES.authorization, deps.clients));
+  provider.use(createJsonBodyMiddleware([AUTH0_ROUTES.token, AUTH0_ROUTES.revocation]));
+  provider.use(createTokenScopeMiddleware(AUTH0_ROUTES.token));
+  provider.use(createJwtUserinfoMiddleware(deps.tenant, deps.issuer, AUTH0_ROUTES.userinfo));
   provider.use(
     createLogoutMiddleware(provider, {
       endSessionPath: AUTH0_ROUTES.end_session,

@@ -96,7 +96,11 @@ export function parseForm(html: string, pageUrl: string, index = 0): ParsedForm 
 export class CookieClient {
   private readonly jar = new Map<string, Map<string, StoredCookie>>();
 
-  constructor(private readonly defaultHeaders: Record<string, string> = {}) {}
+  constructor(
+    private readonly defaultHeaders: Record<string, string> = {},
+    /** Another fetch (e.g. one trusting a test certificate authority). */
+    private readonly fetchImpl: typeof fetch = fetch,
+  ) {}
 
   /** Cookie names and values that would be sent to `url`. */
   cookies(url: string | URL): Record<string, string> {
@@ -158,7 +162,7 @@ export class CookieClient {
       headers['content-type'] ??= 'application/json';
     }
     const method = options.method ?? (body === undefined ? 'GET' : 'POST');
-    const res = await fetch(target, { method, headers, body, redirect: 'manual' });
+    const res = await this.fetchImpl(target, { method, headers, body, redirect: 'manual' });
     this.store(target, res.headers.getSetCookie());
     const text = await res.text();
     const locationHeader = res.headers.get('location');

@@ -12,12 +12,14 @@ export interface TestTenantOptions {
   bffOrigin?: string;
   /** Reuse a port (restart tests: same issuer, same Redis). Default: a free port. */
   port?: number;
+  /** Serve HTTPS with this certificate: issuers become `https://localhost:<port>/` and `https://127.0.0.1:<port>/`. */
+  tls?: { cert: string; key: string };
   /** Last word on the configuration, after the rewrites above (add users, clients, policies...). */
   configure?: (config: TenantConfig) => void;
 }
 
 export interface TestTenant {
-  /** `http://localhost:<port>`: the canonical origin. */
+  /** `http://localhost:<port>` (`https://` with `tls`): the canonical origin. */
   readonly url: string;
   /** `http://localhost:<port>/` */
   readonly issuer: string;
@@ -41,8 +43,9 @@ function rewrite(value: string, from: string, to: string): string {
 /** The seed (`config/tenant.yaml`) moved to a free port, a test Redis and the BFF's origin. */
 export function buildTestTenantConfig(opts: TestTenantOptions & { port: number }): TenantConfig {
   const config = loadTenantConfig(SEED_FILE, {});
-  const issuer = `http://localhost:${opts.port}/`;
-  const customIssuer = `http://127.0.0.1:${opts.port}/`;
+  const scheme = opts.tls ? 'https' : 'http';
+  const issuer = `${scheme}://localhost:${opts.port}/`;
+  const customIssuer = `${scheme}://127.0.0.1:${opts.port}/`;
   config.tenant = {
     ...config.tenant,
     issuer,
@@ -50,6 +53,7 @@ export function buildTestTenantConfig(opts: TestTenantOptions & { port: number }
     port: opts.port,
     host: '127.0.0.1',
     dev_endpoints: true,
+    ...(opts.tls ? { tls: opts.tls } : {}),
   };
   config.redis = { ...config.redis, url: opts.redisUrl };
   const bff = (uri: string) =>
@@ -76,7 +80,7 @@ export async function startTestTenant(opts: TestTenantOptions): Promise<TestTena
   const config = buildTestTenantConfig({ ...opts, port });
   const running = await startTenant(config);
   return {
-    url: `http://localhost:${port}`,
+    url: new URL(config.tenant.issuer).origin,
     issuer: config.tenant.issuer,
     customIssuer: config.tenant.custom_domains[0],
     port,

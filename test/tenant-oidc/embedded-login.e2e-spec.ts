@@ -78,10 +78,11 @@ describe('tenant embedded logins: password-realm and native passkey grants', () 
       const { status, body } = await passwordLogin(DEMO.username, DEMO.password);
       expect(status).toBe(200);
       const at = await verifyAccessToken(tenant.issuer, body.access_token);
+      // Auth0: an API token asked with openid also serves /userinfo and lists the OpenID scopes.
       expect(at).toMatchObject({
-        aud: audience,
+        aud: [audience, `${tenant.issuer}userinfo`],
         azp: CLIENT_ID,
-        scope: 'read:me:factors create:me:authentication_methods',
+        scope: 'openid email offline_access read:me:factors create:me:authentication_methods',
       });
       expect(decodeJwt(body.id_token)).toMatchObject({ email: DEMO.username, amr: ['pwd'] });
       expect(body.refresh_token).toBeTruthy();
@@ -117,7 +118,7 @@ describe('tenant embedded logins: password-realm and native passkey grants', () 
         acr: MFA_ACR,
       });
       expect(await verifyAccessToken(tenant.issuer, done.body.access_token)).toMatchObject({
-        scope: 'read:me:factors create:me:authentication_methods',
+        scope: 'openid email offline_access read:me:factors create:me:authentication_methods',
       });
       expect(await token(tenant, otp)).toMatchObject({ status: 403, body: { error: 'access_denied' } });
     });
@@ -226,7 +227,7 @@ describe('tenant embedded logins: password-realm and native passkey grants', () 
       expect(status).toBe(200);
       expect(decodeJwt(body.id_token)).toMatchObject({ email: DEMO.username, amr: ['webauthn'] });
       expect(await verifyAccessToken(tenant.issuer, body.access_token)).toMatchObject({
-        scope: 'create:me:authentication_methods',
+        scope: 'openid email offline_access create:me:authentication_methods',
       });
       expect(body.refresh_token).toBeTruthy();
       const replay = await token(tenant, params);

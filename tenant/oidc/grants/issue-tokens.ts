@@ -55,6 +55,8 @@ export function createDirectLoginIssuer(
       (s) => OIDC_SCOPES.has(s) && (s !== 'offline_access' || client.grantTypeAllowed('refresh_token')),
     );
     if (oidcScopes.length) grant.addOIDCScope(oidcScopes.join(' '));
+    // What token-scope.ts reports as the OpenID part of this answer's `scope`.
+    ctx.state.tenantOidcScope = oidcScopes.join(' ');
     let resourceScopes: string[] = [];
     if (audience) {
       const allowed = new Set((await getResourceServerInfo(ctx, audience, client)).scope.split(' '));

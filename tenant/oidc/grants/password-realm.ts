@@ -8,10 +8,11 @@ import type { DirectLoginIssuer } from './issue-tokens.js';
 import { MfaTokens } from './mfa-token.js';
 
 /**
- * Auth0's `http://auth0.com/oauth/grant-type/password-realm` (my-account-api.md §9.8): username, password,
- * realm (the database connection), audience, scope. Only for clients that list the grant. A user whose
- * logins always need MFA gets Auth0's `mfa_required` (403) with an `mfa_token`, which the `mfa-otp` grant
- * redeems with a TOTP code (`mfa-otp.ts`).
+ * Auth0's resource owner password grants: `http://auth0.com/oauth/grant-type/password-realm` (username,
+ * password, realm = the database connection, audience, scope) and `password` (the same, `realm` optional:
+ * without it the tenant's default directory, its one database connection). Each only for clients that list
+ * it. A user whose logins always need MFA gets Auth0's `mfa_required` (403) with an `mfa_token`, which the
+ * `mfa-otp` grant redeems with a TOTP code (`mfa-otp.ts`).
  */
 export function registerPasswordRealmGrant(
   provider: Provider,
@@ -48,11 +49,7 @@ export function registerPasswordRealmGrant(
     }
     await issue(ctx, { accountId: account.user_id, amr: ['pwd'], gty: 'password' });
   }
-  provider.registerGrantType(PASSWORD_REALM_GRANT, handler, [
-    'username',
-    'password',
-    'realm',
-    'audience',
-    'scope',
-  ]);
+  const params = ['username', 'password', 'realm', 'audience', 'scope'];
+  provider.registerGrantType(PASSWORD_REALM_GRANT, handler, params);
+  provider.registerGrantType('password', handler, params);
 }
