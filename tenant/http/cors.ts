@@ -30,6 +30,7 @@ const ROUTES: readonly CorsRoute[] = [
     headers: SDK_HEADERS,
     expose: [
       ...TOKEN_EXPOSE,
+      'Location',
       'X-RateLimit-Limit',
       'X-RateLimit-Remaining',
       'X-RateLimit-Reset',

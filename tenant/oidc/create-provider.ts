@@ -7,6 +7,7 @@ import { createDirectLoginIssuer, type GetResourceServerInfo } from './grants/is
 import { registerMfaOtpGrant } from './grants/mfa-otp.js';
 import { registerPasswordRealmGrant } from './grants/password-realm.js';
 import { registerWebauthnGrant } from './grants/webauthn.js';
+import { createLoadExistingGrant } from './first-party-grant.js';
 import { createJsonBodyMiddleware } from './json-body.js';
 import { createJwtUserinfoMiddleware } from './jwt-userinfo.js';
 import { createOfflineAccessMiddleware } from './offline-access-middleware.js';
@@ -108,6 +109,7 @@ function configuration(
     formats: { customizers: { jwt: createJwtCustomizer(issuer) } },
     pkce: { required: () => true },
     findAccount: createFindAccount(tenant.accounts),
+    loadExistingGrant: createLoadExistingGrant(clients),
     interactions: {
       url: (_ctx: unknown, interaction: { uid: string }) => `${INTERACTION_PREFIX}${interaction.uid}`,
       policy: buildPolicy(),

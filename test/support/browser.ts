@@ -23,7 +23,12 @@ export interface TestBrowser {
 
 /** A fresh Chromium profile (its own cookies and storage) in a temporary directory, removed on close. */
 export async function launchBrowser(
-  options: { viewport?: { width: number; height: number }; javaScriptEnabled?: boolean } = {},
+  options: {
+    viewport?: { width: number; height: number };
+    javaScriptEnabled?: boolean;
+    /** Trust this certificate (base64 SHA-256 of its SPKI) like a real one: HTTPS test origins, WebAuthn. */
+    trustedSpki?: string;
+  } = {},
 ): Promise<TestBrowser> {
   const profile = mkdtempSync(join(tmpdir(), 'pw-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
@@ -40,6 +45,7 @@ export async function launchBrowser(
       '--disable-background-networking',
       '--disable-component-update',
       '--disable-sync',
+      ...(options.trustedSpki ? [`--ignore-certificate-errors-spki-list=${options.trustedSpki}`] : []),
     ],
   });
   const page = context.pages()[0] ?? (await context.newPage());

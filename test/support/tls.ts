@@ -14,6 +14,7 @@ export interface TestCertificate {
   readonly certFile: string;
   readonly keyFile: string;
   readonly certPem: string;
+  readonly keyPem: string;
   /** base64 SHA-256 of the SubjectPublicKeyInfo, for Chromium's `--ignore-certificate-errors-spki-list`. */
   readonly spkiSha256: string;
   /** A fetch that trusts this certificate (and only the usual roots besides). */
@@ -72,6 +73,7 @@ export function createTestCertificate(): TestCertificate {
     certFile,
     keyFile,
     certPem,
+    keyPem: readFileSync(keyFile, 'utf8'),
     spkiSha256: createHash('sha256').update(spki).digest('base64'),
     fetch: trustingFetch,
     remove() {

@@ -82,10 +82,15 @@ function addInteropClients(config: TenantConfig, spaOrigin: string | undefined):
 
 /** Redis, a test certificate and the tenant over HTTPS with the interop clients and users. */
 export async function startInteropTenant(
-  options: { spaOrigin?: string; configure?: (c: TenantConfig) => void } = {},
+  options: {
+    spaOrigin?: string;
+    /** The certificate to serve (the caller's, e.g. shared with its SPA's origin); by default a new one. */
+    cert?: TestCertificate;
+    configure?: (c: TenantConfig) => void;
+  } = {},
 ): Promise<InteropTenant> {
   const redis = await startTestRedis();
-  const cert = createTestCertificate();
+  const cert = options.cert ?? createTestCertificate();
   try {
     const tenant = await startTestTenant({
       redisUrl: redis.url,

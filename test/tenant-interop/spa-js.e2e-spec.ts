@@ -1,0 +1,169 @@
+import type { Page } from 'playwright-core';
+import { addVirtualAuthenticator, launchBrowser, type TestBrowser } from '../support/browser.js';
+import { startStaticSite, type StaticSite } from '../support/https-static.js';
+import { createTestCertificate } from '../support/tls.js';
+import { createSpaClient, inSpa, SPA_PAGE, spaJsBundle } from './support/spa-page.js';
+import { DEMO, startInteropTenant, type InteropTenant } from './support/interop-tenant.js';
+
+const CLIENT_ID = 'interop-spa';
+
+type Json = Record<string, any>;
+
+async function logInThroughTenant(page: Page, site: StaticSite): Promise<void> {
+  await page.evaluate(() => void (window as any).client.loginWithRedirect());
+  await page.waitForURL(/\/u\/login\//);
+  await page.fill('#username', DEMO.email);
+  await page.fill('#password', DEMO.password);
+  await page.click('button[type="submit"]');
+  await page.waitForURL((url) => url.origin === site.origin || /value="allow"/.test(url.href));
+  if (new URL(page.url()).origin !== site.origin) {
+    await page.click('button[value="allow"]');
+    await page.waitForURL((url) => url.origin === site.origin);
+  }
+}
+
+describe.each([
+  ['Bearer', false],
+  ['DPoP', true],
+])('Auth0 spa-js in Chromium from its own https origin (%s tokens)', (_mode, useDpop) => {
+  let it0: InteropTenant;
+  let site: StaticSite;
+  let browser: TestBrowser;
+  let page: Page;
+  const spa = () => ({ domain: it0.domain, clientId: CLIENT_ID, useDpop });
+
+  beforeAll(async () => {
+    const cert = createTestCertificate();
+    site = await startStaticSite(
+      cert,
+      { '/spa.js': { type: 'text/javascript', body: spaJsBundle() } },
+      SPA_PAGE,
+    );
+    it0 = await startInteropTenant({ spaOrigin: site.origin, cert });
+    browser = await launchBrowser({ trustedSpki: cert.spkiSha256 });
+    page = browser.page;
+    await addVirtualAuthenticator(page);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await site?.close();
+    await it0?.close();
+  });
+
+  it('loginWithRedirect + handleRedirectCallback; getUser, isAuthenticated, getIdTokenClaims', async () => {
+    await page.goto(`${site.origin}/`);
+    await createSpaClient(page, spa());
+    await logInThroughTenant(page, site);
+    expect(page.url()).toMatch(/\/callback\?.*code=/);
+    await createSpaClient(page, spa());
+    const result = await inSpa<Json>(
+      page,
+      `await client.handleRedirectCallback();
+       return { user: await client.getUser(), authenticated: await client.isAuthenticated(),
+                claims: await client.getIdTokenClaims() };`,
+    );
+    expect(result.user).toMatchObject({ email: DEMO.email, name: 'Demo User' });
+    expect(result.authenticated).toBe(true);
+    expect(result.claims.iss).toBe(`https://${it0.domain}/`);
+  });
+
+  it('getTokenSilently through the hidden iframe (response_mode=web_message), for the My Account audience', async () => {
+    const token = await inSpa<Json>(
+      page,
+      `return await client.getTokenSilently({ cacheMode: 'off', detailedResponse: true,
+         authorizationParams: { audience: arg, scope: 'read:me:factors' } });`,
+      it0.myAccountAudience,
+    );
+    expect(token).not.toMatchObject({ thrown: true });
+    expect(token.token_type?.toLowerCase()).toBe(useDpop ? 'dpop' : 'bearer');
+    expect(token.scope.split(' ')).toEqual(expect.arrayContaining(['openid', 'read:me:factors']));
+    const claims = JSON.parse(Buffer.from(token.access_token.split('.')[1], 'base64url').toString());
+    expect(claims.aud).toContain(it0.myAccountAudience);
+    expect(Boolean(claims.cnf?.jkt)).toBe(useDpop);
+  });
+
+  it('every myAccount method: factors, methods (list, get, rename, delete), passkey and recovery-code enrollment', async () => {
+    const read = await inSpa<Json>(
+      page,
+      `const factors = await client.myAccount.getFactors();
+       const methods = await client.myAccount.getAuthenticationMethods();
+       const totps = await client.myAccount.getAuthenticationMethods('totp');
+       const one = await client.myAccount.getAuthenticationMethod(totps[0].id);
+       const renamed = await client.myAccount.updateAuthenticationMethod(totps[0].id, { name: 'Phone app' });
+       return { factors, methods, totps, one, renamed };`,
+    );
+    expect(read).not.toMatchObject({ thrown: true });
+    expect(read.factors.map((f: Json) => f.type)).toEqual(expect.arrayContaining(['totp', 'passkey']));
+    expect(read.methods.some((m: Json) => m.type === 'password')).toBe(true);
+    expect(read.totps).toHaveLength(1);
+    expect(read.one).toMatchObject({ id: read.totps[0].id, type: 'totp', confirmed: true });
+    expect(read.renamed).toMatchObject({ id: read.totps[0].id, name: 'Phone app' });
+
+    const passkey = await inSpa<Json>(
+      page,
+      `const challenge = await client.myAccount.enrollmentChallenge({ type: 'passkey' });
+       const publicKey = PublicKeyCredential.parseCreationOptionsFromJSON(challenge.authn_params_public_key);
+       const json = (await navigator.credentials.create({ publicKey })).toJSON();
+       // The My Account OAS's authn_response: the registration response without the browser's extras.
+       const { clientDataJSON, attestationObject, transports } = json.response;
+       const authn_response = { id: json.id, rawId: json.rawId, type: json.type,
+         authenticatorAttachment: json.authenticatorAttachment,
+         response: { clientDataJSON, attestationObject, transports } };
+       return await client.myAccount.enrollmentVerify({ location: challenge.location, type: 'passkey',
+         auth_session: challenge.auth_session, authn_response });`,
+    );
+    expect(passkey).not.toMatchObject({ thrown: true });
+    expect(passkey).toMatchObject({ type: 'passkey', relying_party_id: 'localhost' });
+
+    const recovery = await inSpa<Json>(
+      page,
+      `const challenge = await client.myAccount.enrollmentChallenge({ type: 'recovery-code' });
+       const method = await client.myAccount.enrollmentVerify({ location: challenge.location,
+         type: 'recovery-code', auth_session: challenge.auth_session });
+       await client.myAccount.deleteAuthenticationMethod(method.id);
+       const after = await client.myAccount.getAuthenticationMethods('recovery-code');
+       return { code: challenge.recovery_code, method, after };`,
+    );
+    expect(recovery).not.toMatchObject({ thrown: true });
+    expect(recovery.code).toEqual(expect.any(String));
+    expect(recovery.method.type).toBe('recovery-code');
+    expect(recovery.after).toEqual([]);
+  });
+
+  it('connectAccountWithRedirect (myAccount.connectAccount) and the callback (myAccount.completeAccount)', async () => {
+    await page.evaluate(
+      () =>
+        void (window as any).client.connectAccountWithRedirect({
+          connection: 'example-oauth2',
+          redirect_uri: `${location.origin}/callback`,
+        }),
+    );
+    await page.waitForURL(/\/connect\?/);
+    await page.click('button[type="submit"]');
+    await page.waitForURL((url) => url.origin === site.origin && url.searchParams.has('connect_code'));
+    await createSpaClient(page, spa());
+    const done = await inSpa<Json>(page, `return await client.handleRedirectCallback();`);
+    expect(done).not.toMatchObject({ thrown: true });
+    expect(done).toMatchObject({ connection: 'example-oauth2', access_type: 'offline' });
+  });
+
+  it('passkey.login: /passkey/challenge, the WebAuthn assertion and the webauthn grant (JSON), cross-origin', async () => {
+    const tokens = await inSpa<Json>(page, `return await client.passkey.login({ scope: 'openid email' });`);
+    expect(tokens).not.toMatchObject({ thrown: true });
+    expect(tokens.access_token).toEqual(expect.any(String));
+    const idClaims = JSON.parse(Buffer.from(tokens.id_token.split('.')[1], 'base64url').toString());
+    expect(idClaims).toMatchObject({ email: DEMO.email, amr: ['webauthn'] });
+  });
+
+  it('logout through /v2/logout: back at the returnTo page, and a silent login now needs the user', async () => {
+    await page.evaluate(
+      () =>
+        void (window as any).client.logout({ logoutParams: { returnTo: `${location.origin}/logged-out` } }),
+    );
+    await page.waitForURL(`${site.origin}/logged-out`);
+    await createSpaClient(page, spa());
+    const silent = await inSpa<Json>(page, `return await client.getTokenSilently({ cacheMode: 'off' });`);
+    expect(silent).toMatchObject({ thrown: true, error: 'login_required' });
+  });
+});
