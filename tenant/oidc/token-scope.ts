@@ -65,7 +65,7 @@ export function createTokenScopeMiddleware(tokenPath: string) {
  */
 export function createJwtCustomizer(issuer: string) {
   return async function customizeJwt(
-    ctx: KoaContextWithOIDC | undefined,
+    ctx: KoaContextWithOIDC,
     _token: unknown,
     jwt: { payload: Record<string, unknown> },
   ): Promise<void> {

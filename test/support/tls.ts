@@ -68,7 +68,7 @@ export function createTestCertificate(): TestCertificate {
   const spki = new X509Certificate(certPem).publicKey.export({ type: 'spki', format: 'der' });
   const agent = new Agent({ connect: { ca: certPem } });
   const trustingFetch = ((input: string | URL, init?: Record<string, unknown>) =>
-    undiciFetch(input, { ...init, dispatcher: agent } as never)) as unknown as typeof fetch;
+    undiciFetch(input, { ...init, dispatcher: agent })) as unknown as typeof fetch;
   return {
     certFile,
     keyFile,

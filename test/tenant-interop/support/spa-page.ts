@@ -25,7 +25,10 @@ export interface SpaOptions {
  */
 export async function createSpaClient(page: Page, options: SpaOptions): Promise<void> {
   await page.evaluate(async (o) => {
-    const w = window as unknown as Record<string, any>;
+    const w = window as unknown as {
+      auth0: { Auth0Client: new (options: unknown) => unknown };
+      client?: unknown;
+    };
     w.client = new w.auth0.Auth0Client({
       domain: o.domain,
       clientId: o.clientId,
@@ -41,6 +44,7 @@ export async function inSpa<T>(page: Page, fn: string, arg?: unknown): Promise<T
     async ({ body, value }) => {
       const client = (window as unknown as Record<string, unknown>).client;
       try {
+        // The step is test code (a string, so it runs in the page): spa-js's calls as an app would write them.
         // eslint-disable-next-line @typescript-eslint/no-implied-eval
         return await new Function('client', 'arg', `return (async () => { ${body} })()`)(client, value);
       } catch (err) {
