@@ -49,14 +49,17 @@ describe('tenant authorization server: discovery and code + PKCE login', () => {
     const scope = `openid profile email offline_access ${MY_ACCOUNT_SCOPES.join(' ')}`;
     const { tokens } = await logIn(config, DEMO, { audience: `${tenant.issuer}me/`, scope });
     const at = await verifyAccessToken(tenant.issuer, tokens.access_token);
+    // Auth0: asked with openid, the API token also serves /userinfo.
     expect(at).toMatchObject({
       iss: tenant.issuer,
-      aud: `${tenant.issuer}me/`,
+      aud: [`${tenant.issuer}me/`, `${tenant.issuer}userinfo`],
       azp: 'myaccount-bff',
       client_id: 'myaccount-bff',
     });
     expect(at.sub).toMatch(/^auth0\|/);
-    expect(String(at.scope).split(' ').sort()).toEqual([...MY_ACCOUNT_SCOPES].sort());
+    expect(String(at.scope).split(' ').sort()).toEqual(
+      [...MY_ACCOUNT_SCOPES, 'openid', 'profile', 'email', 'offline_access'].sort(),
+    );
     expect(typeof at.jti).toBe('string');
     expect((at.exp as number) - (at.iat as number)).toBe(tenant.config.my_account_api.access_token_lifetime);
     expect(tokens.refresh_token).toBeTruthy();
@@ -89,8 +92,8 @@ describe('tenant authorization server: discovery and code + PKCE login', () => {
     const callback = await completeTenantLogin(new CookieClient(), url, DEMO);
     const tokens = await redeem(config, pending, callback);
     expect(await verifyAccessToken(tenant.issuer, tokens.access_token)).toMatchObject({
-      aud: `${tenant.issuer}me/`,
-      scope: 'read:me:factors',
+      aud: [`${tenant.issuer}me/`, `${tenant.issuer}userinfo`],
+      scope: 'openid read:me:factors',
     });
   });
 

@@ -71,7 +71,10 @@ describe('tenant refresh tokens: rotation, reuse detection, reuse interval', () 
     expect(second).toBeTruthy();
     expect(second).not.toBe(first);
     const at = await verifyAccessToken(tenant.issuer, refreshed.access_token);
-    expect(at).toMatchObject({ aud: audience, scope: 'read:me:factors' });
+    expect(at).toMatchObject({
+      aud: [audience, `${tenant.issuer}userinfo`],
+      scope: 'openid offline_access read:me:factors',
+    });
 
     expect(await refreshError(config, first)).toBe('invalid_grant');
     // The family is gone: the newest token no longer works either.

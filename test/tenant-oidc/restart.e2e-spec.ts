@@ -39,7 +39,9 @@ describe('tenant restart on the same Redis', () => {
       await discover(tenant.issuer),
       tokens.refresh_token as string,
     );
-    expect((await verifyAccessToken(tenant.issuer, refreshed.access_token)).scope).toBe('read:me:factors');
+    expect((await verifyAccessToken(tenant.issuer, refreshed.access_token)).scope).toBe(
+      'openid offline_access read:me:factors',
+    );
 
     // The browser's tenant session survives: prompt=none gets a code without the login page.
     const pending = await authorizationUrl(config, { prompt: 'none', scope: 'openid' });
