@@ -1,4 +1,5 @@
 import { jest } from '@jest/globals';
+import { ProxyHotPath } from '../../src/my-account/proxy-hot-path.js';
 import { MFA_ACR } from '../support/bff.js';
 import { type Scrape, scrape } from '../support/metrics-scrape.js';
 import { GatewayStack, type RecordingClient, userNamed } from '../gateway/support/gateway-stack.js';
@@ -65,9 +66,13 @@ describe('Prometheus metrics', () => {
   });
 
   it('a proxied read: request by route class and status, proxy latency, upstream answer, store commands', async () => {
+    const hotPath = stack.bff.app.get(ProxyHotPath);
+    const served = hotPath.served;
     const pair = await around(async () => {
       expect((await client.api(stack.url, 'GET', '/authentication-methods')).status).toBe(200);
     });
+    // Answered by the hot path (before Express), and still counted exactly once.
+    expect(hotPath.served).toBe(served + 1);
     expect(moved(pair, 'bff_http_requests_total', { route_class: 'my_account', status: '200' })).toBe(1);
     expect(moved(pair, 'bff_http_request_duration_seconds_count', { route_class: 'my_account' })).toBe(1);
     expect(
