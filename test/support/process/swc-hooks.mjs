@@ -4,7 +4,7 @@
 // decorators with metadata, which Nest's dependency injection reads).
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync } from 'node:fs';
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile, rename, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -41,6 +41,11 @@ export async function load(url, context, nextLoad) {
   const hit = await readFile(cached, 'utf8').catch(() => undefined);
   if (hit !== undefined) return { format: 'module', source: hit, shortCircuit: true };
   const { code } = await transform(source, { ...SWC_OPTIONS, filename });
-  await writeFile(cached, code).catch(() => undefined);
+  // Written under a private name, then renamed (atomic on one file system): a process starting at the
+  // same moment reads either no file or a whole one, never a half-written one.
+  const partial = `${cached}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
+  await writeFile(partial, code)
+    .then(() => rename(partial, cached))
+    .catch(() => undefined);
   return { format: 'module', source: code, shortCircuit: true };
 }
