@@ -1,5 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Request, Response } from 'express';
+import type { ServerResponse } from 'node:http';
+import { NotAuthenticated } from '../http/bff-error.js';
 import type { SessionConfig } from '../config/config.schema.js';
 import { SESSION_CONFIG } from '../config/config.tokens.js';
 import { AuditLog } from '../logging/audit-log.js';
@@ -7,7 +9,8 @@ import type { RateLimitPolicyName } from '../rate-limit/rate-limit-policy.js';
 import { RateLimiter } from '../rate-limit/rate-limiter.service.js';
 import { FirstFactorCheck } from './first-factor.service.js';
 import type { RouteMatch } from './match-route.js';
-import { MyAccountGateway } from './my-account-gateway.js';
+import { MyAccountGateway, type GatewayRequest } from './my-account-gateway.js';
+import { isInvalidTokenAnswer } from './invalid-token.js';
 import { PROXY_BODY_LIMIT } from './my-account.providers.js';
 import { ProxyCallers, SessionEnded, type ResolvedCaller } from './proxy-callers.js';
 import { toRouteRequest } from './proxy-request.js';
@@ -60,10 +63,33 @@ export class MyAccountProxy {
     await this.enforceRateLimit(req, match, resolved);
     const body = await readRequestBody(req, { limit: this.bodyLimit, json: match.route.hasJsonBody });
     // The upstream sees the BFF's own request id (the browser's when it sent a sane one): one id per call.
-    const headers = { ...req.headers, 'x-request-id': req.id as string };
-    const result = await this.gateway.forward(match, resolved.caller, { headers, body });
+    this.gateway.authorize(match, resolved.caller, body);
+    const request = { headers: req.headers, requestId: req.id as string, body };
+    const result = await this.exchange(match, resolved, request).catch((error: unknown) => {
+      if (error instanceof SessionEnded) this.clearSessionCookie(res);
+      throw error;
+    });
     this.afterForward(match, result, resolved);
     send(res, result);
+  }
+
+  /**
+   * One forward; when the API refuses a session's access token as `invalid_token` although it looked
+   * fresh (revoked, say): one forced refresh (single flight per session, across instances) and one retry.
+   * Refused again: 401 login_required, the session kept. Shared by the hot path.
+   */
+  async exchange(
+    match: RouteMatch,
+    resolved: ResolvedCaller,
+    request: GatewayRequest,
+  ): Promise<UpstreamResult> {
+    const first = await this.gateway.send(match, resolved.caller, request);
+    if (!resolved.rejectable || !isInvalidTokenAnswer(first)) return first;
+    const caller = await this.callers.afterRejected(resolved);
+    const second = await this.gateway.send(match, caller, request);
+    if (isInvalidTokenAnswer(second))
+      throw new NotAuthenticated('The My Account API refused the session. Sign in again.');
+    return second;
   }
 
   /**
@@ -77,9 +103,13 @@ export class MyAccountProxy {
   }
 
   /** The session is gone server-side: the browser should stop sending its cookie (same attributes as set). */
-  private clearSessionCookie(res: Response): void {
+  clearSessionCookie(res: ServerResponse): void {
     const { cookieName, sameSite } = this.session;
-    res.clearCookie(cookieName, { path: '/', secure: true, httpOnly: true, sameSite });
+    const site = sameSite === 'strict' ? 'Strict' : 'Lax';
+    res.setHeader(
+      'Set-Cookie',
+      `${cookieName}=; Path=/; Expires=Thu, 01 Jan 1970 00:00:00 GMT; HttpOnly; Secure; SameSite=${site}`,
+    );
   }
 
   afterForward(match: RouteMatch, result: UpstreamResult, who: ResolvedCaller): void {

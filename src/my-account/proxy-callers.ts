@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Request } from 'express';
-import type { SessionData } from 'express-session';
+import type { SessionData } from '../session/session.types.js';
 import type { BearerCaller } from '../bearer/bearer-caller.js';
 import type { ServerConfig } from '../config/config.schema.js';
 import { SERVER_CONFIG } from '../config/config.tokens.js';
@@ -8,7 +8,7 @@ import { NotAuthenticated } from '../http/bff-error.js';
 import { AccessTokens, RefreshRequiresMfa } from '../session/access-tokens.service.js';
 import { sessionHandle } from '../session/session-keys.js';
 import { SessionService, type CurrentSession } from '../session/session.service.js';
-import type { TokenSet } from '../session/session.types.js';
+import type { SessionUser, TokenSet } from '../session/session.types.js';
 import { isFresh } from '../step-up/evaluate-step-up.js';
 import { StepUpRequired } from '../step-up/step-up-challenge.js';
 import { challengeForMfaRequired } from '../step-up/upstream-challenge.js';
@@ -27,6 +27,8 @@ export interface ResolvedCaller {
   readonly sub: string;
   /** A non-secret handle of the session (`sessionHandle`), for session callers. */
   readonly session?: string;
+  /** Session callers: what a forced refresh needs when the API refuses the access token (never logged). */
+  readonly rejectable?: { readonly sid: string; readonly user: SessionUser; readonly accessToken: string };
 }
 
 const nowSeconds = () => Math.floor(Date.now() / 1000);
@@ -75,6 +77,21 @@ export class ProxyCallers {
     return { ...resolved, caller: { ...caller, stepUp: { ...caller.stepUp!, hasConfirmedFactor } } };
   }
 
+  /**
+   * The caller with new credentials after the API refused its access token as `invalid_token` although
+   * it looked fresh: one forced refresh per session (AccessTokens.forceRefresh), errors as for `tokens`.
+   */
+  async afterRejected(resolved: ResolvedCaller): Promise<GatewayCaller> {
+    const { sid, user, accessToken } = resolved.rejectable!;
+    let tokens: TokenSet;
+    try {
+      tokens = await this.accessTokens.forceRefresh(sid, user, accessToken);
+    } catch (error) {
+      throw this.refreshError(error, resolved.caller.referer);
+    }
+    return { ...resolved.caller, ...(await credentials(tokens)) };
+  }
+
   /** The fact is asked for only where the policy could use it: a first-factor operation without fresh MFA. */
   needsFirstFactorFact(match: RouteMatch, lastMfaAt: number | null): boolean {
     const requirement = resolveStepUpRequirement(match.route, this.policy);
@@ -91,13 +108,18 @@ export class ProxyCallers {
     try {
       return await this.accessTokens.forSession(session.id, session.data.user);
     } catch (error) {
-      if (error instanceof NotAuthenticated) throw new SessionEnded(error.detail);
-      if (!(error instanceof RefreshRequiresMfa)) throw error;
-      throw new StepUpRequired(
-        challengeForMfaRequired(this.policy),
-        returnToFromReferer(referer, this.publicOrigin),
-      );
+      throw this.refreshError(error, referer);
     }
+  }
+
+  /** A refresh that failed: the session ended (its cookie goes too), an MFA step-up, or as thrown (503). */
+  private refreshError(error: unknown, referer: string | undefined): unknown {
+    if (error instanceof NotAuthenticated) return new SessionEnded(error.detail);
+    if (!(error instanceof RefreshRequiresMfa)) return error;
+    return new StepUpRequired(
+      challengeForMfaRequired(this.policy),
+      returnToFromReferer(referer, this.publicOrigin),
+    );
   }
 }
 
@@ -121,7 +143,8 @@ export async function sessionCaller(
     },
     referer,
   };
-  return { caller, sub: data.user.sub, session: sessionHandle(sid) };
+  const rejectable = { sid, user: data.user, accessToken: tokens.accessToken };
+  return { caller, sub: data.user.sub, session: sessionHandle(sid), rejectable };
 }
 
 async function credentials(tokens: TokenSet): Promise<Pick<GatewayCaller, 'authorization' | 'dpop'>> {

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { SessionData } from 'express-session';
+import type { SessionData } from '../session/session.types.js';
 import type { Logger } from 'pino';
 import { checkCsrf, hasBody } from '../csrf/check-csrf.js';
 import { csrfRequestOf, type CsrfOptions } from '../csrf/csrf.guard.js';
@@ -16,7 +16,7 @@ import type { TokenStore } from '../session/token.store.js';
 import { tryMatchRoute, type RouteMatch, type RouteRequest } from './match-route.js';
 import type { MyAccountGateway } from './my-account-gateway.js';
 import { rateLimitPolicy, type MyAccountProxy } from './my-account-proxy.service.js';
-import { sessionCaller, type ProxyCallers, type ResolvedCaller } from './proxy-callers.js';
+import { SessionEnded, sessionCaller, type ProxyCallers, type ResolvedCaller } from './proxy-callers.js';
 import { toRouteRequest } from './proxy-request.js';
 import type { UpstreamResult } from './upstream-client.js';
 
@@ -120,7 +120,7 @@ export class ProxyHotPath {
     this.served++;
     let status: number;
     try {
-      const result = await this.parts.gateway.send(admitted.match, resolved.caller, {
+      const result = await this.parts.proxy.exchange(admitted.match, resolved, {
         headers: req.headers,
         requestId,
       });
@@ -174,6 +174,7 @@ export class ProxyHotPath {
     logProblem(this.parts.logger, { id: requestId, method: 'GET', path: admitted.path }, problem, error);
     countProblem(this.parts.metrics, problem);
     if (!res.headersSent) setBaseHeaders(res, requestId);
+    if (error instanceof SessionEnded && !res.headersSent) this.parts.proxy.clearSessionCookie(res);
     writeProblemJson(res, problem);
     return problem.status;
   }

@@ -43,3 +43,6 @@ export interface VersionedTokens {
   tokens: TokenSet;
   version: number;
 }
+
+/** The session record's data, for code outside src/session that reads it (express-session's type). */
+export type { SessionData } from 'express-session';
