@@ -1,5 +1,5 @@
 /**
- * The JSON the BFF itself serves to browsers and scripts (DESIGN §5). The account page (`web/`) imports
+ * The JSON the BFF itself serves to browsers and scripts (docs/architecture.md#the-http-surface). The account page (`web/`) imports
  * these types; nothing here may hold a token. Timestamps are ISO 8601 UTC strings.
  */
 

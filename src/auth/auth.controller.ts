@@ -8,7 +8,7 @@ import { LogoutService } from './logout.service.js';
 import { AuthResponses } from './auth-responses.js';
 import { Public } from './public.decorator.js';
 
-/** Browser navigations (DESIGN §5): they redirect; errors render a small page. */
+/** Browser navigations (docs/architecture.md#the-http-surface): they redirect; errors render a small page. */
 @Controller('auth')
 export class AuthController {
   constructor(

@@ -9,7 +9,7 @@ import {
 } from './sessions.service.js';
 
 /**
- * The signed-in user's own sessions (DESIGN §5). JSON only; 401 from the global session guard.
+ * The signed-in user's own sessions (docs/architecture.md#the-http-surface). JSON only; 401 from the global session guard.
  * "Sign out everywhere else" is a POST on a sub-resource, not `DELETE /api/sessions?scope=others`: a query
  * must not widen a DELETE.
  */

@@ -15,7 +15,7 @@ export interface BearerCandidate {
 }
 
 /**
- * DESIGN §5 "Bearer callers": only proxy requests (`/api/me/v1/*`) without the session cookie that carry
+ * Bearer callers (docs/architecture.md#bearer-callers): only proxy requests (`/api/me/v1/*`) without the session cookie that carry
  * an `Authorization` header are judged. With the cookie, the cookie wins and the header is ignored (the
  * proxy never forwards it).
  */

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /**
- * The one schema of the BFF's configuration (DESIGN §4). `config/default.yaml` documents every setting;
+ * The one schema of the BFF's configuration (docs/architecture.md#configuration). `config/default.yaml` documents every setting;
  * this file says what a valid value is. Derived values (`null` in YAML) are filled in by `load-config.ts`.
  */
 

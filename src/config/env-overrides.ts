@@ -1,5 +1,5 @@
 /**
- * Environment variables that override the YAML files (DESIGN §4). Each maps onto one setting; the
+ * Environment variables that override the YAML files (docs/architecture.md#configuration). Each maps onto one setting; the
  * setting's name and the variable's name both appear in validation messages.
  */
 

@@ -24,13 +24,13 @@ export function requestId() {
   };
 }
 
-/** DESIGN §5: no answer under /auth/* and /api/* may be stored. */
+/** docs/architecture.md#the-http-surface: no answer under /auth/* and /api/* may be stored. */
 export function setNoStore(res: ServerResponse): void {
   res.setHeader('Cache-Control', 'no-store');
   res.setHeader('Pragma', 'no-cache');
 }
 
-/** DESIGN §5: every answer under /auth/* and /api/* is `Cache-Control: no-store`. */
+/** docs/architecture.md#the-http-surface: every answer under /auth/* and /api/* is `Cache-Control: no-store`. */
 export function noStore() {
   return (req: Request, res: Response, next: NextFunction) => {
     // Express routes case-insensitively and tolerates repeated slashes: match the same way.

@@ -4,7 +4,7 @@ import pino, { type Logger } from 'pino';
 export const ROOT_LOGGER = 'ROOT_LOGGER';
 
 /**
- * DESIGN §10: never a token, secret, code or cookie in a log line. pino's redaction covers the known
+ * docs/architecture.md#operations: never a token, secret, code or cookie in a log line. pino's redaction covers the known
  * places; the request serializer (http-logger.ts) also drops query values that carry codes or tokens.
  */
 export const REDACT_PATHS = [

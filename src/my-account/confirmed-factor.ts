@@ -11,7 +11,7 @@ const MFA_TYPES = new Set([
 
 /**
  * Reads a `GET /authentication-methods` body and says whether the user has a confirmed MFA factor, for the
- * first-factor rule (DESIGN §6). Undefined when the body is not the documented shape: the step-up policy
+ * first-factor rule (docs/architecture.md#the-my-account-proxy). Undefined when the body is not the documented shape: the step-up policy
  * then assumes a factor exists and asks for MFA (fail closed).
  */
 export function hasConfirmedMfaFactor(body: unknown): boolean | undefined {

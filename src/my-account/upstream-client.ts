@@ -52,7 +52,7 @@ const DEFAULTS = { maxSockets: 64, idleTimeoutMs: 15_000, maxResponseBytes: 1024
  * The one adapter that calls the My Account API (STYLE rule 3). 2xx, 3xx and 4xx pass through (status,
  * body, allow-listed headers); 5xx becomes 502 `upstream_unavailable` without the upstream body; a timeout
  * 504; a connection failure 502. It never retries, except once on a DPoP `use_dpop_nonce` challenge: the
- * upstream refused that request before acting on it (DESIGN §6, DP-5).
+ * upstream refused that request before acting on it (docs/architecture.md#the-my-account-proxy, DP-5).
  */
 export class UpstreamClient {
   private readonly base: URL;

@@ -30,7 +30,7 @@ export type PoolAgent = HttpAgent | HttpsAgent;
  * A keep-alive pool for one upstream origin. node:http's Agent rather than the global fetch: undici is not
  * a dependency, and fetch's built-in dispatcher can be neither sized nor shared explicitly, while an Agent
  * gives a bounded pool (`maxSockets`), idle sockets closed before the server's `Keep-Alive: timeout` hint,
- * and Buffers in and out with no WHATWG stream conversion on the hot path (DESIGN §11).
+ * and Buffers in and out with no WHATWG stream conversion on the hot path (docs/architecture.md#performance).
  */
 export function createPoolAgent(url: URL, maxSockets: number, idleTimeoutMs: number): PoolAgent {
   const options = {

@@ -1,7 +1,7 @@
 import { exportJWK, generateKeyPair, importJWK, type JWK } from 'jose';
 
 /**
- * The per-session DPoP key (RFC 9449, DESIGN §6): ES256, generated at login so the tokens are bound from
+ * The per-session DPoP key (RFC 9449, docs/architecture.md#the-my-account-proxy): ES256, generated at login so the tokens are bound from
  * the first code exchange; kept as a private JWK inside the encrypted token record (DP-11).
  */
 export async function generateDpopKey(): Promise<{ keyPair: CryptoKeyPair; privateJwk: JWK }> {

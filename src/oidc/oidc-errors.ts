@@ -1,6 +1,6 @@
 import { BffError, IdpUnavailable } from '../http/bff-error.js';
 
-/** A login callback that cannot complete: 400 page, no session (DESIGN §5). */
+/** A login callback that cannot complete: 400 page, no session (docs/architecture.md#the-http-surface). */
 export class LoginFailed extends BffError {
   constructor(
     detail: string,

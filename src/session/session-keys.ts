@@ -18,7 +18,7 @@ export class SessionKeys {
   tombstone(sid: string): string {
     return `${this.prefix}{${sid}}:dead`;
   }
-  /** The per-session refresh lock (token refresh, DESIGN §6). */
+  /** The per-session refresh lock (token refresh, docs/architecture.md#the-my-account-proxy). */
   lock(sid: string): string {
     return `${this.prefix}{${sid}}:lock`;
   }

@@ -14,7 +14,7 @@ export interface LockOptions {
 }
 
 /**
- * The per-session lock for token refresh (DESIGN §6, RT-3/RT-4): `SET NX PX` with an owner token, released
+ * The per-session lock for token refresh (docs/architecture.md#the-my-account-proxy, RT-3/RT-4): `SET NX PX` with an owner token, released
  * only by its owner. Callers re-read the tokens after taking it (another instance may have refreshed).
  */
 export class SessionLock {

@@ -9,7 +9,7 @@ import { SessionService } from './session.service.js';
 const iso = (ms: number) => new Date(ms).toISOString();
 
 /**
- * A user's own sessions, for `GET /api/sessions` and `DELETE /api/sessions/{id}` (DESIGN §5). Sessions are
+ * A user's own sessions, for `GET /api/sessions` and `DELETE /api/sessions/{id}` (docs/architecture.md#the-http-surface). Sessions are
  * named by their handle (`sessionHandle`), never by their id, which is a credential.
  */
 @Injectable()

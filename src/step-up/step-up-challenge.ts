@@ -3,7 +3,7 @@ import { GatewayError } from '../my-account/gateway-error.js';
 import type { ProblemBody } from '../public-api.types.js';
 import type { StepUpChallenge } from './evaluate-step-up.js';
 
-/** Where the browser starts a login (DESIGN §5). */
+/** Where the browser starts a login (docs/architecture.md#the-http-surface). */
 export const LOGIN_PATH = '/auth/login';
 
 /** `/auth/login?acr_values=...&max_age=...&returnTo=...`, every value URL-encoded. */
@@ -42,7 +42,7 @@ export interface StepUpResponse {
   readonly problem: ProblemBody;
 }
 
-/** The 401 of RFC 9470 §3 as the BFF answers it (DESIGN §6): header plus problem body with `login_url`. */
+/** The 401 of RFC 9470 §3 as the BFF answers it (docs/architecture.md#the-my-account-proxy): header plus problem body with `login_url`. */
 export function buildStepUpChallenge(challenge: StepUpChallenge, returnTo?: string): StepUpResponse {
   const problem: ProblemBody = {
     type: 'about:blank',

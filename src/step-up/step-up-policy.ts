@@ -14,7 +14,7 @@ export interface StepUpOverride {
   readonly acrValues?: string;
 }
 
-/** The step-up policy as data (DESIGN §6; config `stepUp`). */
+/** The step-up policy as data (docs/architecture.md#the-my-account-proxy; config `stepUp`). */
 export interface StepUpPolicy {
   /** `acr_values` the BFF asks for; space-separated, in order of preference (RFC 9470 §3). */
   readonly acrValues: string;
@@ -26,7 +26,7 @@ export interface StepUpPolicy {
   readonly operations: Readonly<Record<string, StepUpOverride>>;
   /**
    * Operations a user with no confirmed MFA factor may perform after a recent login alone: they enroll
-   * the first factor, which no MFA can precede (DESIGN §6). Deleting or changing a factor is never listed.
+   * the first factor, which no MFA can precede (docs/architecture.md#the-my-account-proxy). Deleting or changing a factor is never listed.
    */
   readonly firstFactorOperations: readonly string[];
   /** The only `acr` values an upstream challenge may ask for (RFC 9470 §9, SU-11). */

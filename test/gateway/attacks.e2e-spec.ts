@@ -6,7 +6,7 @@ import { rawRequest, type RawAnswer } from './support/raw-http.js';
 jest.setTimeout(60_000);
 
 /**
- * The attack matrix on the proxy (security-requirements C1-C8, C11, DESIGN §5-§6): each attempt gets its
+ * The attack matrix on the proxy (docs/security.md#attack-matrix: C1-C8, C11): each attempt gets its
  * documented 4xx and the upstream (the counting hop in front of the tenant) is never called.
  */
 describe('Proxy attack matrix', () => {

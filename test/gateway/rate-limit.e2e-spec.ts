@@ -34,7 +34,7 @@ async function asRecorded(res: Response) {
 }
 
 /**
- * Rate limits on the My Account proxy (BCP-22; DESIGN §6): `verify` (code guessing) and other writes are
+ * Rate limits on the My Account proxy (BCP-22; docs/architecture.md#the-my-account-proxy): `verify` (code guessing) and other writes are
  * counted per session (a bearer caller per user) in Redis, shared by every BFF instance; a call over
  * budget is a 429 that never reaches the upstream. Reads are not counted by these policies.
  */

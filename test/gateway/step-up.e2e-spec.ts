@@ -23,7 +23,7 @@ const MFA_PROBLEM = {
 };
 
 /**
- * Step-up through the proxy (DESIGN §6, RFC 9470, matrix F) against the real tenant's login and MFA pages,
+ * Step-up through the proxy (docs/architecture.md#the-my-account-proxy, RFC 9470, docs/security.md#attack-matrix F) against the real tenant's login and MFA pages,
  * once with Bearer and once with DPoP-bound upstream tokens. The browser-facing challenge is the BFF's own
  * (`Bearer`, for the cookie session) in both; the upstream's challenges use the mode's scheme.
  */

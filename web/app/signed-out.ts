@@ -11,7 +11,7 @@ interface PasskeyChallenge {
 }
 
 /**
- * Embedded passkey login (DESIGN §5): the BFF asks the tenant's `/passkey/challenge`, the browser signs, the BFF
+ * Embedded passkey login (docs/architecture.md#the-http-surface): the BFF asks the tenant's `/passkey/challenge`, the browser signs, the BFF
  * exchanges the assertion (grant `urn:okta:params:oauth:grant-type:webauthn`) and sets the session cookie.
  * The body is exactly `{ handle, authn_response }`: the BFF refuses unknown members.
  */

@@ -21,7 +21,7 @@ export interface LoginOptions {
   scope?: string;
 }
 
-/** `/auth/login?returnTo=...&...` (DESIGN §5). */
+/** `/auth/login?returnTo=...&...` (docs/architecture.md#the-http-surface). */
 export function buildLoginPath(options: LoginOptions, fallbackReturnTo: string): string {
   const params = new URLSearchParams({ returnTo: options.returnTo ?? fallbackReturnTo });
   for (const key of ['acr_values', 'max_age', 'prompt', 'login_hint', 'screen_hint', 'scope'] as const) {

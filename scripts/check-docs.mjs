@@ -1,0 +1,95 @@
+#!/usr/bin/env node
+// The repository stands alone: every requirement id the code cites (SES-16, SU-7, ...) is defined in
+// docs/security.md, and no comment points at a design document the repository does not contain.
+// Run by `npm run lint`; `--root <dir>` checks another tree (the spec uses it). Exit 1 lists every problem.
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** Trees whose files may cite requirement ids. */
+const CITING_DIRS = ['src', 'tenant', 'web', 'test', 'scripts', 'bench', 'examples'];
+const SOURCE_FILE = /\.(ts|mts|js|mjs|cjs|html|css|md|ya?ml)$/;
+const SKIPPED_DIRS = new Set(['node_modules', 'dist', 'coverage', 'test-results', '.git', '.data']);
+/** Names of the form WORD-n that are not requirement ids. */
+const NOT_REQUIREMENTS = new Set(['AES', 'SHA', 'UTF', 'ISO', 'RSA', 'HMAC', 'TLS', 'ECDSA']);
+
+// Spelled in two parts so this file does not match itself.
+const EXTERNAL_DESIGN_REFERENCE = new RegExp(['DESIGN', ' §'].join(''));
+const REQUIREMENT_ID = /\b([A-Z]{2,5})-(\d{1,3})\b/g;
+/** A definition in docs/security.md: a list item starting with the bold id. */
+const DEFINITION = /^- \*\*([A-Z]{2,5}-\d{1,3})\*\*/gm;
+
+/** Requirement ids cited in a text (other WORD-n names, such as SHA-256 or UTF-8, are left out). */
+export function citedIds(text) {
+  const ids = new Set();
+  for (const [id, family] of text.matchAll(REQUIREMENT_ID)) {
+    if (!NOT_REQUIREMENTS.has(family)) ids.add(id);
+  }
+  return ids;
+}
+
+/** Requirement ids docs/security.md defines. */
+export function definedIds(securityMd) {
+  return new Set([...securityMd.matchAll(DEFINITION)].map((m) => m[1]));
+}
+
+function* filesUnder(dir) {
+  let entries;
+  try {
+    entries = readdirSync(dir);
+  } catch {
+    return;
+  }
+  for (const name of entries) {
+    if (SKIPPED_DIRS.has(name)) continue;
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) yield* filesUnder(path);
+    else if (SOURCE_FILE.test(name)) yield path;
+  }
+}
+
+/** Every problem of the tree at `root`, as lines `file: message`. */
+export function checkDocs(root) {
+  const problems = [];
+  let security = '';
+  try {
+    security = readFileSync(join(root, 'docs', 'security.md'), 'utf8');
+  } catch {
+    problems.push('docs/security.md: missing');
+  }
+  const defined = definedIds(security);
+  const files = [
+    ...CITING_DIRS.flatMap((dir) => [...filesUnder(join(root, dir))]),
+    ...[...filesUnder(join(root, 'docs'))],
+    ...readdirSync(root)
+      .filter((name) => name.endsWith('.md'))
+      .map((name) => join(root, name)),
+  ];
+  for (const file of files) {
+    const name = relative(root, file);
+    const text = readFileSync(file, 'utf8');
+    text.split('\n').forEach((line, index) => {
+      if (EXTERNAL_DESIGN_REFERENCE.test(line)) {
+        problems.push(
+          `${name}:${index + 1}: cites a design document outside the repository; cite docs/ instead`,
+        );
+      }
+    });
+    if (name === join('docs', 'security.md')) continue;
+    for (const id of citedIds(text)) {
+      if (!defined.has(id)) problems.push(`${name}: cites ${id}, which docs/security.md does not define`);
+    }
+  }
+  return problems;
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const rootFlag = process.argv.indexOf('--root');
+  const root = rootFlag > 0 ? process.argv[rootFlag + 1] : join(fileURLToPath(import.meta.url), '..', '..');
+  const problems = checkDocs(root);
+  for (const problem of problems) console.error(problem);
+  if (problems.length > 0) {
+    console.error(`check-docs: ${problems.length} problem(s)`);
+    process.exit(1);
+  }
+}
