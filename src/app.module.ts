@@ -43,7 +43,8 @@ export class AppModule {
         ConfigModule.forRoot(config),
         LoggingModule.forRoot(options.logger),
         MetricsModule.forRoot(config.metrics),
-        // Before the feature modules: its global guard runs first (the CSRF rules for /api/*, docs/security.md#csrf).
+        // Before the feature modules: its global guard runs first (the CSRF rules for /api/*,
+        // docs/security.md#csrf).
         CsrfModule,
         SessionModule,
         OidcModule.forRoot({ fetch: options.oidcFetch }),

@@ -1,6 +1,6 @@
 /**
- * The JSON the BFF itself serves to browsers and scripts (docs/architecture.md#the-http-surface). The account page (`web/`) imports
- * these types; nothing here may hold a token. Timestamps are ISO 8601 UTC strings.
+ * The JSON the BFF itself serves to browsers and scripts (docs/architecture.md#the-http-surface). The account
+ * page (`web/`) imports these types; nothing here may hold a token. Timestamps are ISO 8601 UTC strings.
  */
 
 /** Error codes of the BFF's own problems, in the OAuth vocabulary. */

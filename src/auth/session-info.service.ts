@@ -9,7 +9,10 @@ import { NotAuthenticated } from '../http/bff-error.js';
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
-/** `GET /api/session` (docs/architecture.md#the-http-surface): who is signed in, until when, MFA freshness. Never a token. */
+/**
+ * `GET /api/session` (docs/architecture.md#the-http-surface): who is signed in, until when, MFA freshness.
+ * Never a token.
+ */
 @Injectable()
 export class SessionInfoService {
   constructor(

@@ -9,9 +9,9 @@ import {
 } from './sessions.service.js';
 
 /**
- * The signed-in user's own sessions (docs/architecture.md#the-http-surface). JSON only; 401 from the global session guard.
- * "Sign out everywhere else" is a POST on a sub-resource, not `DELETE /api/sessions?scope=others`: a query
- * must not widen a DELETE.
+ * The signed-in user's own sessions (docs/architecture.md#the-http-surface). JSON only; 401 from the global
+ * session guard. "Sign out everywhere else" is a POST on a sub-resource, not `DELETE
+ * /api/sessions?scope=others`: a query must not widen a DELETE.
  */
 @Controller('api/sessions')
 export class SessionsController {

@@ -11,7 +11,10 @@ import { evaluateStepUp } from '../step-up/evaluate-step-up.js';
 import { StepUpRequired } from '../step-up/step-up-challenge.js';
 import { stepUpPolicyFromConfig, type StepUpPolicy } from '../step-up/step-up-policy.js';
 
-/** Step-up operation names of `DELETE /api/sessions/{id}` and `POST /api/sessions/revoke-others` (docs/architecture.md#the-my-account-proxy). */
+/**
+ * Step-up operation names of `DELETE /api/sessions/{id}` and `POST /api/sessions/revoke-others`
+ * (docs/architecture.md#the-my-account-proxy).
+ */
 export const REVOKE_SESSION_OPERATION = 'revokeSession';
 export const REVOKE_OTHER_SESSIONS_OPERATION = 'revokeOtherSessions';
 

@@ -15,9 +15,9 @@ export interface BearerCandidate {
 }
 
 /**
- * Bearer callers (docs/architecture.md#bearer-callers): only proxy requests (`/api/me/v1/*`) without the session cookie that carry
- * an `Authorization` header are judged. With the cookie, the cookie wins and the header is ignored (the
- * proxy never forwards it).
+ * Bearer callers (docs/architecture.md#bearer-callers): only proxy requests (`/api/me/v1/*`) without the
+ * session cookie that carry an `Authorization` header are judged. With the cookie, the cookie wins and the
+ * header is ignored (the proxy never forwards it).
  */
 export function isBearerCandidate(req: BearerCandidate, sessionCookieName: string): boolean {
   if (!isProxyPath(req.path)) return false;

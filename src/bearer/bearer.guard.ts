@@ -6,10 +6,11 @@ import { isBearerCandidate, readBearerToken } from './bearer-request.js';
 import { MyAccountBearerStrategy } from './bearer.strategy.js';
 
 /**
- * Global guard for bearer callers (docs/architecture.md#the-http-surface): on `/api/me/v1/*` without the session cookie and with an
- * `Authorization` header, the token must be a valid user access token for the My Account API; the
- * caller lands in `req.bearerCaller`. Everything else passes untouched (with the cookie, the cookie wins).
- * Failures: 401 `invalid_token` (or `login_required` for a non-Bearer header) with `WWW-Authenticate`.
+ * Global guard for bearer callers (docs/architecture.md#the-http-surface): on `/api/me/v1/*` without the
+ * session cookie and with an `Authorization` header, the token must be a valid user access token for the My
+ * Account API; the caller lands in `req.bearerCaller`. Everything else passes untouched (with the cookie, the
+ * cookie wins). Failures: 401 `invalid_token` (or `login_required` for a non-Bearer header) with
+ * `WWW-Authenticate`.
  */
 @Injectable()
 export class BearerGuard implements CanActivate {

@@ -6,9 +6,10 @@ import { BearerKeys } from './bearer-keys.js';
 import { MyAccountBearerStrategy } from './bearer.strategy.js';
 
 /**
- * Bearer callers of the My Account proxy (docs/architecture.md#the-http-surface): a server-rendered page holding a user's access
- * token calls `/api/me/v1/*` with `Authorization: Bearer` and no session cookie. `BearerGuard` is global
- * (it judges only those requests) and sets `req.bearerCaller` (src/bearer/bearer-caller.ts).
+ * Bearer callers of the My Account proxy (docs/architecture.md#the-http-surface): a server-rendered page
+ * holding a user's access token calls `/api/me/v1/*` with `Authorization: Bearer` and no session cookie.
+ * `BearerGuard` is global (it judges only those requests) and sets `req.bearerCaller`
+ * (src/bearer/bearer-caller.ts).
  */
 @Module({
   imports: [PassportModule],

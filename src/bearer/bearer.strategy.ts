@@ -17,10 +17,10 @@ const CLOCK_TOLERANCE_SECONDS = 30;
 const fromHeader = ExtractJwt.fromAuthHeaderAsBearerToken();
 
 /**
- * passport-jwt for bearer callers (docs/architecture.md#the-http-surface): jsonwebtoken checks the signature with the issuer's key
- * (BearerKeys), the alg allow-list, `iss` (the configured issuer), `aud` (the My Account audience) and
- * `exp`; `validate` adds the user-token checks. Each app gets its own Passport instance, so two BFFs in one
- * process (tests) never share a strategy registered under one global name.
+ * passport-jwt for bearer callers (docs/architecture.md#the-http-surface): jsonwebtoken checks the signature
+ * with the issuer's key (BearerKeys), the alg allow-list, `iss` (the configured issuer), `aud` (the My
+ * Account audience) and `exp`; `validate` adds the user-token checks. Each app gets its own Passport
+ * instance, so two BFFs in one process (tests) never share a strategy registered under one global name.
  */
 type Authenticator = passport.Authenticator;
 const PASSPORTS = new WeakMap<object, Authenticator>();

@@ -2,7 +2,8 @@ import { describeIssue } from './env-overrides.js';
 
 /**
  * Rules across settings, checked on the merged draft (so they are reported together with the schema's
- * problems, not after them). Production refuses what only development and tests may use (docs/architecture.md#configuration).
+ * problems, not after them). Production refuses what only development and tests may use
+ * (docs/architecture.md#configuration).
  */
 
 type Draft = Record<string, unknown>;

@@ -1,8 +1,9 @@
 import { z } from 'zod';
 
 /**
- * The one schema of the BFF's configuration (docs/architecture.md#configuration). `config/default.yaml` documents every setting;
- * this file says what a valid value is. Derived values (`null` in YAML) are filled in by `load-config.ts`.
+ * The one schema of the BFF's configuration (docs/architecture.md#configuration). `config/default.yaml`
+ * documents every setting; this file says what a valid value is. Derived values (`null` in YAML) are filled
+ * in by `load-config.ts`.
  */
 
 const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });

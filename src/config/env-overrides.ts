@@ -1,6 +1,6 @@
 /**
- * Environment variables that override the YAML files (docs/architecture.md#configuration). Each maps onto one setting; the
- * setting's name and the variable's name both appear in validation messages.
+ * Environment variables that override the YAML files (docs/architecture.md#configuration). Each maps onto one
+ * setting; the setting's name and the variable's name both appear in validation messages.
  */
 
 type Parse = (raw: string) => unknown;

@@ -5,7 +5,10 @@ import { REDIS_CLIENT, type RedisClient } from '../session/redis.factory.js';
 import { SessionStoreError } from '../session/redis-session.store.js';
 import { TokenCipher } from '../session/token-cipher.js';
 
-/** One started link (docs/architecture.md#the-http-surface): what `/complete` needs, kept server-side so the browser never sees it. */
+/**
+ * One started link (docs/architecture.md#the-http-surface): what `/complete` needs, kept server-side so the
+ * browser never sees it.
+ */
 export interface ConnectTransaction {
   /** The API's `auth_session` (binds /connect to /complete). */
   authSession: string;

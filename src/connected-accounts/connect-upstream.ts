@@ -86,7 +86,10 @@ export class ConnectUpstream {
     };
   }
 
-  /** Auth0's `mfa_required` on refresh is a step-up like any other (docs/architecture.md#the-my-account-proxy). */
+  /**
+   * Auth0's `mfa_required` on refresh is a step-up like any other
+   * (docs/architecture.md#the-my-account-proxy).
+   */
   private async tokens(session: CurrentSession, returnTo: string): Promise<TokenSet> {
     try {
       return await this.accessTokens.forSession(session.id, session.data.user);

@@ -6,8 +6,9 @@ import { sendCallbackOutcome } from './connect-responses.js';
 import { ConnectStartService } from './connect-start.service.js';
 
 /**
- * Connected accounts as browser navigations (docs/architecture.md#the-http-surface): they redirect; errors render the small page.
- * `@Public()`: without a session the start sends the browser to the login, the callback says so itself.
+ * Connected accounts as browser navigations (docs/architecture.md#the-http-surface): they redirect; errors
+ * render the small page. `@Public()`: without a session the start sends the browser to the login, the
+ * callback says so itself.
  */
 @Public()
 @Controller('auth/connect')

@@ -15,9 +15,9 @@ import { ConnectedAccountsController } from './connected-accounts.controller.js'
 const CONNECT_UPSTREAM_CLIENT = 'CONNECT_UPSTREAM_CLIENT';
 
 /**
- * `GET /auth/connect` and `/auth/connect/callback` (docs/architecture.md#the-http-surface). Calls go through a MyAccountGateway built
- * like the proxy's (route table with the configured timeouts, the configured step-up policy). Sessions,
- * tokens, Redis and configuration come from the global foundation modules.
+ * `GET /auth/connect` and `/auth/connect/callback` (docs/architecture.md#the-http-surface). Calls go through
+ * a MyAccountGateway built like the proxy's (route table with the configured timeouts, the configured step-up
+ * policy). Sessions, tokens, Redis and configuration come from the global foundation modules.
  */
 @Module({
   controllers: [ConnectedAccountsController],

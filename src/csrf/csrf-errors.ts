@@ -1,6 +1,9 @@
 import { GatewayError } from '../my-account/gateway-error.js';
 
-/** 403 `csrf_failed`: the request could have been forged by another site (docs/architecture.md#the-http-surface). */
+/**
+ * 403 `csrf_failed`: the request could have been forged by another site
+ * (docs/architecture.md#the-http-surface).
+ */
 export class CsrfFailed extends GatewayError {
   constructor(detail: string) {
     super(403, 'csrf_failed', detail);

@@ -5,9 +5,9 @@ import { SERVER_CONFIG, SESSION_CONFIG } from '../config/config.tokens.js';
 import { CSRF_OPTIONS, CsrfGuard, csrfOptionsFromConfig, type CsrfOptions } from './csrf.guard.js';
 
 /**
- * The CSRF rules (docs/security.md#csrf) for every `/api/*` route (X-CSRF with the cookie and on embedded login, Origin /
- * Sec-Fetch-Site on writes, JSON bodies only): `CsrfGuard` as a global guard, `@SkipCsrf()` opts out.
- * Imported before the feature modules so it runs first among the global guards.
+ * The CSRF rules (docs/security.md#csrf) for every `/api/*` route (X-CSRF with the cookie and on embedded
+ * login, Origin / Sec-Fetch-Site on writes, JSON bodies only): `CsrfGuard` as a global guard, `@SkipCsrf()`
+ * opts out. Imported before the feature modules so it runs first among the global guards.
  */
 @Module({
   providers: [

@@ -9,9 +9,10 @@ import { type PasskeyChallengeResponse, PasskeyLogin } from './passkey-login.ser
 import { PasswordLogin } from './password-login.service.js';
 
 /**
- * Embedded login (docs/architecture.md#the-http-surface): JSON in, JSON out, never a redirect. Public (no session needed); login CSRF
- * from the global CsrfGuard (`/api/login/*` always needs `X-CSRF: 1`) plus JsonRequestGuard; counted per
- * client IP. A success answers the new session's `SessionInfo` (its cookie is set).
+ * Embedded login (docs/architecture.md#the-http-surface): JSON in, JSON out, never a redirect. Public (no
+ * session needed); login CSRF from the global CsrfGuard (`/api/login/*` always needs `X-CSRF: 1`) plus
+ * JsonRequestGuard; counted per client IP. A success answers the new session's `SessionInfo` (its cookie is
+ * set).
  */
 @Controller('api/login')
 @Public()

@@ -7,9 +7,9 @@ import { UnsupportedMediaType } from '../csrf/csrf-errors.js';
 import { PasswordLoginDisabled } from './embedded-login-errors.js';
 
 /**
- * Login CSRF (CSRF-6, docs/architecture.md#the-http-surface): besides `X-CSRF: 1` and a same-origin `Origin` / `Sec-Fetch-Site`
- * (the global CsrfGuard), every embedded-login request declares `Content-Type: application/json`, even
- * without a body: no HTML form can send that.
+ * Login CSRF (CSRF-6, docs/architecture.md#the-http-surface): besides `X-CSRF: 1` and a same-origin `Origin`
+ * / `Sec-Fetch-Site` (the global CsrfGuard), every embedded-login request declares `Content-Type:
+ * application/json`, even without a body: no HTML form can send that.
  */
 @Injectable()
 export class JsonRequestGuard implements CanActivate {

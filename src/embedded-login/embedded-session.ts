@@ -10,9 +10,10 @@ import { SessionService } from '../session/session.service.js';
 import type { JWK } from 'jose';
 
 /**
- * Turns a validated embedded-login grant into a session exactly as `/auth/callback` does (docs/architecture.md#the-http-surface):
- * a NEW session id (any previous session of this browser dies), the `sid`/`sub` indexes, tokens encrypted
- * beside it, MFA facts from the ID token only (`amr` ∋ mfa or `acr` = the MFA policy, with `auth_time`).
+ * Turns a validated embedded-login grant into a session exactly as `/auth/callback` does
+ * (docs/architecture.md#the-http-surface): a NEW session id (any previous session of this browser dies), the
+ * `sid`/`sub` indexes, tokens encrypted beside it, MFA facts from the ID token only (`amr` ∋ mfa or `acr` =
+ * the MFA policy, with `auth_time`).
  */
 @Injectable()
 export class EmbeddedSession {

@@ -1,9 +1,9 @@
 import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 
 /**
- * Paths whose bodies are not parsed here: the My Account proxy reads the raw bytes itself and forwards
- * them unchanged (docs/architecture.md#performance: no JSON re-serialisation; the bytes are replayed for the DPoP nonce retry).
- * Case-insensitive and tolerant of repeated slashes, as Express routes.
+ * Paths whose bodies are not parsed here: the My Account proxy reads the raw bytes itself and forwards them
+ * unchanged (docs/architecture.md#performance: no JSON re-serialisation; the bytes are replayed for the DPoP
+ * nonce retry). Case-insensitive and tolerant of repeated slashes, as Express routes.
  */
 const RAW_BODY_PATHS = /^\/+api\/+me(\/|$)/i;
 

@@ -30,7 +30,9 @@ export function setNoStore(res: ServerResponse): void {
   res.setHeader('Pragma', 'no-cache');
 }
 
-/** docs/architecture.md#the-http-surface: every answer under /auth/* and /api/* is `Cache-Control: no-store`. */
+/**
+ * docs/architecture.md#the-http-surface: every answer under /auth/* and /api/* is `Cache-Control: no-store`.
+ */
 export function noStore() {
   return (req: Request, res: Response, next: NextFunction) => {
     // Express routes case-insensitively and tolerates repeated slashes: match the same way.

@@ -2,7 +2,9 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { ROOT_LOGGER } from './logger.js';
 
-/** The named audit events (docs/architecture.md#operations). Each line has `audit: true` and `event: <name>`. */
+/**
+ * The named audit events (docs/architecture.md#operations). Each line has `audit: true` and `event: <name>`.
+ */
 export type AuditEvent =
   | 'login'
   | 'login_failed'

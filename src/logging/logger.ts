@@ -4,8 +4,9 @@ import pino, { type Logger } from 'pino';
 export const ROOT_LOGGER = 'ROOT_LOGGER';
 
 /**
- * docs/architecture.md#operations: never a token, secret, code or cookie in a log line. pino's redaction covers the known
- * places; the request serializer (http-logger.ts) also drops query values that carry codes or tokens.
+ * docs/architecture.md#operations: never a token, secret, code or cookie in a log line. pino's redaction
+ * covers the known places; the request serializer (http-logger.ts) also drops query values that carry codes
+ * or tokens.
  */
 export const REDACT_PATHS = [
   'req.headers.authorization',

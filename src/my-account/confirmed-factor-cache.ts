@@ -1,4 +1,7 @@
-/** How long "has this user a confirmed MFA factor?" is remembered (default 30 s: docs/architecture.md#the-my-account-proxy). */
+/**
+ * How long "has this user a confirmed MFA factor?" is remembered (default 30 s:
+ * docs/architecture.md#the-my-account-proxy).
+ */
 export const FACTOR_CACHE_TTL_MS = 30_000;
 const MAX_ENTRIES = 10_000;
 

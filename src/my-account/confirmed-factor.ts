@@ -11,8 +11,8 @@ const MFA_TYPES = new Set([
 
 /**
  * Reads a `GET /authentication-methods` body and says whether the user has a confirmed MFA factor, for the
- * first-factor rule (docs/architecture.md#the-my-account-proxy). Undefined when the body is not the documented shape: the step-up policy
- * then assumes a factor exists and asks for MFA (fail closed).
+ * first-factor rule (docs/architecture.md#the-my-account-proxy). Undefined when the body is not the
+ * documented shape: the step-up policy then assumes a factor exists and asks for MFA (fail closed).
  */
 export function hasConfirmedMfaFactor(body: unknown): boolean | undefined {
   const methods = (body as { authentication_methods?: unknown } | null)?.authentication_methods;

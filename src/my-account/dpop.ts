@@ -32,8 +32,8 @@ const publicPart = ({ kty, crv, x, y }: JWK): JWK => ({ kty, crv, x, y });
 
 /**
  * One session's DPoP key pair (ES256). The session layer keeps `exportPrivateJwk()` encrypted at rest
- * (docs/architecture.md#the-redis-keyspace, DP-11) and rebuilds the key with `fromPrivateJwk`. The private key never leaves this object
- * otherwise; proofs embed only the public members (DP-1).
+ * (docs/architecture.md#the-redis-keyspace, DP-11) and rebuilds the key with `fromPrivateJwk`. The private
+ * key never leaves this object otherwise; proofs embed only the public members (DP-1).
  */
 export class DpopKey {
   private constructor(

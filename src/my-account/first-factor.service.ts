@@ -5,9 +5,10 @@ import { InsufficientScope } from './gateway-error.js';
 import { MyAccountGateway, type GatewayCaller } from './my-account-gateway.js';
 
 /**
- * Whether a user has a confirmed MFA factor, for the first-factor rule (docs/architecture.md#the-my-account-proxy): asked of the My
- * Account API itself (`GET /authentication-methods` with the user's own token) and remembered briefly.
- * Undefined when the answer is unusable (no read scope, an error body): the policy then asks for MFA.
+ * Whether a user has a confirmed MFA factor, for the first-factor rule
+ * (docs/architecture.md#the-my-account-proxy): asked of the My Account API itself (`GET
+ * /authentication-methods` with the user's own token) and remembered briefly. Undefined when the answer is
+ * unusable (no read scope, an error body): the policy then asks for MFA.
  */
 @Injectable()
 export class FirstFactorCheck {

@@ -43,7 +43,10 @@ export class GatewayError extends BffError {
   }
 }
 
-/** 404: the path is not an operation of the My Account API (docs/architecture.md#the-my-account-proxy: never reaches the upstream). */
+/**
+ * 404: the path is not an operation of the My Account API (docs/architecture.md#the-my-account-proxy: never
+ * reaches the upstream).
+ */
 export class RouteNotFound extends GatewayError {
   constructor() {
     super(404, 'not_found', 'No My Account API operation has this path');
@@ -88,7 +91,10 @@ export class UpstreamUnavailable extends GatewayError {
   }
 }
 
-/** 403: the session's token lacks the operation's scope; `login_url` asks for it (docs/architecture.md#the-my-account-proxy). */
+/**
+ * 403: the session's token lacks the operation's scope; `login_url` asks for it
+ * (docs/architecture.md#the-my-account-proxy).
+ */
 export class InsufficientScope extends GatewayError {
   constructor(
     readonly scope: string,

@@ -5,8 +5,9 @@ import { decodePathSegments } from './path-segments.js';
 export const PUBLIC_BASE_PATH = '/api/me/v1';
 
 /**
- * Request headers the gateway forwards (docs/architecture.md#the-my-account-proxy). Never `cookie`, `authorization`, `dpop` (the BFF sets its
- * own credentials: BCP-20, DP-14), `host`, `x-forwarded-*`/`forwarded` (BCP-21), nor anything else.
+ * Request headers the gateway forwards (docs/architecture.md#the-my-account-proxy). Never `cookie`,
+ * `authorization`, `dpop` (the BFF sets its own credentials: BCP-20, DP-14), `host`,
+ * `x-forwarded-*`/`forwarded` (BCP-21), nor anything else.
  */
 export const FORWARDED_REQUEST_HEADERS = [
   'content-type',
@@ -17,7 +18,8 @@ export const FORWARDED_REQUEST_HEADERS = [
 ];
 
 /** Response headers returned to the browser, besides `x-ratelimit-*`. Never `set-cookie` (BCP-20), `dpop-nonce`
- * (the BFF owns DPoP) or `www-authenticate` (challenges are translated, docs/architecture.md#the-my-account-proxy). */
+ * (the BFF owns DPoP) or `www-authenticate` (challenges are translated,
+ * docs/architecture.md#the-my-account-proxy). */
 export const RETURNED_RESPONSE_HEADERS = ['content-type', 'location', 'retry-after'];
 const RATE_LIMIT_PREFIX = 'x-ratelimit-';
 

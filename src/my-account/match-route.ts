@@ -48,9 +48,9 @@ const buildUpstreamPath = (route: MyAccountRoute, segments: readonly string[]): 
     .join('/');
 
 /**
- * Matches a request against the route table (docs/architecture.md#the-my-account-proxy). Throws: `InvalidPath` (400) for a hostile or
- * malformed path, query or parameter; `RouteNotFound` (404) for a path that is no operation;
- * `MethodNotAllowed` (405, with `Allow`) for a known path with another method.
+ * Matches a request against the route table (docs/architecture.md#the-my-account-proxy). Throws:
+ * `InvalidPath` (400) for a hostile or malformed path, query or parameter; `RouteNotFound` (404) for a path
+ * that is no operation; `MethodNotAllowed` (405, with `Allow`) for a known path with another method.
  */
 export function matchRoute(
   request: RouteRequest,

@@ -62,9 +62,10 @@ export interface GatewayOptions {
 }
 
 /**
- * The My Account proxy's decisions in order (docs/architecture.md#the-my-account-proxy): route (400/404/405), scope (403), step-up (401),
- * then one forward; an upstream RFC 9470 challenge becomes the BFF's own, a malformed one a 502. Knows
- * nothing of sessions: the caller passes what the session holds. Remembers the upstream's latest DPoP nonce.
+ * The My Account proxy's decisions in order (docs/architecture.md#the-my-account-proxy): route (400/404/405),
+ * scope (403), step-up (401), then one forward; an upstream RFC 9470 challenge becomes the BFF's own, a
+ * malformed one a 502. Knows nothing of sessions: the caller passes what the session holds. Remembers the
+ * upstream's latest DPoP nonce.
  */
 export class MyAccountGateway {
   private dpopNonce: string | undefined;

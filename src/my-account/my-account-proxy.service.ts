@@ -37,10 +37,11 @@ export function rateLimitPolicy(operationId: string, method: string): RateLimitP
 }
 
 /**
- * `ANY /api/me/v1/{path}` (docs/architecture.md#the-my-account-proxy), in order: the route table first (400/404/405 before any session
- * or upstream work), the caller (session or bearer, else 401), the rate limit (429, counted in Redis
- * across instances), the raw body (413, 400 for bad JSON), then the gateway (scope 403, step-up 401, one forward). The upstream's answer is sent as received: status,
- * allow-listed headers, the body bytes (no JSON re-serialisation, nothing logged).
+ * `ANY /api/me/v1/{path}` (docs/architecture.md#the-my-account-proxy), in order: the route table first
+ * (400/404/405 before any session or upstream work), the caller (session or bearer, else 401), the rate limit
+ * (429, counted in Redis across instances), the raw body (413, 400 for bad JSON), then the gateway (scope
+ * 403, step-up 401, one forward). The upstream's answer is sent as received: status, allow-listed headers,
+ * the body bytes (no JSON re-serialisation, nothing logged).
  */
 @Injectable()
 export class MyAccountProxy {

@@ -4,9 +4,9 @@ import { Public } from '../auth/public.decorator.js';
 import { MyAccountProxy } from './my-account-proxy.service.js';
 
 /**
- * The My Account proxy (docs/architecture.md#the-my-account-proxy). `@Public()` for the session guard only: the proxy resolves its caller
- * itself (a session, or a validated bearer caller without one) and answers 401 when there is neither.
- * The CSRF guard still applies.
+ * The My Account proxy (docs/architecture.md#the-my-account-proxy). `@Public()` for the session guard only:
+ * the proxy resolves its caller itself (a session, or a validated bearer caller without one) and answers 401
+ * when there is neither. The CSRF guard still applies.
  */
 @Public()
 @Controller()

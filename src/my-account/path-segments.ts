@@ -22,9 +22,10 @@ function refuseEncoded(byte: number): string | undefined {
 
 /**
  * Splits a raw request path (relative to `/api/me/v1`, still percent-encoded) into segments decoded exactly
- * once (docs/architecture.md#the-my-account-proxy). Refuses, with a 400 `invalid_request`, everything that could make the gateway and the
- * upstream resolve different resources: dot segments in any encoding, encoded slashes and backslashes, raw
- * backslashes, double encoding, control characters, empty segments and overlong paths.
+ * once (docs/architecture.md#the-my-account-proxy). Refuses, with a 400 `invalid_request`, everything that
+ * could make the gateway and the upstream resolve different resources: dot segments in any encoding, encoded
+ * slashes and backslashes, raw backslashes, double encoding, control characters, empty segments and overlong
+ * paths.
  */
 export function decodePathSegments(rawPath: string): string[] {
   if (rawPath.length > MAX_PATH_LENGTH)

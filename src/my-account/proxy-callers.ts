@@ -37,9 +37,10 @@ const nowSeconds = () => Math.floor(Date.now() / 1000);
 export class SessionEnded extends NotAuthenticated {}
 
 /**
- * Resolves the caller of a matched proxy request (docs/architecture.md#the-http-surface, docs/architecture.md#the-my-account-proxy): the session when the request has one
- * (the cookie wins: a browser-sent Authorization header is never looked at, and never forwarded), else
- * a bearer caller that `BearerGuard` validated, else 401 `login_required`.
+ * Resolves the caller of a matched proxy request (docs/architecture.md#the-http-surface,
+ * docs/architecture.md#the-my-account-proxy): the session when the request has one (the cookie wins: a
+ * browser-sent Authorization header is never looked at, and never forwarded), else a bearer caller that
+ * `BearerGuard` validated, else 401 `login_required`.
  */
 @Injectable()
 export class ProxyCallers {
@@ -99,10 +100,10 @@ export class ProxyCallers {
   }
 
   /**
-   * A fresh access token (refreshed once per session across instances by AccessTokens). `invalid_grant`
-   * has already ended the session there (401 login_required, the cookie cleared here), as has a token
-   * record that is gone or does not decrypt; an outage is a 503 with the session kept;
-   * Auth0's `mfa_required` on refresh becomes the step-up challenge (docs/architecture.md#the-my-account-proxy).
+   * A fresh access token (refreshed once per session across instances by AccessTokens). `invalid_grant` has
+   * already ended the session there (401 login_required, the cookie cleared here), as has a token record that
+   * is gone or does not decrypt; an outage is a 503 with the session kept; Auth0's `mfa_required` on refresh
+   * becomes the step-up challenge (docs/architecture.md#the-my-account-proxy).
    */
   private async tokens(session: CurrentSession, referer: string | undefined): Promise<TokenSet> {
     try {

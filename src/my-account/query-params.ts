@@ -26,10 +26,11 @@ function parsePairs(rawQuery: string): [string, string][] {
 }
 
 /**
- * Keeps only the query parameters the OAS declares for the operation (docs/architecture.md#the-my-account-proxy: the browser picks nothing
- * else), decoded once and re-encoded by URLSearchParams. A scalar parameter given twice is refused (HTTP
- * parameter pollution: the gateway and the upstream might pick different copies), as is an array parameter
- * repeated more often than its `maxItems`. Returns the query string without `?` ('' when nothing is left).
+ * Keeps only the query parameters the OAS declares for the operation
+ * (docs/architecture.md#the-my-account-proxy: the browser picks nothing else), decoded once and re-encoded by
+ * URLSearchParams. A scalar parameter given twice is refused (HTTP parameter pollution: the gateway and the
+ * upstream might pick different copies), as is an array parameter repeated more often than its `maxItems`.
+ * Returns the query string without `?` ('' when nothing is left).
  */
 export function sanitizeQuery(rawQuery: string | undefined, declared: readonly QueryParam[]): string {
   if (!rawQuery || declared.length === 0) return '';

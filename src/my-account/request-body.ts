@@ -13,9 +13,9 @@ export class PayloadTooLarge extends GatewayError {
 
 /**
  * Reads a request body as raw bytes, up to `limit` (a declared Content-Length above it is refused before
- * reading). The gateway forwards these bytes as they are (no JSON re-serialisation, docs/architecture.md#performance) and can
- * replay them for the DPoP nonce retry. With `json`, the bytes must parse as JSON (400 otherwise), so
- * malformed input never reaches the upstream.
+ * reading). The gateway forwards these bytes as they are (no JSON re-serialisation,
+ * docs/architecture.md#performance) and can replay them for the DPoP nonce retry. With `json`, the bytes must
+ * parse as JSON (400 otherwise), so malformed input never reaches the upstream.
  */
 export async function readRequestBody(
   stream: Readable & { headers?: Record<string, string | string[] | undefined> },

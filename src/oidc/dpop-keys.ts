@@ -1,8 +1,9 @@
 import { exportJWK, generateKeyPair, importJWK, type JWK } from 'jose';
 
 /**
- * The per-session DPoP key (RFC 9449, docs/architecture.md#the-my-account-proxy): ES256, generated at login so the tokens are bound from
- * the first code exchange; kept as a private JWK inside the encrypted token record (DP-11).
+ * The per-session DPoP key (RFC 9449, docs/architecture.md#the-my-account-proxy): ES256, generated at login
+ * so the tokens are bound from the first code exchange; kept as a private JWK inside the encrypted token
+ * record (DP-11).
  */
 export async function generateDpopKey(): Promise<{ keyPair: CryptoKeyPair; privateJwk: JWK }> {
   const keyPair = await generateKeyPair('ES256', { extractable: true });

@@ -29,10 +29,11 @@ export class RefreshRequiresMfa extends BffError {
 }
 
 /**
- * A session's access token, fresh (docs/architecture.md#the-my-account-proxy, RT-3..RT-6): once per session at a time, in-process (single
- * flight) and across instances (the session's Redis lock, then the tokens re-read); the new tokens are
- * written with compare-and-set. `invalid_grant` or a refreshed ID token for someone else ends the session
- * (401 login_required); an unreachable tenant keeps it (503). A refresh never changes MFA facts.
+ * A session's access token, fresh (docs/architecture.md#the-my-account-proxy, RT-3..RT-6): once per session
+ * at a time, in-process (single flight) and across instances (the session's Redis lock, then the tokens
+ * re-read); the new tokens are written with compare-and-set. `invalid_grant` or a refreshed ID token for
+ * someone else ends the session (401 login_required); an unreachable tenant keeps it (503). A refresh never
+ * changes MFA facts.
  *
  * A refresh the tenant answers after `oidc.timeoutMs` (RT-9): the caller gets 503 and the session keeps
  * its old tokens; the answer, when it comes, is written with compare-and-set against the version the

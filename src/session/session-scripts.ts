@@ -17,7 +17,8 @@ return 1`;
 
 const SCRIPTS = {
   // KEYS: sess, tokens, tombstone → {data, created, seen, tokensVersion, tokensBlob}, or {} after a destroy.
-  // Read-only: a request's session and its token record in one command (docs/architecture.md#performance: one round trip).
+  // Read-only: a request's session and its token record in one command (docs/architecture.md#performance: one
+  // round trip).
   bffSessionRead: {
     numberOfKeys: 3,
     lua: `

@@ -1,7 +1,10 @@
 import type { JWK } from 'jose';
 import type { IssuedTokens } from '../oidc/token-response.js';
 
-/** What lives in Redis for a session (docs/architecture.md#the-redis-keyspace). Tokens are apart, encrypted (token.store.ts). */
+/**
+ * What lives in Redis for a session (docs/architecture.md#the-redis-keyspace). Tokens are apart, encrypted
+ * (token.store.ts).
+ */
 
 export interface SessionUser {
   sub: string;

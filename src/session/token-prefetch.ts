@@ -7,9 +7,10 @@ export interface RawTokenRecord {
 }
 
 /**
- * The proxy's hot path reads the session and its token record in ONE Redis round trip (docs/architecture.md#performance): the
- * store fetches both when express-session loads the session and parks the (still encrypted) token record
- * here, for this request only; `TokenStore.read` takes it from here instead of asking Redis again.
+ * The proxy's hot path reads the session and its token record in ONE Redis round trip
+ * (docs/architecture.md#performance): the store fetches both when express-session loads the session and parks
+ * the (still encrypted) token record here, for this request only; `TokenStore.read` takes it from here
+ * instead of asking Redis again.
  */
 const prefetched = new AsyncLocalStorage<Map<string, RawTokenRecord>>();
 

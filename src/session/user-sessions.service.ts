@@ -9,8 +9,9 @@ import { SessionService } from './session.service.js';
 const iso = (ms: number) => new Date(ms).toISOString();
 
 /**
- * A user's own sessions, for `GET /api/sessions` and `DELETE /api/sessions/{id}` (docs/architecture.md#the-http-surface). Sessions are
- * named by their handle (`sessionHandle`), never by their id, which is a credential.
+ * A user's own sessions, for `GET /api/sessions` and `DELETE /api/sessions/{id}`
+ * (docs/architecture.md#the-http-surface). Sessions are named by their handle (`sessionHandle`), never by
+ * their id, which is a credential.
  */
 @Injectable()
 export class UserSessions {

@@ -37,10 +37,11 @@ export function isFresh(at: number | null, now: number, maxAge: number): boolean
 }
 
 /**
- * Decides whether an operation may proceed (docs/architecture.md#the-my-account-proxy, SU-14): when its policy asks for MFA within
- * `max_age` and the session's last MFA is older or absent, the answer is a challenge and the upstream is
- * not called. First factor: a user with no confirmed factor enrolling one needs only a login within
- * `max_age`, and the challenge then has no `acr_values` (an MFA prompt could not be passed).
+ * Decides whether an operation may proceed (docs/architecture.md#the-my-account-proxy, SU-14): when its
+ * policy asks for MFA within `max_age` and the session's last MFA is older or absent, the answer is a
+ * challenge and the upstream is not called. First factor: a user with no confirmed factor enrolling one needs
+ * only a login within `max_age`, and the challenge then has no `acr_values` (an MFA prompt could not be
+ * passed).
  */
 export function evaluateStepUp(input: StepUpInput): StepUpDecision {
   const requirement = resolveStepUpRequirement(input.route, input.policy ?? DEFAULT_STEP_UP_POLICY);

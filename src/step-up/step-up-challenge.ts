@@ -42,7 +42,10 @@ export interface StepUpResponse {
   readonly problem: ProblemBody;
 }
 
-/** The 401 of RFC 9470 §3 as the BFF answers it (docs/architecture.md#the-my-account-proxy): header plus problem body with `login_url`. */
+/**
+ * The 401 of RFC 9470 §3 as the BFF answers it (docs/architecture.md#the-my-account-proxy): header plus
+ * problem body with `login_url`.
+ */
 export function buildStepUpChallenge(challenge: StepUpChallenge, returnTo?: string): StepUpResponse {
   const problem: ProblemBody = {
     type: 'about:blank',

@@ -25,8 +25,9 @@ export interface StepUpPolicy {
   /** Per-operationId overrides. */
   readonly operations: Readonly<Record<string, StepUpOverride>>;
   /**
-   * Operations a user with no confirmed MFA factor may perform after a recent login alone: they enroll
-   * the first factor, which no MFA can precede (docs/architecture.md#the-my-account-proxy). Deleting or changing a factor is never listed.
+   * Operations a user with no confirmed MFA factor may perform after a recent login alone: they enroll the
+   * first factor, which no MFA can precede (docs/architecture.md#the-my-account-proxy). Deleting or changing
+   * a factor is never listed.
    */
   readonly firstFactorOperations: readonly string[];
   /** The only `acr` values an upstream challenge may ask for (RFC 9470 §9, SU-11). */

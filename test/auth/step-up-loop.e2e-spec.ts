@@ -21,9 +21,9 @@ jest.setTimeout(90_000);
 const STEP_UP_URL = `/auth/login?${new URLSearchParams({ acr_values: MFA_ACR, max_age: '300', returnTo: '/account' })}`;
 
 /**
- * The step-up loop guard (RFC 9470 §5, SU-7, docs/security.md#attack-matrix F5): step-up logins that keep coming back without
- * MFA end on a clear page, never in another redirect; `unmet_authentication_requirements` too.
- * The tenant honours `acr_values`, so an IdP ignoring them is played by removing them from /authorize.
+ * The step-up loop guard (RFC 9470 §5, SU-7, docs/security.md#attack-matrix F5): step-up logins that keep
+ * coming back without MFA end on a clear page, never in another redirect; `unmet_authentication_requirements`
+ * too. The tenant honours `acr_values`, so an IdP ignoring them is played by removing them from /authorize.
  */
 describe('Step-up loop guard', () => {
   let redis: TestRedis;

@@ -6,10 +6,10 @@ import { expectNoTokenIn, GatewayStack, userNamed, type RecordingClient } from '
 jest.setTimeout(60_000);
 
 /**
- * Upstream and IdP faults on the proxy (docs/security.md#attack-matrix: H, D5-D6). "IdP down" cuts every BFF call
- * to the tenant's OIDC endpoints at the BFF's network seam, while the tenant's My Account API (same
- * process) stays reachable through the hop: that is exactly what the proxy must survive with a valid
- * access token, and what a real outage of Auth0's token endpoint looks like from the BFF.
+ * Upstream and IdP faults on the proxy (docs/security.md#attack-matrix: H, D5-D6). "IdP down" cuts every BFF
+ * call to the tenant's OIDC endpoints at the BFF's network seam, while the tenant's My Account API (same
+ * process) stays reachable through the hop: that is exactly what the proxy must survive with a valid access
+ * token, and what a real outage of Auth0's token endpoint looks like from the BFF.
  */
 describe('Proxy availability', () => {
   const user = userNamed('availability');

@@ -11,9 +11,9 @@ const SCOPES =
   'read:me:authentication_methods create:me:authentication_methods delete:me:authentication_methods';
 
 /**
- * The proxy's two kinds of caller (docs/architecture.md#the-http-surface): a server-rendered page with a user's access token and no
- * cookie (no CSRF header needed, no BFF step-up: the BFF cannot judge a token it did not obtain), and a
- * browser session, whose cookie wins over any Authorization header.
+ * The proxy's two kinds of caller (docs/architecture.md#the-http-surface): a server-rendered page with a
+ * user's access token and no cookie (no CSRF header needed, no BFF step-up: the BFF cannot judge a token it
+ * did not obtain), and a browser session, whose cookie wins over any Authorization header.
  */
 describe('Proxy callers: bearer and session', () => {
   const user = userNamed('bearer-user');

@@ -5,7 +5,10 @@ import { expectNoTokenIn, GatewayStack, userNamed, type RecordingClient } from '
 
 jest.setTimeout(60_000);
 
-/** What one proxied request asks of Redis, seen with MONITOR (docs/architecture.md#performance: the hot path stays lean). */
+/**
+ * What one proxied request asks of Redis, seen with MONITOR (docs/architecture.md#performance: the hot path
+ * stays lean).
+ */
 describe('Proxy hot path in Redis', () => {
   const user = userNamed('hot-path');
   let stack: GatewayStack;

@@ -8,8 +8,9 @@ import { expectModeOnEveryCall, TOKEN_MODES, withTokenMode } from './support/tok
 jest.setTimeout(60_000);
 
 /**
- * Every My Account operation through the BFF with a signed-in cookie (docs/architecture.md#the-my-account-proxy), against the real tenant,
- * once with Bearer and once with DPoP-bound tokens (the tenant then requiring DPoP with nonces).
+ * Every My Account operation through the BFF with a signed-in cookie
+ * (docs/architecture.md#the-my-account-proxy), against the real tenant, once with Bearer and once with
+ * DPoP-bound tokens (the tenant then requiring DPoP with nonces).
  */
 describe.each(TOKEN_MODES)('ANY /api/me/v1/{path}: every operation through the BFF (%s)', (mode) => {
   const owner = userNamed('ops-owner');

@@ -34,9 +34,10 @@ async function asRecorded(res: Response) {
 }
 
 /**
- * Rate limits on the My Account proxy (BCP-22; docs/architecture.md#the-my-account-proxy): `verify` (code guessing) and other writes are
- * counted per session (a bearer caller per user) in Redis, shared by every BFF instance; a call over
- * budget is a 429 that never reaches the upstream. Reads are not counted by these policies.
+ * Rate limits on the My Account proxy (BCP-22; docs/architecture.md#the-my-account-proxy): `verify` (code
+ * guessing) and other writes are counted per session (a bearer caller per user) in Redis, shared by every BFF
+ * instance; a call over budget is a 429 that never reaches the upstream. Reads are not counted by these
+ * policies.
  */
 describe('ANY /api/me/v1/{path}: rate limits', () => {
   const verifier = userNamed('rl-verifier');

@@ -23,9 +23,10 @@ const MFA_PROBLEM = {
 };
 
 /**
- * Step-up through the proxy (docs/architecture.md#the-my-account-proxy, RFC 9470, docs/security.md#attack-matrix F) against the real tenant's login and MFA pages,
- * once with Bearer and once with DPoP-bound upstream tokens. The browser-facing challenge is the BFF's own
- * (`Bearer`, for the cookie session) in both; the upstream's challenges use the mode's scheme.
+ * Step-up through the proxy (docs/architecture.md#the-my-account-proxy, RFC 9470,
+ * docs/security.md#attack-matrix F) against the real tenant's login and MFA pages, once with Bearer and once
+ * with DPoP-bound upstream tokens. The browser-facing challenge is the BFF's own (`Bearer`, for the cookie
+ * session) in both; the upstream's challenges use the mode's scheme.
  */
 describe.each(TOKEN_MODES)('Step-up on the proxy (%s)', (mode) => {
   const demo = userNamed('stepup-demo');

@@ -3,7 +3,10 @@ import { expectNoTokenIn, GatewayStack, userNamed } from './support/gateway-stac
 
 jest.setTimeout(60_000);
 
-/** The BFF's Redis unreachable on the proxy path (docs/architecture.md#the-redis-keyspace, SES-16): fail closed, lose nothing. */
+/**
+ * The BFF's Redis unreachable on the proxy path (docs/architecture.md#the-redis-keyspace, SES-16): fail
+ * closed, lose nothing.
+ */
 describe('Proxy with the session store unreachable', () => {
   const user = userNamed('store-outage');
   let stack: GatewayStack;

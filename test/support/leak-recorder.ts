@@ -3,10 +3,10 @@ import pino, { type Logger } from 'pino';
 import type { OidcFetch } from '../../src/oidc/oidc-fetch.js';
 
 /**
- * Security requirement "never return or log a token" (docs/architecture.md#operations), checked on every test that runs the BFF:
- * every token the identity provider hands the BFF is recorded at the network seam, everything the BFF sends
- * to clients (headers, bodies) and every log line is captured, and `check()` fails when one holds a token.
- * Requests are not checked: a bearer caller legitimately sends its own token.
+ * Security requirement "never return or log a token" (docs/architecture.md#operations), checked on every test
+ * that runs the BFF: every token the identity provider hands the BFF is recorded at the network seam,
+ * everything the BFF sends to clients (headers, bodies) and every log line is captured, and `check()` fails
+ * when one holds a token. Requests are not checked: a bearer caller legitimately sends its own token.
  */
 export interface LeakCheckOptions {
   /** Response paths (exact pathname, or a pattern) that deliberately echo a token (test-only controllers). */

@@ -107,8 +107,9 @@ const FIELD_LABELS: Record<string, string> = {
 };
 
 /**
- * The step-up banner's words. RFC 9470: `acr_values` asks for MFA; a challenge with only `max_age` (a user with no
- * second factor yet, docs/architecture.md#the-my-account-proxy) asks for a recent sign-in; `insufficient_scope` asks for a permission.
+ * The step-up banner's words. RFC 9470: `acr_values` asks for MFA; a challenge with only `max_age` (a user
+ * with no second factor yet, docs/architecture.md#the-my-account-proxy) asks for a recent sign-in;
+ * `insufficient_scope` asks for a permission.
  */
 export function stepUpCopy(
   problem: { code: ProblemCode; acr_values?: string },

@@ -11,9 +11,10 @@ interface PasskeyChallenge {
 }
 
 /**
- * Embedded passkey login (docs/architecture.md#the-http-surface): the BFF asks the tenant's `/passkey/challenge`, the browser signs, the BFF
- * exchanges the assertion (grant `urn:okta:params:oauth:grant-type:webauthn`) and sets the session cookie.
- * The body is exactly `{ handle, authn_response }`: the BFF refuses unknown members.
+ * Embedded passkey login (docs/architecture.md#the-http-surface): the BFF asks the tenant's
+ * `/passkey/challenge`, the browser signs, the BFF exchanges the assertion (grant
+ * `urn:okta:params:oauth:grant-type:webauthn`) and sets the session cookie. The body is exactly `{ handle,
+ * authn_response }`: the BFF refuses unknown members.
  */
 export async function passkeyLogin(client: BffClient): Promise<void> {
   const { data } = await client.request<PasskeyChallenge>('POST', '/api/login/passkey/challenge', {});

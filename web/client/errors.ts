@@ -1,6 +1,9 @@
 import type { ProblemBody, ProblemCode } from '../../src/public-api.types.js';
 
-/** An error the BFF itself produced: RFC 9457 `application/problem+json` with a stable `code` (docs/architecture.md#the-http-surface). */
+/**
+ * An error the BFF itself produced: RFC 9457 `application/problem+json` with a stable `code`
+ * (docs/architecture.md#the-http-surface).
+ */
 export class BffProblem extends Error {
   readonly status: number;
   readonly code: ProblemCode;

@@ -1,8 +1,9 @@
 /**
- * The BFF's browser-facing HTTP surface (docs/architecture.md#the-http-surface, docs/architecture.md#the-my-account-proxy), scripted inside Chromium's network layer
- * (`context.route`): the seam between the account page and the BFF. It enforces what the real BFF enforces on
- * the page's requests (X-CSRF on /api and /auth/logout, JSON bodies), keeps state like the real one (methods,
- * sessions, MFA freshness) and verifies passkeys for real with @simplewebauthn/server.
+ * The BFF's browser-facing HTTP surface (docs/architecture.md#the-http-surface,
+ * docs/architecture.md#the-my-account-proxy), scripted inside Chromium's network layer (`context.route`): the
+ * seam between the account page and the BFF. It enforces what the real BFF enforces on the page's requests
+ * (X-CSRF on /api and /auth/logout, JSON bodies), keeps state like the real one (methods, sessions, MFA
+ * freshness) and verifies passkeys for real with @simplewebauthn/server.
  */
 import {
   generateAuthenticationOptions,
@@ -98,7 +99,10 @@ export class ScriptedBff {
     );
   }
 
-  /** docs/architecture.md#the-http-surface: X-CSRF on every /api call and on the script logout; state changes carry JSON, if a body. */
+  /**
+   * docs/architecture.md#the-http-surface: X-CSRF on every /api call and on the script logout; state changes
+   * carry JSON, if a body.
+   */
   private csrfProblem(rec: Recorded, req: Request): ProblemBody | null {
     const scripted = rec.path.startsWith('/api/') || (rec.path === '/auth/logout' && rec.method === 'POST');
     if (scripted && rec.headers['x-csrf'] !== '1') return problem(403, 'csrf_failed');

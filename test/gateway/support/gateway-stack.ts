@@ -33,7 +33,8 @@ export const userNamed = (name: string, totp = true): GatewayUser => ({
 });
 
 /**
- * Every BFF answer a test client received, to prove at the end that none carried a token (docs/security.md#invariants).
+ * Every BFF answer a test client received, to prove at the end that none carried a token
+ * (docs/security.md#invariants).
  */
 export class RecordingClient extends CookieClient {
   constructor(
