@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // The repository stands alone: every requirement id the code cites (SES-16, SU-7, ...) is defined in
-// docs/security.md, and no comment points at a design document the repository does not contain.
+// docs/security.md, every `docs/<page>.md#<section>` cited names a page and a heading that exist, and no
+// comment points at a design document the repository does not contain.
 // Run by `npm run lint`; `--root <dir>` checks another tree (the spec uses it). Exit 1 lists every problem.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -18,6 +19,22 @@ const EXTERNAL_DESIGN_REFERENCE = new RegExp(['DESIGN', ' §'].join(''));
 const REQUIREMENT_ID = /\b([A-Z]{2,5})-(\d{1,3})\b/g;
 /** A definition in docs/security.md: a list item starting with the bold id. */
 const DEFINITION = /^- \*\*([A-Z]{2,5}-\d{1,3})\*\*/gm;
+
+const DOCS_LINK = /\bdocs\/([a-z0-9-]+\.md)(?:#([a-z0-9-]+))?/g;
+const HEADING = /^#{1,6} +(.+?) *$/gm;
+
+/** GitHub's anchor of a Markdown heading: lower case, punctuation dropped, spaces as hyphens. */
+export function headingAnchor(heading) {
+  return heading
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N} _-]/gu, '')
+    .replace(/ /g, '-');
+}
+
+/** The anchors of a Markdown page's headings. */
+export function anchorsOf(markdown) {
+  return new Set([...markdown.matchAll(HEADING)].map((m) => headingAnchor(m[1])));
+}
 
 /** Requirement ids cited in a text (other WORD-n names, such as SHA-256 or UTF-8, are left out). */
 export function citedIds(text) {
@@ -65,14 +82,33 @@ export function checkDocs(root) {
       .filter((name) => name.endsWith('.md'))
       .map((name) => join(root, name)),
   ];
+  const pages = new Map();
+  const anchorsOfPage = (page) => {
+    if (!pages.has(page)) {
+      let anchors;
+      try {
+        anchors = anchorsOf(readFileSync(join(root, 'docs', page), 'utf8'));
+      } catch {
+        anchors = undefined;
+      }
+      pages.set(page, anchors);
+    }
+    return pages.get(page);
+  };
   for (const file of files) {
     const name = relative(root, file);
     const text = readFileSync(file, 'utf8');
     text.split('\n').forEach((line, index) => {
+      const at = `${name}:${index + 1}`;
       if (EXTERNAL_DESIGN_REFERENCE.test(line)) {
-        problems.push(
-          `${name}:${index + 1}: cites a design document outside the repository; cite docs/ instead`,
-        );
+        problems.push(`${at}: cites a design document outside the repository; cite docs/ instead`);
+      }
+      for (const [link, page, anchor] of line.matchAll(DOCS_LINK)) {
+        const anchors = anchorsOfPage(page);
+        if (anchors === undefined) problems.push(`${at}: cites ${link}, but docs/${page} does not exist`);
+        else if (anchor !== undefined && !anchors.has(anchor)) {
+          problems.push(`${at}: cites ${link}, but docs/${page} has no heading with that anchor`);
+        }
       }
     });
     if (name === join('docs', 'security.md')) continue;

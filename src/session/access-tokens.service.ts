@@ -29,7 +29,7 @@ export class RefreshRequiresMfa extends BffError {
 }
 
 /**
- * A session's access token, fresh (docs/architecture.md#the-my-account-proxy, RT-3..RT-6): once per session
+ * A session's access token, fresh (docs/architecture.md#token-refresh, RT-3..RT-6): once per session
  * at a time, in-process (single flight) and across instances (the session's Redis lock, then the tokens
  * re-read); the new tokens are written with compare-and-set. `invalid_grant` or a refreshed ID token for
  * someone else ends the session (401 login_required); an unreachable tenant keeps it (503). A refresh never

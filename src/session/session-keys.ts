@@ -18,7 +18,7 @@ export class SessionKeys {
   tombstone(sid: string): string {
     return `${this.prefix}{${sid}}:dead`;
   }
-  /** The per-session refresh lock (token refresh, docs/architecture.md#the-my-account-proxy). */
+  /** The per-session refresh lock (token refresh, docs/architecture.md#token-refresh). */
   lock(sid: string): string {
     return `${this.prefix}{${sid}}:lock`;
   }

@@ -14,7 +14,7 @@ export interface LockOptions {
 }
 
 /**
- * The per-session lock for token refresh (docs/architecture.md#the-my-account-proxy, RT-3/RT-4): `SET NX PX`
+ * The per-session lock for token refresh (docs/architecture.md#token-refresh, RT-3/RT-4): `SET NX PX`
  * with an owner token, released only by its owner. Callers re-read the tokens after taking it (another
  * instance may have refreshed).
  */

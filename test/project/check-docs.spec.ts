@@ -9,6 +9,8 @@ import { fileURLToPath } from 'node:url';
 const SCRIPT = fileURLToPath(new URL('../../scripts/check-docs.mjs', import.meta.url));
 const REPO = fileURLToPath(new URL('../..', import.meta.url));
 const OUTSIDE_REFERENCE = ['DESIGN', '§5'].join(' ');
+/** A path under docs/, spelled so this file's own text cites no page. */
+const inDocs = (page: string) => ['docs', page].join('/');
 
 function check(root: string) {
   const run = spawnSync(process.execPath, [SCRIPT, '--root', root], { encoding: 'utf8' });
@@ -63,6 +65,24 @@ describe('scripts/check-docs.mjs', () => {
     write('docs/security.md', '# Security\n\nSES-16 is mentioned in prose only.\n');
     write('src/a.ts', '// SES-16\n');
     expect(check(root).problems).toContain('src/a.ts: cites SES-16');
+  });
+
+  it('names a docs/ citation whose page or heading does not exist', () => {
+    write('docs/architecture.md', '# Architecture\n\n## The My Account proxy\n\n### Step-up (RFC 9470)\n');
+    const lines = ['#the-my-account-proxy', '#step-up-rfc-9470', '#the-proxy'].map(
+      (a) => `architecture.md${a}`,
+    );
+    write('src/a.ts', [...lines, 'missing.md'].map((page) => `// ${inDocs(page)}`).join('\n'));
+    const { status, problems } = check(root);
+    expect(status).toBe(1);
+    expect(problems).not.toContain('src/a.ts:1');
+    expect(problems).not.toContain('src/a.ts:2');
+    expect(problems).toContain(
+      `src/a.ts:3: cites ${inDocs('architecture.md#the-proxy')}, but ${inDocs('architecture.md')} has no heading`,
+    );
+    expect(problems).toContain(
+      `src/a.ts:4: cites ${inDocs('missing.md')}, but ${inDocs('missing.md')} does not exist`,
+    );
   });
 
   it('skips node_modules and build output', () => {
