@@ -12,6 +12,7 @@ import { nowInSeconds } from '../oidc/token-response.js';
 import { isFresh } from '../session/refresh-margin.js';
 import type { RedisSessionStore, StoredSession } from '../session/redis-session.store.js';
 import { readSignedSessionId } from '../session/signed-cookie.js';
+import { STORE_FAILURE } from '../session/session.middleware.js';
 import type { TokenStore } from '../session/token.store.js';
 import { tryMatchRoute, type RouteMatch, type RouteRequest } from './match-route.js';
 import type { MyAccountGateway } from './my-account-gateway.js';
@@ -142,7 +143,12 @@ export class ProxyHotPath {
   private async resolve(req: IncomingMessage, admitted: Admitted): Promise<ResolvedCaller | undefined> {
     const { store, tokens, gateway, callers } = this.parts;
     const { sid, match } = admitted;
-    const record = await store.readRecord(sid);
+    const record = await store.readRecord(sid).catch((err: unknown) => {
+      // The full path answers (503 with Retry-After, the session kept) without reading again: a stalled
+      // store must cost one command timeout, not two.
+      (req as StoreFailureCarrier)[STORE_FAILURE] = err;
+      return undefined;
+    });
     if (!record || store.isPastDeadline(record)) return undefined;
     const data = parseSessionData(record);
     if (!data) return undefined;
@@ -198,6 +204,9 @@ function send(res: ServerResponse, requestId: string, result: UpstreamResult): n
 }
 
 /** The session data of a signed-in session, or undefined (malformed, or no user: the full path decides). */
+/** The raw request as the session middleware reads it: Express keeps the same object. */
+type StoreFailureCarrier = IncomingMessage & { [STORE_FAILURE]?: unknown };
+
 function parseSessionData(record: StoredSession): SessionData | undefined {
   try {
     const data = JSON.parse(record.data) as SessionData;

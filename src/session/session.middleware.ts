@@ -50,6 +50,12 @@ export function createSessionMiddleware(
     // cookies), and behind a TLS-terminating proxy the socket is plain http: so say so here instead of
     // trusting X-Forwarded-Proto.
     Object.defineProperty(req, 'secure', { value: true, configurable: true });
+    if (req[STORE_FAILURE] !== undefined) {
+      // The proxy's hot path already saw this request's store read fail: answer from that failure (the
+      // guards give 503) rather than wait for a second timeout. Nothing is read, written or destroyed.
+      next();
+      return;
+    }
     let continued = false;
     withTokenPrefetch(() =>
       inner(req, res, (err?: unknown) => {
