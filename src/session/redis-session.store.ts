@@ -112,7 +112,7 @@ export class RedisSessionStore extends session.Store {
     return { data, created: Number(created), seen: Number(seen), tokens: { v: v ?? null, ct: ct ?? null } };
   }
 
-  /** Whether a stored session is over at `now` (idle or absolute deadline, SES-5/SES-6). */
+  /** Whether a stored session is over at `now` (idle or absolute deadline, SES-8/SES-9). */
   isPastDeadline(record: StoredSession, now = this.now()): boolean {
     return isPastDeadline(this.times, now, record.created, record.seen);
   }

@@ -1,5 +1,5 @@
 /**
- * The session's time rules in one place (SES-5, SES-6), read by the store (express-session's path) and the
+ * The session's time rules in one place (SES-8, SES-9), read by the store (express-session's path) and the
  * proxy's hot path: a session is over once idle for `idleMs` since its last recorded activity or `absMs`
  * after its creation; activity is written at most once per `touchIntervalMs`. All times in epoch ms.
  */

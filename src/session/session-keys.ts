@@ -33,7 +33,7 @@ export class SessionKeys {
   }
 }
 
-/** Express-session ids we issue: 32 random bytes, base64url. Anything else is never looked up. */
+/** Express-session ids we issue: 32 random bytes, base64url. Anything else is never looked up (SES-6). */
 export const SESSION_ID_PATTERN = /^[A-Za-z0-9_-]{43}$/;
 
 /**

@@ -17,7 +17,8 @@ declare module 'express-serve-static-core' {
 
 /**
  * express-session with the cookie policy in one place (BCP-15): `__Host-` name, Secure, HttpOnly,
- * Path=/, no Domain, SameSite from config, no Max-Age (the server enforces idle and absolute timeouts).
+ * Path=/, no Domain, SameSite from config, no Max-Age (SES-5: the server enforces idle and absolute
+ * timeouts).
  * No key for anonymous requests (saveUninitialized false), no rewrite of unchanged sessions (resave
  * false; activity goes through the store's throttled `touch`), no cookie rewrite per request (rolling
  * false).
