@@ -43,12 +43,12 @@ interface Admitted {
 }
 
 /**
- * The proxy's hot path (docs/architecture.md): a plain `GET /api/me/v1/*` with a session cookie is answered
- * here, on the http.Server, before Express, Nest and express-session, doing only what such a read needs:
- * route table, cookie signature, CSRF rules, ONE Redis command (session and token record, no write unless
- * the activity write is due), idle/absolute deadlines, token decryption, scope and step-up decisions, one
- * upstream call on the gateway's keep-alive pool, the answer's bytes sent back. Every rule is the same
- * function the full path calls.
+ * The proxy's hot path (docs/architecture.md#the-proxy-hot-path): a plain `GET /api/me/v1/*` with a session
+ * cookie is answered here, on the http.Server, before Express, Nest and express-session, doing only what such
+ * a read needs: route table, cookie signature, CSRF rules, ONE Redis command (session and token record, no
+ * write unless the activity write is due), idle/absolute deadlines, token decryption, scope and step-up
+ * decisions, one upstream call on the gateway's keep-alive pool, the answer's bytes sent back. Every rule is
+ * the same function the full path calls.
  *
  * Anything else goes to the application (the full path), unchanged and unread: other methods and paths,
  * bearer or anonymous callers, a cookie that does not verify, a session that is gone, over or undecryptable,
