@@ -53,7 +53,8 @@ interface Admitted {
  * Anything else goes to the application (the full path), unchanged and unread: other methods and paths,
  * bearer or anonymous callers, a cookie that does not verify, a session that is gone, over or undecryptable,
  * a token due for refresh, a refused scope or step-up, a store error. The full path then answers exactly
- * as it always does (it reads the session again: these cases are rare). Once the upstream was called, the
+ * as it always does (it reads the session again, except after a store error: that failure is handed over,
+ * so a stalled store costs one command timeout). Once the upstream was called, the
  * answer is the hot path's own, rendered by the same problem functions.
  */
 export class ProxyHotPath {
