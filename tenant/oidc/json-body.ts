@@ -1,4 +1,5 @@
 import type { KoaContextWithOIDC } from 'oidc-provider';
+import { readBodyText } from '../http/read-body.js';
 
 /**
  * Auth0 accepts `application/json` as well as form bodies at `/oauth/token` and `/oauth/revoke`, for every
@@ -14,17 +15,6 @@ function jsonError(ctx: KoaContextWithOIDC, status: number, description: string)
   ctx.status = status;
   ctx.set('cache-control', 'no-store');
   ctx.body = { error: 'invalid_request', error_description: description };
-}
-
-async function readText(ctx: KoaContextWithOIDC): Promise<string | undefined> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of ctx.req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > BODY_LIMIT) return undefined;
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks).toString('utf8');
 }
 
 /** The form fields a JSON object stands for; undefined when the body is not a JSON object. */
@@ -47,7 +37,7 @@ export function jsonToFormFields(text: string): Record<string, string> | undefin
 export function createJsonBodyMiddleware(paths: readonly string[]) {
   return async function jsonBody(ctx: KoaContextWithOIDC, next: () => Promise<void>): Promise<void> {
     if (ctx.method !== 'POST' || !paths.includes(ctx.path) || !ctx.is('application/json')) return next();
-    const text = await readText(ctx);
+    const text = await readBodyText(ctx.req, BODY_LIMIT);
     if (text === undefined) return jsonError(ctx, 413, 'request body too large');
     const fields = jsonToFormFields(text);
     if (!fields) return jsonError(ctx, 400, 'the request body must be a JSON object');

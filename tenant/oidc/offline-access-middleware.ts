@@ -1,5 +1,6 @@
 import { parse as parseQuery } from 'node:querystring';
 import type { KoaContextWithOIDC } from 'oidc-provider';
+import { readBodyText } from '../http/read-body.js';
 
 /**
  * Auth0 gives first-party clients a refresh token for `offline_access` without `prompt=consent` (it skips
@@ -21,17 +22,6 @@ function addConsentPrompt(params: URLSearchParams, isFirstParty: (clientId: stri
   return true;
 }
 
-async function readBody(ctx: KoaContextWithOIDC): Promise<string | undefined> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of ctx.req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > BODY_LIMIT) return undefined;
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks).toString('utf8');
-}
-
 export function createOfflineAccessMiddleware(
   paths: { authorization: string; par: string },
   isFirstParty: (clientId: string) => boolean,
@@ -45,7 +35,7 @@ export function createOfflineAccessMiddleware(
       const params = new URLSearchParams(ctx.querystring);
       if (addConsentPrompt(params, isFirstParty)) ctx.querystring = params.toString();
     } else if (ctx.method === 'POST' && ctx.is('application/x-www-form-urlencoded')) {
-      const text = await readBody(ctx);
+      const text = await readBodyText(ctx.req, BODY_LIMIT);
       if (text === undefined) {
         ctx.status = 413;
         ctx.body = { error: 'invalid_request', error_description: 'request body too large' };
