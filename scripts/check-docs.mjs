@@ -15,7 +15,7 @@ const SKIPPED_DIRS = new Set(['node_modules', 'dist', 'coverage', 'test-results'
 const NOT_REQUIREMENTS = new Set(['AES', 'SHA', 'UTF', 'ISO', 'RSA', 'HMAC', 'TLS', 'ECDSA']);
 
 // Spelled in two parts so this file does not match itself.
-const EXTERNAL_DESIGN_REFERENCE = new RegExp(['DESIGN', ' §'].join(''));
+const EXTERNAL_DESIGN_REFERENCE = new RegExp(['\\b(?:DESIGN|STYLE)', ' §'].join(''));
 const REQUIREMENT_ID = /\b([A-Z]{2,5})-(\d{1,3})\b/g;
 /** A definition in docs/security.md: a list item starting with the bold id. */
 const DEFINITION = /^- \*\*([A-Z]{2,5}-\d{1,3})\*\*/gm;

@@ -8,7 +8,7 @@ import { allowedMethods } from './route-inventory.js';
 import { type Problem, sendProblem, toProblem } from './problem.js';
 
 /**
- * The one renderer of errors (STYLE §5): every exception, ours or the framework's, becomes
+ * The one renderer of errors (docs/architecture.md#the-http-surface): every exception, ours or the framework's, becomes
  * `application/problem+json` (or the small HTML page for /auth navigations). A 404 for a path that exists
  * with other methods becomes 405 with `Allow`.
  */

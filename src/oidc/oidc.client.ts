@@ -27,10 +27,10 @@ export interface LoginRequest {
   maxAge?: number;
 }
 
-/** A refresh grant's answer (ID token claims through `claims()`). */
 /** ID token claims as openid-client reads them (the rest of the BFF imports them from here). */
 export type IDToken = client.IDToken;
 
+/** A refresh grant's answer (ID token claims through `claims()`). */
 export type RefreshAnswer = client.TokenEndpointResponse & client.TokenEndpointResponseHelpers;
 
 /** What a validated code exchange (or embedded-login grant) yields: the ID token's claims and the tokens. */
@@ -39,7 +39,7 @@ export interface CodeExchangeResult extends IssuedTokens {
 }
 
 /**
- * The only user of openid-client (STYLE §3). Authorization code + PKCE S256 with state and nonce, full ID
+ * The only user of openid-client (docs/architecture.md#the-parts). Authorization code + PKCE S256 with state and nonce, full ID
  * token validation (iss, aud, exp, iat, nonce, alg allow-list, signature via enableNonRepudiationChecks,
  * auth_time with maxAge), refresh, revocation and the end-session URL. Every call has a timeout.
  */

@@ -61,6 +61,13 @@ describe('scripts/check-docs.mjs', () => {
     expect(problems).toContain('README.md:1: cites a design document outside the repository');
   });
 
+  it('treats a style-guide section reference like a design one', () => {
+    write('src/a.ts', `// one adapter (${['STYLE', '§3'].join(' ')})\n`);
+    const { status, problems } = check(root);
+    expect(status).toBe(1);
+    expect(problems).toContain('src/a.ts:1: cites a design document outside the repository');
+  });
+
   it('counts only list items starting with a bold id as definitions', () => {
     write('docs/security.md', '# Security\n\nSES-16 is mentioned in prose only.\n');
     write('src/a.ts', '// SES-16\n');
