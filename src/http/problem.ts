@@ -90,17 +90,14 @@ function isNavigation(req: Pick<Request, 'method' | 'path'>): boolean {
 }
 
 export function sendProblem(res: Response, problem: Problem): void {
+  if (!problem.html) return writeProblemJson(res, problem);
   if (res.headersSent) {
     res.destroy();
     return;
   }
   res.status(problem.status);
   for (const [name, value] of Object.entries(problem.headers)) res.setHeader(name, value);
-  if (problem.html) {
-    res.set(PAGE_HEADERS).send(renderErrorPage(problem.body.title, problem.body.detail));
-    return;
-  }
-  writeProblemJson(res, problem);
+  res.set(PAGE_HEADERS).send(renderErrorPage(problem.body.title, problem.body.detail));
 }
 
 /**
