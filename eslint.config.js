@@ -43,6 +43,20 @@ export default tseslint.config(
   },
   { files: ['**/*.js', '**/*.mjs'], ...tseslint.configs.disableTypeChecked },
   { files: ['src/**/*.ts'], ignores: ['src/oidc/**', 'src/session/**'], rules: restrictImports() },
+  {
+    // One builder of the step-up 401 (docs/architecture.md#where-each-rule-lives): stepUpRequired().
+    files: ['src/**/*.ts'],
+    ignores: ['src/step-up/**', '**/*.spec.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "NewExpression[callee.name='StepUpRequired']",
+          message: 'Build the step-up 401 with stepUpRequired() (src/step-up/step-up-required.ts).',
+        },
+      ],
+    },
+  },
   { files: ['src/oidc/**/*.ts'], rules: restrictImports('openid-client') },
   { files: ['src/session/**/*.ts'], rules: restrictImports('express-session', 'ioredis') },
   {

@@ -17,6 +17,7 @@ import type { OidcFetch } from './oidc/oidc-fetch.js';
 import { OidcModule } from './oidc/oidc.module.js';
 import { RateLimitModule } from './rate-limit/rate-limit.module.js';
 import { SessionModule } from './session/session.module.js';
+import { StepUpModule } from './step-up/step-up.module.js';
 import { WebModule } from './web/web.module.js';
 
 type ModuleImport = Type | DynamicModule | Promise<DynamicModule> | ForwardReference;
@@ -48,6 +49,8 @@ export class AppModule {
         CsrfModule,
         SessionModule,
         OidcModule.forRoot({ fetch: options.oidcFetch }),
+        // The one step-up policy and StepUpGuard (applied per route by @RequireStepUp).
+        StepUpModule,
         AuthModule,
         HealthModule,
         RateLimitModule.forRoot({ policies: config.rateLimit }),

@@ -1,13 +1,14 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { StepUpConfig } from '../config/config.schema.js';
-import { STEP_UP_CONFIG } from '../config/config.tokens.js';
 import { NotAuthenticated } from '../http/bff-error.js';
 import { DpopKey } from '../my-account/dpop.js';
 import { MyAccountGateway, type GatewayCaller } from '../my-account/my-account-gateway.js';
 import { AccessTokens, RefreshRequiresMfa } from '../session/access-tokens.service.js';
 import type { CurrentSession } from '../session/session.service.js';
 import type { TokenSet } from '../session/session.types.js';
-import { StepUpRequired } from '../step-up/step-up-challenge.js';
+import { stepUpFactsOf } from '../step-up/evaluate-step-up.js';
+import { STEP_UP_POLICY } from '../step-up/step-up-policy.provider.js';
+import type { StepUpPolicy } from '../step-up/step-up-policy.js';
+import { stepUpRequired } from '../step-up/step-up-required.js';
 
 /** The gateway these calls go through (route table, scope and step-up checks, one upstream pool). */
 export const CONNECT_GATEWAY = 'CONNECT_GATEWAY';
@@ -30,7 +31,7 @@ export class ConnectUpstream {
   constructor(
     @Inject(CONNECT_GATEWAY) private readonly gateway: MyAccountGateway,
     private readonly accessTokens: AccessTokens,
-    @Inject(STEP_UP_CONFIG) private readonly stepUp: StepUpConfig,
+    @Inject(STEP_UP_POLICY) private readonly policy: StepUpPolicy,
   ) {}
 
   /** `POST /connected-accounts/connect`: the step-up policy applies (a fresh MFA by default). */
@@ -73,15 +74,7 @@ export class ConnectUpstream {
     return {
       scopes: new Set(tokens.scope === undefined ? data.scopes : tokens.scope.split(' ')),
       ...(await credentials(tokens)),
-      ...(applyStepUp
-        ? {
-            stepUp: {
-              lastMfaAt: data.mfa?.lastMfaAt ?? null,
-              authTime: data.authTime ?? null,
-              hasConfirmedFactor: undefined,
-            },
-          }
-        : {}),
+      ...(applyStepUp ? { stepUp: stepUpFactsOf(data) } : {}),
       returnTo,
     };
   }
@@ -95,10 +88,7 @@ export class ConnectUpstream {
       return await this.accessTokens.forSession(session.id, session.data.user);
     } catch (err) {
       if (!(err instanceof RefreshRequiresMfa)) throw err;
-      throw new StepUpRequired(
-        { acr_values: this.stepUp.acrValues, max_age: this.stepUp.maxAgeSeconds },
-        returnTo,
-      );
+      throw stepUpRequired({ kind: 'refresh_mfa_required' }, this.policy, returnTo);
     }
   }
 }

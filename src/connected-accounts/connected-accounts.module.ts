@@ -1,11 +1,12 @@
 import { Metrics } from '../metrics/metrics.service.js';
 import { Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
-import type { MyAccountConfig, StepUpConfig } from '../config/config.schema.js';
-import { MY_ACCOUNT_CONFIG, STEP_UP_CONFIG } from '../config/config.tokens.js';
+import type { MyAccountConfig } from '../config/config.schema.js';
+import { MY_ACCOUNT_CONFIG } from '../config/config.tokens.js';
 import { MyAccountGateway } from '../my-account/my-account-gateway.js';
 import { buildRouteTable, routeTimeoutsFromConfig } from '../my-account/route-table.js';
 import { UpstreamClient } from '../my-account/upstream-client.js';
-import { stepUpPolicyFromConfig } from '../step-up/step-up-policy.js';
+import { STEP_UP_POLICY } from '../step-up/step-up-policy.provider.js';
+import type { StepUpPolicy } from '../step-up/step-up-policy.js';
 import { ConnectCallbackService } from './connect-callback.service.js';
 import { ConnectStartService } from './connect-start.service.js';
 import { ConnectTransactionStore } from './connect-transaction.store.js';
@@ -16,8 +17,8 @@ const CONNECT_UPSTREAM_CLIENT = 'CONNECT_UPSTREAM_CLIENT';
 
 /**
  * `GET /auth/connect` and `/auth/connect/callback` (docs/architecture.md#the-http-surface). Calls go through
- * a MyAccountGateway built like the proxy's (route table with the configured timeouts, the configured step-up
- * policy). Sessions, tokens, Redis and configuration come from the global foundation modules.
+ * a MyAccountGateway built like the proxy's (route table with the configured timeouts, the app's one step-up
+ * policy, `STEP_UP_POLICY`). Sessions, tokens, Redis and configuration come from the global foundation modules.
  */
 @Module({
   controllers: [ConnectedAccountsController],
@@ -29,11 +30,11 @@ const CONNECT_UPSTREAM_CLIENT = 'CONNECT_UPSTREAM_CLIENT';
     },
     {
       provide: CONNECT_GATEWAY,
-      inject: [CONNECT_UPSTREAM_CLIENT, MY_ACCOUNT_CONFIG, STEP_UP_CONFIG, Metrics],
-      useFactory: (client: UpstreamClient, config: MyAccountConfig, stepUp: StepUpConfig, metrics: Metrics) =>
+      inject: [CONNECT_UPSTREAM_CLIENT, MY_ACCOUNT_CONFIG, STEP_UP_POLICY, Metrics],
+      useFactory: (client: UpstreamClient, config: MyAccountConfig, policy: StepUpPolicy, metrics: Metrics) =>
         new MyAccountGateway(client, {
           routes: buildRouteTable(routeTimeoutsFromConfig(config)),
-          stepUpPolicy: stepUpPolicyFromConfig(stepUp),
+          stepUpPolicy: policy,
           metrics,
         }),
     },

@@ -1,9 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Request } from 'express';
-import type { StepUpConfig } from '../config/config.schema.js';
-import { STEP_UP_CONFIG } from '../config/config.tokens.js';
 import { PASSWORD_REALM_GRANT } from '../oidc/embedded-grants.js';
-import { StepUpRequired } from '../step-up/step-up-challenge.js';
+import { STEP_UP_POLICY } from '../step-up/step-up-policy.provider.js';
+import type { StepUpPolicy } from '../step-up/step-up-policy.js';
+import { stepUpRequired } from '../step-up/step-up-required.js';
 import { EMBEDDED_LOGIN_OPTIONS, type EmbeddedLoginOptions } from './embedded-login.options.js';
 import { EmbeddedLoginRejected } from './embedded-login-errors.js';
 import { EmbeddedLogin } from './embedded-login.service.js';
@@ -19,7 +19,7 @@ import { parsePasswordLogin } from './login-bodies.js';
 export class PasswordLogin {
   constructor(
     private readonly embedded: EmbeddedLogin,
-    @Inject(STEP_UP_CONFIG) private readonly stepUp: StepUpConfig,
+    @Inject(STEP_UP_POLICY) private readonly policy: StepUpPolicy,
     @Inject(EMBEDDED_LOGIN_OPTIONS) private readonly options: EmbeddedLoginOptions,
   ) {}
 
@@ -30,7 +30,7 @@ export class PasswordLogin {
     await this.embedded.login(req, 'password', { type: PASSWORD_REALM_GRANT, params }, (refusal) => {
       if (refusal.error === 'mfa_required')
         // RFC 9470: the redirect login with the MFA policy (no mfa_token ever reaches the page).
-        return new StepUpRequired({ acr_values: this.stepUp.acrValues });
+        return stepUpRequired({ kind: 'login_mfa_required' }, this.policy);
       if (refusal.error === 'invalid_grant' || refusal.error === 'invalid_user_password')
         return new EmbeddedLoginRejected('Wrong email or password.', refusal);
       return undefined;

@@ -1,10 +1,10 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Metrics } from '../metrics/metrics.service.js';
 import { secondsSince } from '../metrics/metrics.service.js';
-import { evaluateStepUp } from '../step-up/evaluate-step-up.js';
 import { normalizeReturnTo } from '../http/return-to.js';
-import { StepUpRequired } from '../step-up/step-up-challenge.js';
+import { decideStepUp, type StepUpFacts } from '../step-up/evaluate-step-up.js';
 import { DEFAULT_STEP_UP_POLICY, type StepUpPolicy } from '../step-up/step-up-policy.js';
+import { stepUpRequired } from '../step-up/step-up-required.js';
 import { translateUpstreamChallenge } from '../step-up/upstream-challenge.js';
 import type { DpopProofFactory } from './dpop.js';
 import { InsufficientScope, InvalidBody, upstreamOutcomeOf, UpstreamUnavailable } from './gateway-error.js';
@@ -13,13 +13,6 @@ import { matchRoute, type RouteMatch, type RouteRequest } from './match-route.js
 import { returnToFromReferer } from './proxy-request.js';
 import { MY_ACCOUNT_ROUTES, type MyAccountRoute } from './route-table.js';
 import type { UpstreamClient, UpstreamResult } from './upstream-client.js';
-
-/** The session facts step-up needs (epoch seconds), from the session record, never from the token (SU-9). */
-export interface StepUpFacts {
-  readonly lastMfaAt: number | null;
-  readonly authTime: number | null;
-  readonly hasConfirmedFactor: boolean | undefined;
-}
 
 /** Who calls, as the session (or the bearer validation) describes them. */
 export interface GatewayCaller {
@@ -52,6 +45,7 @@ export interface GatewayRequest {
 
 export interface GatewayOptions {
   readonly routes?: readonly MyAccountRoute[];
+  /** The app's one step-up policy (`STEP_UP_POLICY`); the default policy when absent (tests). */
   readonly stepUpPolicy?: StepUpPolicy;
   /** The BFF's public origin: a Referer from elsewhere never becomes a `returnTo`. */
   readonly publicOrigin?: string;
@@ -112,16 +106,11 @@ export class MyAccountGateway {
       );
     }
     if (caller.stepUp) {
-      const { lastMfaAt, authTime, hasConfirmedFactor } = caller.stepUp;
-      const decision = evaluateStepUp({
-        route,
-        mfa: { lastMfaAt },
-        authTime,
-        hasConfirmedFactor,
-        now: this.now(),
-        policy: this.policy,
-      });
-      if (!decision.ok) throw new StepUpRequired(decision.challenge, this.returnTo(caller));
+      const decision = decideStepUp(route, caller.stepUp, this.policy, this.now());
+      if (!decision.ok) {
+        const reason = { kind: 'policy', challenge: decision.challenge } as const;
+        throw stepUpRequired(reason, this.policy, this.returnTo(caller));
+      }
     }
   }
 
@@ -150,7 +139,10 @@ export class MyAccountGateway {
   private checkChallenge(result: UpstreamResult, caller: GatewayCaller): UpstreamResult {
     if (result.status !== 401) return result;
     const verdict = translateUpstreamChallenge(result, this.policy);
-    if (verdict.kind === 'step_up') throw new StepUpRequired(verdict.challenge, this.returnTo(caller));
+    if (verdict.kind === 'step_up') {
+      const reason = { kind: 'upstream', challenge: verdict.challenge } as const;
+      throw stepUpRequired(reason, this.policy, this.returnTo(caller));
+    }
     if (verdict.kind === 'invalid')
       throw new UpstreamUnavailable(
         `The My Account API sent an unusable step-up challenge (${verdict.reason})`,

@@ -9,15 +9,14 @@ import { AccessTokens, RefreshRequiresMfa } from '../session/access-tokens.servi
 import { sessionHandle } from '../session/session-keys.js';
 import { SessionService, type CurrentSession } from '../session/session.service.js';
 import type { SessionUser, TokenSet } from '../session/session.types.js';
-import { isFresh } from '../step-up/evaluate-step-up.js';
-import { StepUpRequired } from '../step-up/step-up-challenge.js';
-import { challengeForMfaRequired } from '../step-up/upstream-challenge.js';
+import { isFresh, stepUpFactsOf } from '../step-up/evaluate-step-up.js';
+import { STEP_UP_POLICY } from '../step-up/step-up-policy.provider.js';
 import { resolveStepUpRequirement, type StepUpPolicy } from '../step-up/step-up-policy.js';
+import { stepUpRequired } from '../step-up/step-up-required.js';
 import { DpopKey } from './dpop.js';
 import { FirstFactorCheck } from './first-factor.service.js';
 import type { GatewayCaller } from './my-account-gateway.js';
 import type { RouteMatch } from './match-route.js';
-import { STEP_UP_POLICY } from './my-account.providers.js';
 import { returnToFromReferer } from './proxy-request.js';
 
 /** Who is calling the proxy, as the gateway needs it, plus identifiers for audit lines (never secrets). */
@@ -117,10 +116,8 @@ export class ProxyCallers {
   private refreshError(error: unknown, referer: string | undefined): unknown {
     if (error instanceof NotAuthenticated) return new SessionEnded(error.detail);
     if (!(error instanceof RefreshRequiresMfa)) return error;
-    return new StepUpRequired(
-      challengeForMfaRequired(this.policy),
-      returnToFromReferer(referer, this.publicOrigin),
-    );
+    const returnTo = returnToFromReferer(referer, this.publicOrigin);
+    return stepUpRequired({ kind: 'refresh_mfa_required' }, this.policy, returnTo);
   }
 }
 
@@ -137,11 +134,7 @@ export async function sessionCaller(
   const caller: GatewayCaller = {
     scopes: new Set(tokens.scope ? tokens.scope.split(' ').filter(Boolean) : data.scopes),
     ...(await credentials(tokens)),
-    stepUp: {
-      lastMfaAt: data.mfa?.lastMfaAt ?? null,
-      authTime: data.authTime ?? null,
-      hasConfirmedFactor: undefined,
-    },
+    stepUp: stepUpFactsOf(data),
     referer,
   };
   const rejectable = { sid, user: data.user, accessToken: tokens.accessToken };

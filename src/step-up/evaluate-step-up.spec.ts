@@ -1,5 +1,11 @@
 import { MY_ACCOUNT_ROUTES } from '../my-account/route-table.js';
-import { evaluateStepUp, isFresh, type StepUpInput } from './evaluate-step-up.js';
+import {
+  decideStepUp,
+  evaluateStepUp,
+  isFresh,
+  stepUpFactsOf,
+  type StepUpInput,
+} from './evaluate-step-up.js';
 import {
   DEFAULT_STEP_UP_POLICY,
   findStepUpPolicyProblems,
@@ -203,5 +209,27 @@ describe('evaluateStepUp', () => {
     [NOW + 61, 300, false],
   ])('isFresh(%s, now, %s) = %s', (at, maxAge, expected) => {
     expect(isFresh(at, NOW, maxAge)).toBe(expected);
+  });
+});
+
+describe('decideStepUp over a session record', () => {
+  const revoke = { method: 'DELETE', operationId: 'revokeSession' };
+
+  it('reads the MFA and login times from the session; the first-factor fact stays unknown', () => {
+    expect(stepUpFactsOf({ mfa: { lastMfaAt: NOW - 5 }, authTime: NOW - 9 })).toEqual({
+      lastMfaAt: NOW - 5,
+      authTime: NOW - 9,
+      hasConfirmedFactor: undefined,
+    });
+    expect(stepUpFactsOf({})).toEqual({ lastMfaAt: null, authTime: null, hasConfirmedFactor: undefined });
+  });
+
+  it('is evaluateStepUp under the given policy', () => {
+    const stale = stepUpFactsOf({ mfa: { lastMfaAt: NOW - 301 }, authTime: NOW - 301 });
+    expect(decideStepUp(revoke, stale, DEFAULT_STEP_UP_POLICY, NOW)).toEqual(MFA);
+    const fresh = stepUpFactsOf({ mfa: { lastMfaAt: NOW - 299 }, authTime: NOW - 299 });
+    expect(decideStepUp(revoke, fresh, DEFAULT_STEP_UP_POLICY, NOW)).toEqual({ ok: true });
+    const relaxed = { ...DEFAULT_STEP_UP_POLICY, operations: { revokeSession: { required: false } } };
+    expect(decideStepUp(revoke, stale, relaxed, NOW)).toEqual({ ok: true });
   });
 });

@@ -27,6 +27,25 @@ export interface StepUpInput {
   readonly policy?: StepUpPolicy;
 }
 
+/** The session facts step-up needs (epoch seconds), from the session record, never from the token (SU-9). */
+export interface StepUpFacts {
+  readonly lastMfaAt: number | null;
+  readonly authTime: number | null;
+  readonly hasConfirmedFactor: boolean | undefined;
+}
+
+/** What a session record says: its MFA and login times; whether a factor is confirmed is not known here. */
+export function stepUpFactsOf(session: {
+  readonly mfa?: { readonly lastMfaAt: number | null } | null;
+  readonly authTime?: number | null;
+}): StepUpFacts {
+  return {
+    lastMfaAt: session.mfa?.lastMfaAt ?? null,
+    authTime: session.authTime ?? null,
+    hasConfirmedFactor: undefined,
+  };
+}
+
 export type StepUpDecision =
   { readonly ok: true } | { readonly ok: false; readonly challenge: StepUpChallenge };
 
@@ -54,4 +73,18 @@ export function evaluateStepUp(input: StepUpInput): StepUpDecision {
       : { ok: false, challenge: { max_age: maxAge } };
   }
   return { ok: false, challenge: { acr_values: acrValues, max_age: maxAge } };
+}
+
+/**
+ * The step-up decision for an operation and a caller's facts under the app's one policy: what the proxy's
+ * gateway, the proxy's hot path (through the gateway) and `StepUpGuard` on the BFF's own routes all ask.
+ */
+export function decideStepUp(
+  route: StepUpRoute,
+  facts: StepUpFacts,
+  policy: StepUpPolicy,
+  now: number,
+): StepUpDecision {
+  const { lastMfaAt, authTime, hasConfirmedFactor } = facts;
+  return evaluateStepUp({ route, mfa: { lastMfaAt }, authTime, hasConfirmedFactor, now, policy });
 }

@@ -1,5 +1,5 @@
 import { DEFAULT_STEP_UP_POLICY, MFA_ACR, type StepUpPolicy } from './step-up-policy.js';
-import { challengeForMfaRequired, parseMaxAge, translateUpstreamChallenge } from './upstream-challenge.js';
+import { parseMaxAge, translateUpstreamChallenge } from './upstream-challenge.js';
 
 const IUA = 'error="insufficient_user_authentication"';
 const policy: StepUpPolicy = { ...DEFAULT_STEP_UP_POLICY, allowedAcrValues: [MFA_ACR, 'urn:gold'] };
@@ -84,10 +84,6 @@ describe('translateUpstreamChallenge', () => {
     ).toMatchObject({
       kind: 'invalid',
     });
-  });
-
-  it("maps Auth0's mfa_required to the policy's MFA step-up", () => {
-    expect(challengeForMfaRequired()).toEqual({ acr_values: MFA_ACR, max_age: 300 });
   });
 
   it.each([

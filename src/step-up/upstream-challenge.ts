@@ -62,8 +62,3 @@ export function translateUpstreamChallenge(
     },
   };
 }
-
-/** Auth0's `mfa_required` from the token endpoint (on refresh) means the policy's default MFA step-up. */
-export function challengeForMfaRequired(policy: StepUpPolicy = DEFAULT_STEP_UP_POLICY): StepUpChallenge {
-  return { acr_values: policy.acrValues, max_age: policy.maxAge };
-}
