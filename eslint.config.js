@@ -15,14 +15,29 @@ const ONLY_IN = {
   ioredis: 'ioredis is imported only in src/session/ (the store adapter).',
 };
 const NO_TENANT = { group: ['**/tenant/**'], message: 'src/ never imports the local tenant (tenant/).' };
-const restrictImports = (...allowed) => ({
+// Feature boundaries (docs/architecture.md#import-boundaries): what a folder of src/ never imports.
+const NEVER_FROM = {
+  stepUp: {
+    group: ['**/my-account/**'],
+    message: 'src/step-up/ never imports src/my-account/: shared types live in src/http/.',
+  },
+  oidc: {
+    group: ['**/session/**'],
+    message: 'src/oidc/ never imports src/session/: it declares what it needs (e.g. REPLAY_GUARD).',
+  },
+};
+/**
+ * @param {string[]} allowed adapters this folder may import
+ * @param {{ group: string[], message: string }} [boundary] what this folder never imports
+ */
+const restrictImports = (allowed = [], boundary = undefined) => ({
   'no-restricted-imports': [
     'error',
     {
       paths: Object.entries(ONLY_IN)
         .filter(([name]) => !allowed.includes(name))
         .map(([name, message]) => ({ name, message })),
-      patterns: [NO_TENANT],
+      patterns: [NO_TENANT, ...(boundary ? [boundary] : [])],
     },
   ],
 });
@@ -42,7 +57,14 @@ export default tseslint.config(
     },
   },
   { files: ['**/*.js', '**/*.mjs'], ...tseslint.configs.disableTypeChecked },
-  { files: ['src/**/*.ts'], ignores: ['src/oidc/**', 'src/session/**'], rules: restrictImports() },
+  {
+    files: ['src/**/*.ts'],
+    ignores: ['src/oidc/**', 'src/session/**', 'src/step-up/**'],
+    rules: restrictImports(),
+  },
+  { files: ['src/oidc/**/*.ts'], rules: restrictImports(['openid-client'], NEVER_FROM.oidc) },
+  { files: ['src/session/**/*.ts'], rules: restrictImports(['express-session', 'ioredis']) },
+  { files: ['src/step-up/**/*.ts'], rules: restrictImports([], NEVER_FROM.stepUp) },
   {
     // One builder of the step-up 401 (docs/architecture.md#where-each-rule-lives): stepUpRequired().
     files: ['src/**/*.ts'],
@@ -57,8 +79,6 @@ export default tseslint.config(
       ],
     },
   },
-  { files: ['src/oidc/**/*.ts'], rules: restrictImports('openid-client') },
-  { files: ['src/session/**/*.ts'], rules: restrictImports('express-session', 'ioredis') },
   {
     files: ['scripts/**', 'test/**', 'bench/**', 'tenant/**', '.ci/**'],
     rules: { 'no-console': 'off' },

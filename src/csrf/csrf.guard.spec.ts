@@ -13,7 +13,7 @@ import { APP_FILTER, APP_GUARD, NestFactory } from '@nestjs/core';
 import type { NextFunction, Request, Response } from 'express';
 import type { AddressInfo } from 'node:net';
 import { BffError } from '../http/bff-error.js';
-import { GatewayError } from '../my-account/gateway-error.js';
+import { StatusError } from '../http/status-error.js';
 import { STORE_FAILURE } from '../session/session.middleware.js';
 import { CSRF_OPTIONS, CsrfGuard, hasCookie } from './csrf.guard.js';
 import { SkipCsrf } from './skip-csrf.decorator.js';
@@ -43,10 +43,10 @@ class ProbeController {
   }
 }
 
-/** Stands in for the application's problem filter: renders a GatewayError's or BffError's status and code. */
-@Catch(GatewayError, BffError)
-class GatewayErrorFilter implements ExceptionFilter {
-  catch(error: GatewayError | BffError, host: ArgumentsHost) {
+/** Stands in for the application's problem filter: renders a StatusError's or BffError's status and code. */
+@Catch(StatusError, BffError)
+class StatusErrorFilter implements ExceptionFilter {
+  catch(error: StatusError | BffError, host: ArgumentsHost) {
     host
       .switchToHttp()
       .getResponse<Response>()
@@ -74,7 +74,7 @@ function fakeSessions(req: Request, _res: Response, next: NextFunction) {
       useValue: { publicOrigin: ORIGIN, sessionCookieName: '__Host-bff', storeRetryAfterSeconds: 2 },
     },
     { provide: APP_GUARD, useClass: CsrfGuard },
-    { provide: APP_FILTER, useClass: GatewayErrorFilter },
+    { provide: APP_FILTER, useClass: StatusErrorFilter },
   ],
 })
 class ProbeModule {}

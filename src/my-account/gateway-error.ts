@@ -1,47 +1,10 @@
-import { BffError } from '../http/bff-error.js';
-import type { ProblemCode } from '../public-api.types.js';
-
-const TITLES: Record<number, string> = {
-  400: 'Invalid request',
-  401: 'Unauthorized',
-  403: 'Forbidden',
-  404: 'Not found',
-  405: 'Method not allowed',
-  413: 'Payload too large',
-  415: 'Unsupported media type',
-  502: 'Bad gateway',
-  504: 'Gateway timeout',
-};
+import { StatusError } from '../http/status-error.js';
 
 /**
- * An error the gateway answers itself: a `BffError` (src/http), so the one ProblemDetailsFilter renders it
- * (STYLE rule 5) with its `status`, stable `code`, extra problem members (`allow`, `acr_values`,
- * `login_url`, ...) and response headers (`Allow`, `WWW-Authenticate`, ...). The detail never holds a
- * token or an upstream body, and the filter hides it from 500 on.
+ * An error the gateway answers itself (route, body, upstream, scope): a `StatusError` (src/http), so the one
+ * ProblemDetailsFilter renders it with its status, code, extra members and headers.
  */
-export class GatewayError extends BffError {
-  constructor(
-    status: number,
-    code: ProblemCode,
-    detail: string,
-    extras: Readonly<Record<string, unknown>> = {},
-    headers: Readonly<Record<string, string>> = {},
-  ) {
-    super({
-      status,
-      code,
-      title: TITLES[status] ?? 'Request failed',
-      detail,
-      extras: { ...extras },
-      headers: { ...headers },
-    });
-  }
-
-  /** The extra problem members (alias of `extras`). */
-  get extra(): Readonly<Record<string, unknown>> {
-    return this.extras;
-  }
-}
+export class GatewayError extends StatusError {}
 
 /**
  * 404: the path is not an operation of the My Account API (docs/architecture.md#the-my-account-proxy: never

@@ -2,8 +2,8 @@ import { Inject, Injectable } from '@nestjs/common';
 import { decodeProtectedHeader, type JWTPayload, jwtVerify } from 'jose';
 import type { OidcConfig } from '../config/config.schema.js';
 import { OIDC_CONFIG } from '../config/config.tokens.js';
-import { ReplayCache } from '../session/replay-cache.js';
 import { IssuerKeys } from './issuer-keys.js';
+import { REPLAY_GUARD, type ReplayGuard } from './replay-guard.js';
 
 export const BACKCHANNEL_LOGOUT_EVENT = 'http://schemas.openid.net/event/backchannel-logout';
 const CLOCK_TOLERANCE_SECONDS = 60;
@@ -33,7 +33,7 @@ export class LogoutTokenVerifier {
   constructor(
     @Inject(OIDC_CONFIG) private readonly config: OidcConfig,
     private readonly keys: IssuerKeys,
-    private readonly replays: ReplayCache,
+    @Inject(REPLAY_GUARD) private readonly replays: ReplayGuard,
   ) {}
 
   async verify(token: string): Promise<LogoutTarget> {

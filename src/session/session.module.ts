@@ -11,6 +11,7 @@ import type { Logger } from 'pino';
 import type { RedisConfig, SessionConfig, TokensConfig } from '../config/config.schema.js';
 import { REDIS_CONFIG, SESSION_CONFIG, TOKENS_CONFIG } from '../config/config.tokens.js';
 import { ROOT_LOGGER } from '../logging/logger.js';
+import { REPLAY_GUARD } from '../oidc/replay-guard.js';
 import { Metrics } from '../metrics/metrics.service.js';
 import { AccessTokens } from './access-tokens.service.js';
 import { replicaWaitOf } from './durable-write.js';
@@ -86,6 +87,8 @@ import { UserSessions } from './user-sessions.service.js';
       useFactory: (redis: RedisClient, store: RedisSessionStore, config: SessionConfig) =>
         new ReplayCache(redis, store.keys, config.retryAfterSeconds),
     },
+    // The identity provider adapter's replay check (logout-token jti) is this store's ReplayCache.
+    { provide: REPLAY_GUARD, useExisting: ReplayCache },
     {
       provide: SessionLock,
       inject: [REDIS_CLIENT, RedisSessionStore, SESSION_CONFIG],
@@ -102,6 +105,7 @@ import { UserSessions } from './user-sessions.service.js';
     TokenCipher,
     TokenStore,
     ReplayCache,
+    REPLAY_GUARD,
     SessionLock,
     SessionService,
     UserSessions,

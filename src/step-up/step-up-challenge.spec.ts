@@ -1,4 +1,4 @@
-import { GatewayError } from '../my-account/gateway-error.js';
+import { StatusError } from '../http/status-error.js';
 import { MFA_ACR } from './step-up-policy.js';
 import {
   buildStepUpChallenge,
@@ -47,9 +47,9 @@ describe('buildStepUpChallenge', () => {
     });
   });
 
-  it('is a GatewayError the filter can render (status, code, extra, headers)', () => {
+  it('is a StatusError the filter can render (status, code, extra, headers)', () => {
     const error = new StepUpRequired({ acr_values: MFA_ACR, max_age: 300 }, '/x');
-    expect(error).toBeInstanceOf(GatewayError);
+    expect(error).toBeInstanceOf(StatusError);
     expect(error).toMatchObject({
       status: 401,
       code: 'insufficient_user_authentication',

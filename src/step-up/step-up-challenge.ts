@@ -1,5 +1,5 @@
 import { normalizeReturnTo } from '../http/return-to.js';
-import { GatewayError } from '../my-account/gateway-error.js';
+import { StatusError } from '../http/status-error.js';
 import type { ProblemBody } from '../public-api.types.js';
 import type { StepUpChallenge } from './evaluate-step-up.js';
 
@@ -61,7 +61,7 @@ export function buildStepUpChallenge(challenge: StepUpChallenge, returnTo?: stri
 }
 
 /** 401 `insufficient_user_authentication`: the operation needs a fresher (multi-factor) login. */
-export class StepUpRequired extends GatewayError {
+export class StepUpRequired extends StatusError {
   constructor(
     readonly challenge: StepUpChallenge,
     returnTo?: string,

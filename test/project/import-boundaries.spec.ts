@@ -1,0 +1,55 @@
+import { ESLint } from 'eslint';
+import { rmSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+// The feature boundaries of src/ (docs/architecture.md#import-boundaries), as `npm run lint` enforces them:
+// a temporary file in each folder imports what that folder must not, and ESLint (the repository's own
+// eslint.config.js) must refuse it; the same import from a folder without that boundary passes.
+
+const REPO = fileURLToPath(new URL('../..', import.meta.url));
+
+/** The repository's config, only `no-restricted-imports`, without the type-aware parser (not needed here). */
+const eslint = new ESLint({
+  cwd: REPO,
+  ruleFilter: ({ ruleId }) => ruleId === 'no-restricted-imports',
+  overrideConfig: { languageOptions: { parserOptions: { projectService: false, project: null } } },
+});
+
+/** Writes `code` to a temporary file in `folder` (under src/), lints it, removes it; the rule's messages. */
+async function importErrors(folder: string, code: string): Promise<string[]> {
+  const path = `${REPO}src/${folder}/zz-boundary-probe-${process.pid}.ts`;
+  writeFileSync(path, code);
+  try {
+    const [result] = await eslint.lintFiles([path]);
+    return result.messages.map((m) => `${m.ruleId}: ${m.message}`);
+  } finally {
+    rmSync(path, { force: true });
+  }
+}
+
+const CASES: [string, string, string, RegExp][] = [
+  [
+    'step-up',
+    'my-account',
+    "import { GatewayError } from '../my-account/gateway-error.js';\nexport const probe = GatewayError;\n",
+    /src\/step-up\/ never imports src\/my-account\//,
+  ],
+  [
+    'oidc',
+    'session',
+    "import type { ReplayCache } from '../session/replay-cache.js';\nexport type Probe = ReplayCache;\n",
+    /src\/oidc\/ never imports src\/session\//,
+  ],
+];
+
+describe('import boundaries of src/ (eslint no-restricted-imports)', () => {
+  it.each(CASES)('src/%s/ may not import src/%s/', async (folder, _other, code, message) => {
+    const errors = await importErrors(folder, code);
+    expect(errors).toEqual([expect.stringMatching(message)]);
+    expect(errors[0]).toMatch(/^no-restricted-imports: /);
+  });
+
+  it.each(CASES)('the import of src/%s/ is allowed elsewhere (src/http/)', async (_folder, _other, code) => {
+    expect(await importErrors('http', code)).toEqual([]);
+  });
+});
