@@ -113,7 +113,8 @@ export function describeFaultSuite(topologyName: TopologyName, options: FaultSui
       it('CLIENT PAUSE 2 s on the master: fast 503s only, no session lost', async () => {
         const sessions = await signInMany();
         const before = await healthy(sessions);
-        const master = await topology.masterOf(`${KEY_PREFIX}{${sessions[0].sid}}:sess`);
+        const key = `${KEY_PREFIX}{${sessions[0].sid}}:sess`;
+        const master = await topology.masterOf(key);
         const samples = await underLoad(4, read(sessions), async () => {
           await master.call('CLIENT', 'PAUSE', 2000, 'ALL');
           await sleep(2300);
@@ -126,6 +127,9 @@ export function describeFaultSuite(topologyName: TopologyName, options: FaultSui
             budgetMs(COMMAND_TIMEOUT_MS, before) + (options.schedulingAllowanceMs ?? 0),
           ),
         ).toEqual([]);
+        // The fault was a stall, not a failover: the same master still serves (a failover here would
+        // be the test deployment's misconfiguration, and would lose writes on the losing side).
+        expect((await topology.masterOf(key)).publicPort).toBe(master.publicPort);
         await expectAllBack(sessions);
       });
 
@@ -133,7 +137,8 @@ export function describeFaultSuite(topologyName: TopologyName, options: FaultSui
       it('replies 1.5 s late from the master: fast 503s only, no session lost', async () => {
         const sessions = await signInMany();
         const before = await healthy(sessions);
-        const master = await topology.masterOf(`${KEY_PREFIX}{${sessions[0].sid}}:sess`);
+        const key = `${KEY_PREFIX}{${sessions[0].sid}}:sess`;
+        const master = await topology.masterOf(key);
         const samples = await underLoad(4, read(sessions), async () => {
           master.proxy.delayReplies(1500);
           await sleep(2000);
@@ -148,6 +153,9 @@ export function describeFaultSuite(topologyName: TopologyName, options: FaultSui
             budgetMs(COMMAND_TIMEOUT_MS, before) + (options.schedulingAllowanceMs ?? 0),
           ),
         ).toEqual([]);
+        // The fault was a stall, not a failover: the same master still serves (a failover here would
+        // be the test deployment's misconfiguration, and would lose writes on the losing side).
+        expect((await topology.masterOf(key)).publicPort).toBe(master.publicPort);
         await expectAllBack(sessions);
       });
 
@@ -164,12 +172,31 @@ export function describeFaultSuite(topologyName: TopologyName, options: FaultSui
             const before = await healthy(sessions);
             const key = `${KEY_PREFIX}{${sessions[0].sid}}:sess`;
             let promotedAt = 0;
-            const samples = await underLoad(4, read(sessions), async () => {
-              await sleep(300);
-              promotedAt = (fault === 'crash' ? await topology.crash(key) : await topology.failover(key))
-                .promotedAt;
-              await sleep(BACK_WITHIN_MS + 1000);
-            });
+            const startedAt = Date.now();
+            const snapshotBefore = await topology.snapshot();
+            let seen401 = '';
+            const probe = read(sessions);
+            const samples = await underLoad(
+              4,
+              async (i) => {
+                const sample = await probe(i);
+                if (sample.status === 401 && !seen401) {
+                  seen401 = 'pending';
+                  seen401 = `first 401 at +${sample.at - startedAt} ms:\n${await topology.snapshot()}`;
+                }
+                return sample;
+              },
+              async () => {
+                await sleep(300);
+                promotedAt = (fault === 'crash' ? await topology.crash(key) : await topology.failover(key))
+                  .promotedAt;
+                await sleep(BACK_WITHIN_MS + 1000);
+              },
+            );
+            if (seen401)
+              console.log(
+                `store when a session went missing (${fault}):\n${seen401}\nbefore:\n${snapshotBefore}`,
+              );
             const lastFailure = samples
               .filter((s) => s.status !== 200)
               .reduce((t, s) => Math.max(t, s.at + s.ms), 0);
@@ -191,5 +218,98 @@ export function describeFaultSuite(topologyName: TopologyName, options: FaultSui
           120_000,
         );
     }
+  });
+}
+
+/**
+ * A single Redis restarted without persistence comes back empty: the sessions it held are gone, and
+ * nothing can bring them back. What the BFF owes then: fast 503s while it is down (never 401 or 500),
+ * then a clean `401 login_required` for every old cookie (the user signs in again; no 500, no stale
+ * session resurrected), and a new login works at once. docs/architecture.md#redis-deployments says to
+ * run with AOF or replicas for this reason.
+ */
+export function describeRestartWithoutPersistence(): void {
+  describe('single Redis restarted without persistence', () => {
+    let topology: FaultTopology;
+    let stack: ProcessStack;
+
+    beforeAll(async () => {
+      topology = await startTopology('single', { persistence: false });
+      stack = await startProcessStack({
+        processes: 2,
+        redis: { ...topology.redis, commandTimeoutMs: COMMAND_TIMEOUT_MS },
+      });
+    }, 120_000);
+    afterAll(async () => {
+      await stack?.close();
+      await topology?.close();
+    });
+
+    async function signIn(): Promise<SignedIn> {
+      const client = new CookieClient();
+      const done = await loginThroughBff(client, stack.url);
+      if (done.status !== 302) throw new Error(`login answered ${done.status}`);
+      const [name, value] = Object.entries(client.cookies(`${stack.url}/api/session`)).find(([n]) =>
+        n.endsWith('bff'),
+      ) ?? ['', ''];
+      return { cookie: `${name}=${value}`, sid: sidOfCookie(value) };
+    }
+
+    it('kill -9 and restart empty: fast 503s while down, then 401 login_required for the lost sessions, and new logins work', async () => {
+      const sessions: SignedIn[] = [];
+      for (let i = 0; i < 3; i++) sessions.push(await signIn());
+      const before: Sample[] = [];
+      for (const s of sessions)
+        before.push(await timedGet(`${stack.processes[0].url}/api/session`, s.cookie));
+      expect(before.map((s) => s.status)).toEqual([200, 200, 200]);
+
+      const samples = await underLoad(
+        4,
+        (i) =>
+          timedGet(
+            `${stack.processes[i % 2].url}/api/session`,
+            sessions[i % sessions.length].cookie,
+            i % sessions.length,
+          ),
+        async () => {
+          await sleep(200);
+          const node = await topology.masterOf('');
+          await node.kill('SIGKILL');
+          await sleep(700); // down long enough for requests to meet the outage
+          await node.restart();
+          await sleep(300);
+        },
+      );
+      const keys = Number(await (await topology.masterOf('')).call('DBSIZE'));
+      expect(keys).toBe(0); // it really came back empty
+
+      // During the outage: 200 (before), fast 503 (down), or 401 (after the restart: the data is gone).
+      const wrong = samples.filter((s) => ![200, 401, 503].includes(s.status));
+      expect(wrong).toEqual([]);
+      expect(samples.some((s) => s.status === 503)).toBe(true);
+      expect(
+        faultViolations(
+          samples.filter((s) => s.status !== 401),
+          budgetMs(COMMAND_TIMEOUT_MS, before),
+        ),
+      ).toEqual([]);
+      for (const s of samples.filter((x) => x.status === 401)) expect(s.code).toBe('login_required');
+
+      // Back within 2 s of the restart, and then every old cookie is a clean 401 on every process.
+      const restartedBy = Date.now();
+      for (const s of sessions) {
+        for (const p of stack.processes) {
+          let after = await timedGet(`${p.url}/api/session`, s.cookie);
+          while (after.status === 503 && Date.now() - restartedBy < BACK_WITHIN_MS) {
+            await sleep(50);
+            after = await timedGet(`${p.url}/api/session`, s.cookie);
+          }
+          expect([after.status, after.code]).toEqual([401, 'login_required']);
+        }
+      }
+      const fresh = await signIn();
+      for (const p of stack.processes)
+        expect((await timedGet(`${p.url}/api/session`, fresh.cookie)).status).toBe(200);
+    }, 60_000);
   });
 }

@@ -67,6 +67,7 @@ export async function startBffProcess(options: BffProcessOptions): Promise<BffPr
       PUBLIC_ORIGIN: options.publicOrigin,
       OIDC_ISSUER: options.issuer,
       LOG_LEVEL: options.logLevel ?? process.env.TEST_LOG_LEVEL ?? 'warn',
+      ...(process.env.TEST_BFF_DEBUG ? { DEBUG: process.env.TEST_BFF_DEBUG } : {}),
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -4,10 +4,13 @@ import { RedisNode, waitFor } from './redis-node.js';
 
 export const SENTINEL_MASTER_NAME = 'bffmaster';
 /**
- * Sentinel's down-after-milliseconds in tests: a dead master is replaced ~2-3 s after; longer than the
- * 1.5 s reply delays of the fault suite, which must not look like a dead master.
+ * Sentinel's down-after-milliseconds in tests: a dead master is replaced ~3-4 s after. The sentinels
+ * reach the servers through the same delaying proxies as the BFF, and ping once a second, so replies
+ * held back 1.5 s leave up to 2.5 s between two replies: below this, the slow-reply fault would look
+ * like a dead master and start a failover in the middle of it (with 2000 ms it did: a replica was
+ * promoted while the old master kept its clients, and sessions written to either side were lost).
  */
-export const SENTINEL_DOWN_AFTER_MS = 2000;
+export const SENTINEL_DOWN_AFTER_MS = 3000;
 
 /** A real Sentinel group: one master, two replicas, three sentinels (quorum 2). */
 export interface TestRedisSentinel {

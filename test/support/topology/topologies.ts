@@ -18,7 +18,25 @@ export interface FaultTopology {
   failover(key: string): Promise<{ promotedAt: number }>;
   /** Restarts every killed node (they come back as replicas) and waits until healthy. */
   heal(): Promise<void>;
+  /** Every data node now: port, role, key count, replication link (for failure messages). */
+  snapshot(): Promise<string>;
   close(): Promise<void>;
+}
+
+async function snapshotOf(nodes: RedisNode[]): Promise<string> {
+  const lines: string[] = [];
+  for (const node of nodes) {
+    if (!node.alive) {
+      lines.push(`${node.publicPort}: down`);
+      continue;
+    }
+    const info = String((await node.call('INFO', 'replication')) ?? '');
+    const field = (name: string) => new RegExp(`^${name}:(.*)$`, 'm').exec(info)?.[1]?.trim() ?? '-';
+    lines.push(
+      `${node.publicPort}: ${field('role')} keys=${String(await node.call('DBSIZE'))} link=${field('master_link_status')} master=${field('master_port')} offset=${field('master_repl_offset')}`,
+    );
+  }
+  return lines.join('\n');
 }
 
 export async function startTopology(
@@ -51,6 +69,7 @@ async function singleTopology(options: { persistence?: boolean }): Promise<Fault
     heal: async () => {
       if (!node.alive) await node.restart();
     },
+    snapshot: () => snapshotOf([node]),
     close: () => node.close(),
   };
 }
@@ -86,6 +105,7 @@ async function clusterTopology(options: { persistence?: boolean }): Promise<Faul
       for (const node of cluster.nodes) if (!node.alive) await node.restart();
       await cluster.waitHealthy(30_000);
     },
+    snapshot: () => snapshotOf(cluster.nodes),
     close: () => cluster.close(),
   };
 }
@@ -125,6 +145,7 @@ async function sentinelTopology(options: { persistence?: boolean }): Promise<Fau
       for (const node of group.servers) if (!node.alive) await node.restart();
       await group.waitHealthy(30_000);
     },
+    snapshot: () => snapshotOf(group.servers),
     close: () => group.close(),
   };
 }

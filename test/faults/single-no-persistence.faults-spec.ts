@@ -1,0 +1,3 @@
+import { describeRestartWithoutPersistence } from './fault-suite.js';
+
+describeRestartWithoutPersistence();
