@@ -93,7 +93,10 @@ export function createRedisClient(config: RedisConfig, logger: Logger): RedisCli
       sentinelPassword: config.sentinel.password ?? undefined,
       // RED-3: ask the sentinels again soon after losing the master; a failover takes them ~1-2 s.
       sentinelRetryStrategy: (attempt) => Math.min(50 * 2 ** attempt, 500),
-      sentinelMaxConnections: 10,
+      // No failover detector: a failover already reaches us (the old master drops its clients, a
+      // demoted one answers READONLY, see reconnectOnError), while the detector subscribes to every
+      // sentinel anew after each reconnect and disconnects again when a slower sentinel announces the
+      // same failover, up to 2 s later, cutting a connection to the right master.
       failoverDetector: false,
     });
   } else {
