@@ -21,6 +21,10 @@ const NEVER_FROM = {
     group: ['**/my-account/**'],
     message: 'src/step-up/ never imports src/my-account/: shared types live in src/http/.',
   },
+  myAccount: {
+    group: ['**/auth/**'],
+    message: 'src/my-account/ never imports src/auth/: its callers come from src/session/ and src/bearer/.',
+  },
   oidc: {
     group: ['**/session/**'],
     message: 'src/oidc/ never imports src/session/: it declares what it needs (e.g. REPLAY_GUARD).',
@@ -59,9 +63,10 @@ export default tseslint.config(
   { files: ['**/*.js', '**/*.mjs'], ...tseslint.configs.disableTypeChecked },
   {
     files: ['src/**/*.ts'],
-    ignores: ['src/oidc/**', 'src/session/**', 'src/step-up/**'],
+    ignores: ['src/my-account/**', 'src/oidc/**', 'src/session/**', 'src/step-up/**'],
     rules: restrictImports(),
   },
+  { files: ['src/my-account/**/*.ts'], rules: restrictImports([], NEVER_FROM.myAccount) },
   { files: ['src/oidc/**/*.ts'], rules: restrictImports(['openid-client'], NEVER_FROM.oidc) },
   { files: ['src/session/**/*.ts'], rules: restrictImports(['express-session', 'ioredis']) },
   { files: ['src/step-up/**/*.ts'], rules: restrictImports([], NEVER_FROM.stepUp) },

@@ -1,11 +1,14 @@
 import { type DynamicModule, type ForwardReference, Module, type Type } from '@nestjs/common';
-import { APP_FILTER } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import type { Logger } from 'pino';
 import { AuthModule } from './auth/auth.module.js';
+import { SessionGuard } from './auth/session.guard.js';
+import { BearerGuard } from './bearer/bearer.guard.js';
 import { BearerModule } from './bearer/bearer.module.js';
 import type { AppConfig } from './config/config.schema.js';
 import { ConfigModule } from './config/config.module.js';
 import { ConnectedAccountsModule } from './connected-accounts/connected-accounts.module.js';
+import { CsrfGuard } from './csrf/csrf.guard.js';
 import { CsrfModule } from './csrf/csrf.module.js';
 import { EmbeddedLoginModule } from './embedded-login/embedded-login.module.js';
 import { HealthModule } from './health/health.module.js';
@@ -31,9 +34,16 @@ export interface AppModuleOptions {
 }
 
 /**
+ * The global guards, in the order they run (docs/architecture.md#the-request-pipeline): the CSRF rules
+ * (`@SkipCsrf()` opts out), then bearer callers on `@AcceptsBearer()` routes, then the session guard
+ * (`@Public()` opts out; on `@AcceptsBearer()` routes the session or the validated bearer caller). Route
+ * guards (`@RateLimit`, `@RequireStepUp`) run after these. Registered here, in this order, and nowhere else.
+ */
+export const GLOBAL_GUARDS = [CsrfGuard, BearerGuard, SessionGuard] as const;
+
+/**
  * The BFF: configuration and logging first, then Redis sessions, the OIDC adapter, the auth routes,
- * health, the account page. One global error filter; global guards: CSRF (CsrfModule, `@SkipCsrf()` opts
- * out) and the session guard (AuthModule, `@Public()` opts out).
+ * health, the account page. One global error filter and the global guards (`GLOBAL_GUARDS`, in order).
  */
 @Module({})
 export class AppModule {
@@ -44,8 +54,6 @@ export class AppModule {
         ConfigModule.forRoot(config),
         LoggingModule.forRoot(options.logger),
         MetricsModule.forRoot(config.metrics),
-        // Before the feature modules: its global guard runs first (the CSRF rules for /api/*,
-        // docs/security.md#csrf).
         CsrfModule,
         SessionModule,
         OidcModule.forRoot({ fetch: options.oidcFetch }),
@@ -62,7 +70,10 @@ export class AppModule {
         // Last: its catch-all static middleware must not shadow the routes above.
         WebModule.forRoot({ enabled: config.web.enabled }),
       ],
-      providers: [{ provide: APP_FILTER, useClass: ProblemDetailsFilter }],
+      providers: [
+        { provide: APP_FILTER, useClass: ProblemDetailsFilter },
+        ...GLOBAL_GUARDS.map((guard) => ({ provide: APP_GUARD, useExisting: guard })),
+      ],
     };
   }
 }

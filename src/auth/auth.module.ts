@@ -1,5 +1,4 @@
 import { Module } from '@nestjs/common';
-import { APP_GUARD } from '@nestjs/core';
 import { AuthController } from './auth.controller.js';
 import { AuthResponses } from './auth-responses.js';
 import { BackchannelLogoutService } from './backchannel-logout.service.js';
@@ -26,8 +25,8 @@ import { SessionGuard } from './session.guard.js';
     SessionInfoService,
     SessionsService,
     AuthResponses,
-    { provide: APP_GUARD, useClass: SessionGuard },
+    SessionGuard,
   ],
-  exports: [SessionInfoService],
+  exports: [SessionInfoService, SessionGuard],
 })
 export class AuthModule {}

@@ -1,13 +1,12 @@
 import { Module } from '@nestjs/common';
-import { APP_GUARD } from '@nestjs/core';
 import type { ServerConfig, SessionConfig } from '../config/config.schema.js';
 import { SERVER_CONFIG, SESSION_CONFIG } from '../config/config.tokens.js';
 import { CSRF_OPTIONS, CsrfGuard, csrfOptionsFromConfig, type CsrfOptions } from './csrf.guard.js';
 
 /**
  * The CSRF rules (docs/security.md#csrf) for every `/api/*` route (X-CSRF with the cookie and on embedded
- * login, Origin / Sec-Fetch-Site on writes, JSON bodies only): `CsrfGuard` as a global guard, `@SkipCsrf()`
- * opts out. Imported before the feature modules so it runs first among the global guards.
+ * login, Origin / Sec-Fetch-Site on writes, JSON bodies only): `CsrfGuard`, the first of the global guards
+ * (app.module.ts registers them in order), `@SkipCsrf()` opts out.
  */
 @Module({
   providers: [
@@ -17,7 +16,8 @@ import { CSRF_OPTIONS, CsrfGuard, csrfOptionsFromConfig, type CsrfOptions } from
       useFactory: (server: ServerConfig, session: SessionConfig): CsrfOptions =>
         csrfOptionsFromConfig(server, session),
     },
-    { provide: APP_GUARD, useClass: CsrfGuard },
+    CsrfGuard,
   ],
+  exports: [CsrfGuard],
 })
 export class CsrfModule {}

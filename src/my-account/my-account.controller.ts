@@ -1,14 +1,15 @@
 import { All, Controller, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { Public } from '../auth/public.decorator.js';
+import { AcceptsBearer } from '../bearer/accepts-bearer.decorator.js';
 import { MyAccountProxy } from './my-account-proxy.service.js';
 
 /**
- * The My Account proxy (docs/architecture.md#the-my-account-proxy). `@Public()` for the session guard only:
- * the proxy resolves its caller itself (a session, or a validated bearer caller without one) and answers 401
- * when there is neither. The CSRF guard still applies.
+ * The My Account proxy (docs/architecture.md#the-my-account-proxy). Its callers are a session or a bearer
+ * caller (`@AcceptsBearer()`: the bearer guard has validated one before the session guard runs); the proxy
+ * checks its route table, then resolves which caller it has and answers 401 when there is neither. The CSRF
+ * guard applies first.
  */
-@Public()
+@AcceptsBearer()
 @Controller()
 export class MyAccountController {
   constructor(private readonly proxy: MyAccountProxy) {}

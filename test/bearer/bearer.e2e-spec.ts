@@ -220,6 +220,16 @@ describe('bearer callers on /api/me/v1 (passport-jwt against the tenant JWKS)', 
     expect(((await session.json()) as { code: string }).code).toBe('login_required');
   });
 
+  it('without any caller, the route table still answers first (404, 405), then 401 login_required', async () => {
+    const unknown = await fetch(`${bff.url}/api/me/v1/no-such-operation`);
+    expect(unknown.status).toBe(404);
+    expect(((await unknown.json()) as { code: string }).code).toBe('not_found');
+    const method = await fetch(`${bff.url}/api/me/v1/factors`, { method: 'PUT' });
+    expect(method.status).toBe(405);
+    expect(method.headers.get('allow')).toBe('GET');
+    await expectRefused(await fetch(`${bff.url}/api/me/v1/factors`), 'login_required');
+  });
+
   it('with a session cookie, ignores the Authorization header (the cookie wins)', async () => {
     const client = new CookieClient();
     expect((await loginThroughBff(client, bff.url)).status).toBe(302);

@@ -35,6 +35,12 @@ const CASES: [string, string, string, RegExp][] = [
     /src\/step-up\/ never imports src\/my-account\//,
   ],
   [
+    'my-account',
+    'auth',
+    "import { Public } from '../auth/public.decorator.js';\nexport const probe = Public;\n",
+    /src\/my-account\/ never imports src\/auth\//,
+  ],
+  [
     'oidc',
     'session',
     "import type { ReplayCache } from '../session/replay-cache.js';\nexport type Probe = ReplayCache;\n",
