@@ -49,7 +49,7 @@ export function createMetricFamilies(registry: Registry) {
     }),
     tokenRefreshes: new Counter({
       name: 'bff_token_refreshes_total',
-      help: 'Refresh-token grants, by outcome (refreshed, session_ended, mfa_required, unavailable).',
+      help: 'Refresh-token grants, by outcome (refreshed, session_ended, mfa_required, unavailable; late_recorded and late_dropped for an answer that came after the request stopped waiting).',
       labelNames: ['outcome'] as const,
       registers,
     }),

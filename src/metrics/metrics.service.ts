@@ -3,7 +3,12 @@ import { createMetricFamilies, type MetricFamilies } from './metric-families.js'
 import { ROUTE_CLASSES, type RouteClass } from './route-class.js';
 
 /** What became of a refresh-token grant. */
-export type RefreshOutcome = 'refreshed' | 'session_ended' | 'mfa_required' | 'unavailable';
+/**
+ * How a refresh-token grant ended. `late_recorded` / `late_dropped`: the answer to a refresh the request had
+ * stopped waiting for (`unavailable` was counted then), written to the session or dropped (another refresh won).
+ */
+export type RefreshOutcome =
+  'refreshed' | 'session_ended' | 'mfa_required' | 'unavailable' | 'late_recorded' | 'late_dropped';
 /** Why a session ended. */
 export type SessionEndCause =
   'logout' | 'backchannel_logout' | 'revoked' | 'refresh_failed' | 'expired' | 'replaced';

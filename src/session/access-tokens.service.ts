@@ -161,6 +161,7 @@ export class AccessTokens {
         .writeTokens(sid, this.merge(from.tokens, response), from.version)
         .catch(() => undefined);
     }
+    this.metrics.tokenRefresh(version !== undefined ? 'late_recorded' : 'late_dropped');
     this.audit.record('token_refresh_late', {
       sub: user.sub,
       session: sessionHandle(sid),

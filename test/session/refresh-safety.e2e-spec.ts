@@ -8,6 +8,7 @@ import { SessionService } from '../../src/session/session.service.js';
 import type { SessionUser } from '../../src/session/session.types.js';
 import { loginThroughBff, type TestBff } from '../support/bff.js';
 import { CookieClient } from '../support/cookie-client.js';
+import { scrape } from '../support/metrics-scrape.js';
 import { type TestRedis } from '../support/redis.js';
 import { closeTestStack, startTestStack } from '../support/stack.js';
 import { type TestTenant } from '../support/tenant.js';
@@ -142,9 +143,13 @@ describe('refresh safety: a slow tenant, short-lived tokens, no expires_in', () 
     expect(rotated).not.toBe(before.tokens.refreshToken);
     expect((await tokensOf(sid)).tokens.refreshToken).toBe(before.tokens.refreshToken);
 
+    const recorded = (await scrape(bff.app)).value('bff_token_refreshes_total', { outcome: 'late_recorded' });
     seam.thaw();
     await waitFor(async () => (await tokensOf(sid)).version > before.version);
     expect((await tokensOf(sid)).tokens.refreshToken).toBe(rotated);
+    expect((await scrape(bff.app)).value('bff_token_refreshes_total', { outcome: 'late_recorded' })).toBe(
+      recorded + 1,
+    );
 
     // The next request works without another refresh; a later refresh uses the kept token: no reuse.
     const refreshes = seam.refreshes;
@@ -176,9 +181,14 @@ describe('refresh safety: a slow tenant, short-lived tokens, no expires_in', () 
     const afterSecond = await tokensOf(sid);
     expect(afterSecond.version).toBe(before.version + 1);
 
+    const dropped = (await scrape(bff.app)).value('bff_token_refreshes_total', { outcome: 'late_dropped' });
     seam.thaw();
     // The held answer arrives, finds a newer record and is dropped.
-    await new Promise((r) => setTimeout(r, 300));
+    await waitFor(
+      async () =>
+        (await scrape(bff.app)).value('bff_token_refreshes_total', { outcome: 'late_dropped' }) ===
+        dropped + 1,
+    );
     expect(await tokensOf(sid)).toEqual(afterSecond);
     await expire(sid);
     expect((await tokens.forSession(sid, user)).accessToken).toBeTruthy();
