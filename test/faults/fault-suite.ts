@@ -124,7 +124,7 @@ export function describeFaultSuite(topologyName: TopologyName, options: FaultSui
         expect(
           faultViolations(
             samples,
-            budgetMs(COMMAND_TIMEOUT_MS, before) + (options.schedulingAllowanceMs ?? 0),
+            budgetMs(COMMAND_TIMEOUT_MS, before, samples) + (options.schedulingAllowanceMs ?? 0),
           ),
         ).toEqual([]);
         // The fault was a stall, not a failover: the same master still serves (a failover here would
@@ -150,7 +150,7 @@ export function describeFaultSuite(topologyName: TopologyName, options: FaultSui
         expect(
           faultViolations(
             samples,
-            budgetMs(COMMAND_TIMEOUT_MS, before) + (options.schedulingAllowanceMs ?? 0),
+            budgetMs(COMMAND_TIMEOUT_MS, before, samples) + (options.schedulingAllowanceMs ?? 0),
           ),
         ).toEqual([]);
         // The fault was a stall, not a failover: the same master still serves (a failover here would
@@ -208,9 +208,13 @@ export function describeFaultSuite(topologyName: TopologyName, options: FaultSui
             expect(
               faultViolations(
                 samples,
-                budgetMs(COMMAND_TIMEOUT_MS, before) + (options.schedulingAllowanceMs ?? 0),
+                budgetMs(COMMAND_TIMEOUT_MS, before, samples) + (options.schedulingAllowanceMs ?? 0),
               ),
             ).toEqual([]);
+            // A crash of a master with replicas must meet the load (a test that saw nothing proves nothing);
+            // a single server restarted from its AOF may come back between two requests.
+            if (fault === 'crash' && topologyName !== 'single')
+              expect(samples.some((s) => s.status === 503)).toBe(true);
             expect(lastFailure === 0 || lastFailure - promotedAt <= BACK_WITHIN_MS).toBe(true);
             await topology.heal();
             await expectAllBack(sessions);
@@ -290,7 +294,7 @@ export function describeRestartWithoutPersistence(): void {
       expect(
         faultViolations(
           samples.filter((s) => s.status !== 401),
-          budgetMs(COMMAND_TIMEOUT_MS, before),
+          budgetMs(COMMAND_TIMEOUT_MS, before, samples),
         ),
       ).toEqual([]);
       for (const s of samples.filter((x) => x.status === 401)) expect(s.code).toBe('login_required');
