@@ -1,5 +1,6 @@
 import { createConnectPage } from './connect/connect-page.js';
 import { createDevRouter } from './dev/dev-router.js';
+import { createMfaApi } from './mfa/mfa-api.js';
 import { createMyAccountApi, type MyAccountApiOptions } from './my-account/my-account-api.js';
 import type { TenantContext, TenantMount } from './tenant-context.js';
 
@@ -13,6 +14,7 @@ function apiOptions(ctx: TenantContext): MyAccountApiOptions {
  * Handlers receive the request untouched (`req.url` still starts with the prefix) and answer 404
  * themselves for anything under their prefix they do not serve:
  * - `/me/v1/`: the My Account API;
+ * - `/mfa/`: the MFA API (authenticators, challenge, associate) for logins that got `mfa_required`;
  * - `/connect`: the connected-accounts consent page (`connect_uri`); only the exact path `/connect` is served;
  * - `/__dev/`: development endpoints (outbox, push approval), only when `tenant.dev_endpoints` is on.
  * The tenant server dispatches to these before handing the request to oidc-provider.
@@ -20,6 +22,7 @@ function apiOptions(ctx: TenantContext): MyAccountApiOptions {
 export function buildMounts(ctx: TenantContext): TenantMount[] {
   const mounts: TenantMount[] = [
     { prefix: '/me/v1/', handler: createMyAccountApi(ctx, apiOptions(ctx)) },
+    { prefix: '/mfa/', handler: createMfaApi(ctx) },
     { prefix: '/connect', handler: createConnectPage(ctx) },
   ];
   if (ctx.config.tenant.dev_endpoints) mounts.push({ prefix: '/__dev/', handler: createDevRouter(ctx) });

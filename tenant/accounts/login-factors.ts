@@ -37,11 +37,22 @@ export function newTotpSecret(): string {
   return new Secret({ size: 20 }).base32;
 }
 
+/**
+ * The 30 s time step a code belongs to when it is valid now: the current step or one either side (RFC 6238
+ * §5.2 clock drift); undefined otherwise. Whether it was used before is `TotpReplayGuard`'s concern.
+ */
+export function totpStep(secret: string, code: unknown): number | undefined {
+  if (typeof code !== 'string') return undefined;
+  const token = code.trim();
+  if (!/^\d{6}$/.test(token)) return undefined;
+  const timestamp = Date.now();
+  const delta = buildTotp(secret, 'x', 'x').validate({ token, window: 1, timestamp });
+  return delta === null ? undefined : Math.floor(timestamp / 30_000) + delta;
+}
+
 /** Accepts the current code and one 30 s step either side (RFC 6238 §5.2 clock drift). */
 export function isValidTotp(secret: string, code: string): boolean {
-  const token = code.trim();
-  if (!/^\d{6}$/.test(token)) return false;
-  return buildTotp(secret, 'x', 'x').validate({ token, window: 1 }) !== null;
+  return totpStep(secret, code) !== undefined;
 }
 
 /** The user's confirmed second factors (passkeys are a first factor of their own). */

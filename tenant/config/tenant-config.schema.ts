@@ -71,6 +71,8 @@ const seedClient = z.strictObject({
         'password',
         'http://auth0.com/oauth/grant-type/password-realm',
         'http://auth0.com/oauth/grant-type/mfa-otp',
+        'http://auth0.com/oauth/grant-type/mfa-oob',
+        'http://auth0.com/oauth/grant-type/mfa-recovery-code',
         'urn:okta:params:oauth:grant-type:webauthn',
       ]),
     )
@@ -127,6 +129,8 @@ export const tenantConfigSchema = z.strictObject({
     /** Database connection name. */
     database_connection: z.string().default('Username-Password-Authentication'),
     session_ttl_seconds: z.number().int().positive().default(86_400),
+    /** How long an `mfa_token` (the MFA API's credential) is valid: Auth0 fixes it at 10 minutes. */
+    mfa_token_lifetime_seconds: z.number().int().positive().default(600),
     /** Serve HTTPS with this PEM certificate and key (files); plain HTTP when absent. */
     tls: z.strictObject({ cert: z.string().min(1), key: z.string().min(1) }).optional(),
     /**

@@ -4,7 +4,7 @@ import { escapeHtml, renderErrorPage, renderPage } from '../interactions/html.js
 import type { TenantContext } from '../tenant-context.js';
 import { createFindAccount } from './account-claims.js';
 import { createDirectLoginIssuer, type GetResourceServerInfo } from './grants/issue-tokens.js';
-import { registerMfaOtpGrant } from './grants/mfa-otp.js';
+import { registerMfaGrants } from './grants/mfa-grants.js';
 import { registerPasswordRealmGrant } from './grants/password-realm.js';
 import { registerWebauthnGrant } from './grants/webauthn.js';
 import { createLoadExistingGrant } from './first-party-grant.js';
@@ -176,7 +176,7 @@ export function createProvider(deps: ProviderDeps): Provider {
   const provider = new Provider(deps.issuer, configuration(deps, getResourceServerInfo));
   const issue = createDirectLoginIssuer(provider, getResourceServerInfo);
   registerPasswordRealmGrant(provider, deps.tenant, issue);
-  registerMfaOtpGrant(provider, deps.tenant, issue);
+  registerMfaGrants(provider, deps.tenant, issue);
   registerWebauthnGrant(provider, deps.tenant, deps.issuer, issue);
   // Endpoint URLs are built from the request (scheme and host): forwarded ones only when configured.
   provider.proxy = deps.tenant.config.tenant.trust_proxy;

@@ -4,7 +4,7 @@ import { errors } from 'oidc-provider';
  * Auth0-shaped OAuth errors oidc-provider does not have. Each carries its HTTP status; the token endpoint
  * renders `{ error, error_description }` with it, /authorize redirects it back to the client.
  */
-function oauthError(status: number, error: string, description: string): Error {
+export function oauthError(status: number, error: string, description: string): Error {
   const err = new errors.OIDCProviderError(status, error);
   err.error_description = description;
   return err;

@@ -1,16 +1,52 @@
 import { Secret, TOTP } from 'otpauth';
 import type { ClientResponse, CookieClient } from './cookie-client.js';
 
-/** The current RFC 6238 code for a base32 secret (SHA-1, 6 digits, 30 s), as an authenticator app shows it. */
+const STEP_MS = 30_000;
+const codeAt = (secret: string, step: number) =>
+  new TOTP({ secret: Secret.fromBase32(secret), algorithm: 'SHA1', digits: 6, period: 30 }).generate({
+    timestamp: step * STEP_MS,
+  });
+
+/**
+ * The tenant accepts each TOTP code once (RFC 6238 §5.2), for the current 30 s step and one either side.
+ * The steps this test process has handed out, per secret, so a second login within the same step gets
+ * the next step's code instead of a replay.
+ */
+const handedOut = new Map<string, Set<number>>();
+
+function claimStep(secret: string, candidates: number[]): number | undefined {
+  const used = handedOut.get(secret) ?? new Set<number>();
+  handedOut.set(secret, used);
+  const step = candidates.find((s) => !used.has(s));
+  if (step !== undefined) used.add(step);
+  return step;
+}
+
+/**
+ * A code for a base32 secret (SHA-1, 6 digits, 30 s), as an authenticator app shows it: the current one,
+ * or the next step's when this process already used the current one. For a secret used more than twice
+ * within one step, use `freshTotp`, which waits.
+ */
 export function totpNow(secret: string): string {
-  return new TOTP({ secret: Secret.fromBase32(secret), algorithm: 'SHA1', digits: 6, period: 30 }).generate();
+  const now = Math.floor(Date.now() / STEP_MS);
+  return codeAt(secret, claimStep(secret, [now, now + 1]) ?? now);
+}
+
+/** A code for `secret` the tenant has not accepted from this process yet, waiting for the next step if needed. */
+export async function freshTotp(secret: string): Promise<string> {
+  for (;;) {
+    const now = Math.floor(Date.now() / STEP_MS);
+    const step = claimStep(secret, [now, now + 1]);
+    if (step !== undefined) return codeAt(secret, step);
+    await new Promise((resolve) => setTimeout(resolve, (now + 1) * STEP_MS - Date.now() + 50));
+  }
 }
 
 export interface TenantCredentials {
   username: string;
   password: string;
-  /** For the MFA page: a code, or a function giving one when the page is shown (e.g. `() => totpNow(secret)`). */
-  otp?: string | (() => string);
+  /** For the MFA page: a code, or a function giving one when the page is shown (e.g. `() => freshTotp(secret)`). */
+  otp?: string | (() => string | Promise<string>);
 }
 
 const MAX_STEPS = 20;
@@ -55,7 +91,7 @@ export async function completeTenantLogin(
     } else if (/name="otp"/.test(response.body)) {
       if (credentials.otp === undefined)
         throw new Error('The tenant asked for a second factor (MFA page) but no otp was given');
-      const otp = typeof credentials.otp === 'function' ? credentials.otp() : credentials.otp;
+      const otp = typeof credentials.otp === 'function' ? await credentials.otp() : credentials.otp;
       response = await client.submitForm(
         response,
         { otp },

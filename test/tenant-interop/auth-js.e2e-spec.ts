@@ -1,7 +1,7 @@
 import { AuthClient } from '@auth0/auth0-auth-js';
 import { decodeJwt } from 'jose';
 import { CookieClient } from '../support/cookie-client.js';
-import { completeTenantLogin, totpNow } from '../support/tenant-login.js';
+import { completeTenantLogin, freshTotp } from '../support/tenant-login.js';
 import {
   ALWAYS_MFA,
   DEMO,
@@ -123,7 +123,11 @@ describe('Auth0 auth-js against the local tenant (HTTPS)', () => {
     );
     expect(err.cause?.error).toBe('mfa_required');
     const mfaToken = String(err.cause?.mfa_token);
-    const tokens = await auth.mfa.verify({ mfaToken, factorType: 'otp', otp: totpNow(ALWAYS_MFA.totp) });
+    const tokens = await auth.mfa.verify({
+      mfaToken,
+      factorType: 'otp',
+      otp: await freshTotp(ALWAYS_MFA.totp),
+    });
     expect(tokens.claims?.amr).toEqual(['pwd', 'mfa']);
     expect(decodeJwt(tokens.accessToken).scope).toContain('read:me:authentication_methods');
   });

@@ -7,7 +7,7 @@ import { CookieClient } from '../support/cookie-client.js';
 import { startTestRedis, type TestRedis } from '../support/redis.js';
 import { createSoftAuthenticator, type SoftAuthenticator } from '../support/soft-authenticator.js';
 import { startTestTenant, type TestTenant } from '../support/tenant.js';
-import { totpNow } from '../support/tenant-login.js';
+import { freshTotp } from '../support/tenant-login.js';
 import {
   authorizationUrl,
   CLIENT_ID,
@@ -109,7 +109,7 @@ describe('tenant embedded logins: password-realm and native passkey grants', () 
       });
       expect(body.access_token).toBeUndefined();
 
-      const otp = { grant_type: MFA_OTP, mfa_token: body.mfa_token, otp: totpNow(DEMO.totpSecret) };
+      const otp = { grant_type: MFA_OTP, mfa_token: body.mfa_token, otp: await freshTotp(DEMO.totpSecret) };
       const done = await token(tenant, otp);
       expect(done.status).toBe(200);
       expect(decodeJwt(done.body.id_token)).toMatchObject({
@@ -120,27 +120,24 @@ describe('tenant embedded logins: password-realm and native passkey grants', () 
       expect(await verifyAccessToken(tenant.issuer, done.body.access_token)).toMatchObject({
         scope: 'openid email offline_access read:me:factors create:me:authentication_methods',
       });
-      expect(await token(tenant, otp)).toMatchObject({ status: 403, body: { error: 'access_denied' } });
+      expect(await token(tenant, otp)).toMatchObject({
+        status: 403,
+        body: { error: 'invalid_grant', error_description: 'Malformed mfa_token' },
+      });
     });
 
-    it('refuses mfa-otp with a wrong code, and the mfa_token is then spent', async () => {
+    it('refuses mfa-otp with a wrong code (403 invalid_grant); the mfa_token stays good for the right one', async () => {
       const { body } = await passwordLogin(ALWAYS.username, ALWAYS.password);
-      const wrong = totpNow(DEMO.totpSecret) === '000000' ? '111111' : '000000';
+      const right = await freshTotp(DEMO.totpSecret);
+      const wrong = right === '000000' ? '111111' : '000000';
       expect(
         await token(tenant, { grant_type: MFA_OTP, mfa_token: body.mfa_token, otp: wrong }),
       ).toMatchObject({
         status: 403,
-        body: { error: 'access_denied', error_description: 'Invalid otp_code.' },
+        body: { error: 'invalid_grant', error_description: 'Invalid otp_code.' },
       });
-      expect(
-        (
-          await token(tenant, {
-            grant_type: MFA_OTP,
-            mfa_token: body.mfa_token,
-            otp: totpNow(DEMO.totpSecret),
-          })
-        ).status,
-      ).toBe(403);
+      const done = await token(tenant, { grant_type: MFA_OTP, mfa_token: body.mfa_token, otp: right });
+      expect(done.status).toBe(200);
     });
 
     it('is refused to a client that does not have the grant, and for an unknown realm', async () => {

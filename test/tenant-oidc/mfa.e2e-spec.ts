@@ -1,7 +1,7 @@
 import { CookieClient, type ClientResponse } from '../support/cookie-client.js';
 import { startTestRedis, type TestRedis } from '../support/redis.js';
 import { startTestTenant, type TestTenant } from '../support/tenant.js';
-import { completeTenantLogin, totpNow } from '../support/tenant-login.js';
+import { completeTenantLogin, freshTotp, totpNow } from '../support/tenant-login.js';
 import { seedUserId } from '../../tenant/accounts/seed.js';
 import {
   authorizationUrl,
@@ -102,7 +102,7 @@ describe('tenant MFA at login', () => {
   it('asks for the TOTP when acr_values names the MFA policy; the ID token then has amr mfa and the MFA acr', async () => {
     const { tokens } = await logIn(
       config,
-      { ...DEMO, otp: () => totpNow(DEMO.totpSecret) },
+      { ...DEMO, otp: () => freshTotp(DEMO.totpSecret) },
       { acr_values: MFA_ACR },
     );
     const id = idTokenClaims(tokens.id_token);
@@ -158,7 +158,7 @@ describe('tenant MFA at login', () => {
 
   it('always asks users with mfa: always', async () => {
     await expect(logIn(config, ALWAYS)).rejects.toThrow(/no otp was given/);
-    const { tokens } = await logIn(config, { ...ALWAYS, otp: () => totpNow(ALWAYS.totpSecret) });
+    const { tokens } = await logIn(config, { ...ALWAYS, otp: () => freshTotp(ALWAYS.totpSecret) });
     expect(idTokenClaims(tokens.id_token)).toMatchObject({ amr: ['pwd', 'mfa'], acr: MFA_ACR });
   });
 
@@ -199,7 +199,7 @@ describe('tenant MFA at login', () => {
     const next = await completeTenantLogin(
       new CookieClient(),
       (await authorizationUrl(config, { acr_values: MFA_ACR })).url,
-      { ...FRESH, otp: () => totpNow(secret) },
+      { ...FRESH, otp: () => freshTotp(secret) },
     );
     expect(new URL(next).searchParams.get('code')).toBeTruthy();
   });

@@ -1,25 +1,25 @@
 import type { KoaContextWithOIDC, Provider } from 'oidc-provider';
-import { hasMfaFactor } from '../../accounts/login-factors.js';
+import { mfaRequirements } from '../../mfa/mfa-authenticators.js';
+import { createMfaServices } from '../../mfa/mfa-services.js';
 import type { TenantContext } from '../../tenant-context.js';
 import { invalidRequest, tooManyAttempts, wrongEmailOrPassword } from '../oauth-errors.js';
 import { checkPassword } from '../password-check.js';
 import { PASSWORD_REALM_GRANT } from '../routes.js';
 import type { DirectLoginIssuer } from './issue-tokens.js';
-import { MfaTokens } from './mfa-token.js';
 
 /**
  * Auth0's resource owner password grants: `http://auth0.com/oauth/grant-type/password-realm` (username,
  * password, realm = the database connection, audience, scope) and `password` (the same, `realm` optional:
  * without it the tenant's default directory, its one database connection). Each only for clients that list
  * it. A user whose logins always need MFA gets Auth0's `mfa_required` (403) with an `mfa_token`, which the
- * `mfa-otp` grant redeems with a TOTP code (`mfa-otp.ts`).
+ * MFA API and grants redeem (`tenant/mfa/`, `mfa-grants.ts`).
  */
 export function registerPasswordRealmGrant(
   provider: Provider,
   tenant: TenantContext,
   issue: DirectLoginIssuer,
 ): void {
-  const mfaTokens = new MfaTokens(tenant.redis, tenant.prefix);
+  const { tokens: mfaTokens } = createMfaServices(tenant);
 
   async function handler(ctx: KoaContextWithOIDC): Promise<void> {
     const { username, password, realm } = ctx.oidc.params as Record<string, string | undefined>;
@@ -41,9 +41,7 @@ export function registerPasswordRealmGrant(
           scope: ctx.oidc.params.scope,
           audience: ctx.oidc.params.audience,
         }),
-        mfa_requirements: hasMfaFactor(account)
-          ? { challenge: [{ type: 'otp' }] }
-          : { enroll: [{ type: 'otp' }] },
+        mfa_requirements: mfaRequirements(account),
       };
       return;
     }

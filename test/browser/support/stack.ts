@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
 import { DEMO_TOTP_SECRET } from '../../support/bff.js';
 import { startTestStack, type TestStack } from '../../support/stack.js';
-import { totpNow } from '../../support/tenant-login.js';
+import { freshTotp } from '../../support/tenant-login.js';
 
 export type Stack = TestStack;
 
@@ -42,18 +42,8 @@ export async function startStack(): Promise<Stack> {
   });
 }
 
-/** The tenant refuses a TOTP code used before: wait for one not used yet in this process. */
-const usedCodes = new Set<string>();
-export async function freshTotp(secret: string): Promise<string> {
-  for (;;) {
-    const code = totpNow(secret);
-    if (!usedCodes.has(code)) {
-      usedCodes.add(code);
-      return code;
-    }
-    await new Promise((r) => setTimeout(r, 1000));
-  }
-}
+/** The tenant refuses a TOTP code used before (RFC 6238 §5.2): a code not used yet in this process. */
+export { freshTotp };
 
 /** Walks the tenant's pages until the browser is back on `bffUrl`'s origin. */
 export async function throughTenant(page: Page, bffUrl: string, user: StackUser = DEMO): Promise<void> {

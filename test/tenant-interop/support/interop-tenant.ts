@@ -13,6 +13,23 @@ export const ALWAYS_MFA = {
   recoveryCode: 'RECOVERY1234CODE5678',
 };
 
+/** MFA always, a code by email or SMS as second factors (the MFA API's oob challenges). */
+export const OOB_MFA = {
+  email: 'oob@example.com',
+  password: 'Oob-password-1',
+  phone: '+15550001111',
+};
+/** MFA always, nothing enrolled: the MFA API enrolls the first factor. */
+export const ENROLL_MFA = { email: 'enroll@example.com', password: 'Enroll-password-1' };
+/** MFA always, nothing enrolled, for the SMS enrollment. */
+export const ENROLL_SMS = { email: 'enroll-sms@example.com', password: 'Enroll-password-1' };
+/** MFA always, TOTP enrolled: spends its failed-code budget. */
+export const LOCKOUT = {
+  email: 'lockout@example.com',
+  password: 'Lockout-password-1',
+  totp: 'GEZDGNBVGY3TQOJQ',
+};
+
 /** A regular web application as server-js and auth-js use it. */
 export const WEB_APP = {
   clientId: 'interop-web',
@@ -21,8 +38,12 @@ export const WEB_APP = {
   logoutUrl: 'https://localhost:7443/',
 };
 
-export const PASSWORD_REALM = 'http://auth0.com/oauth/grant-type/password-realm';
-export const MFA_OTP = 'http://auth0.com/oauth/grant-type/mfa-otp';
+export const PASSWORD_REALM = 'http://auth0.com/oauth/grant-type/password-realm' as const;
+export const MFA_OTP = 'http://auth0.com/oauth/grant-type/mfa-otp' as const;
+export const MFA_OOB = 'http://auth0.com/oauth/grant-type/mfa-oob' as const;
+export const MFA_RECOVERY_CODE = 'http://auth0.com/oauth/grant-type/mfa-recovery-code' as const;
+/** A second confidential application: an mfa_token issued to WEB_APP is not its to use. */
+export const OTHER_APP = { clientId: 'interop-other', clientSecret: 'interop-other-secret' };
 
 export interface InteropTenant {
   readonly redis: TestRedis;
@@ -49,12 +70,34 @@ function addInteropClients(config: TenantConfig, spaOrigin: string | undefined):
       { type: 'recovery-code', code: ALWAYS_MFA.recoveryCode },
     ],
   });
+  const mfaUser = (email: string, password: string, methods: TenantConfig['users'][number]['methods']) =>
+    config.users.push({ email, password, name: email, mfa: 'always', permissions: [], methods });
+  mfaUser(OOB_MFA.email, OOB_MFA.password, [
+    { type: 'email', email: OOB_MFA.email },
+    { type: 'phone', phone_number: OOB_MFA.phone, preferred_authentication_method: 'sms' },
+  ]);
+  mfaUser(ENROLL_MFA.email, ENROLL_MFA.password, []);
+  mfaUser(ENROLL_SMS.email, ENROLL_SMS.password, []);
+  mfaUser(LOCKOUT.email, LOCKOUT.password, [{ type: 'totp', secret: LOCKOUT.totp }]);
+  const mfaGrants = [MFA_OTP, MFA_OOB, MFA_RECOVERY_CODE];
+  config.clients.push({
+    client_id: OTHER_APP.clientId,
+    client_secret: OTHER_APP.clientSecret,
+    token_endpoint_auth_method: 'client_secret_post',
+    grant_types: ['password', ...mfaGrants],
+    redirect_uris: [],
+    post_logout_redirect_uris: [],
+    web_origins: [],
+    first_party: true,
+    require_pushed_authorization_requests: false,
+    refresh_token: { rotation_type: 'rotating', leeway: 0, token_lifetime: 86_400 },
+  });
   config.clients.push({
     client_id: WEB_APP.clientId,
     client_secret: WEB_APP.clientSecret,
     name: 'Interop web app',
     token_endpoint_auth_method: 'client_secret_post',
-    grant_types: ['authorization_code', 'refresh_token', 'password', PASSWORD_REALM, MFA_OTP],
+    grant_types: ['authorization_code', 'refresh_token', 'password', PASSWORD_REALM, ...mfaGrants],
     redirect_uris: [WEB_APP.redirectUri],
     post_logout_redirect_uris: [WEB_APP.logoutUrl],
     web_origins: [],
