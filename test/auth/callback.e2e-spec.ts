@@ -153,7 +153,7 @@ describe('GET /auth/callback refuses what it cannot verify', () => {
     const start = await client.get(
       `${bff.url}/auth/login?acr_values=${encodeURIComponent('http://schemas.openid.net/pape/policies/2007/06/multi-factor')}`,
     );
-    const { totpNow } = await import('../support/tenant-login.js');
+    const { freshTotp } = await import('../support/tenant-login.js');
     const callback = await completeTenantLogin(client, start.location as string, {
       ...DEMO_USER,
       otp: () => freshTotp('JBSWY3DPEHPK3PXP'),
