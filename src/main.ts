@@ -11,6 +11,7 @@ import { loadConfigFromProcess } from './config/load-config-from-process.js';
 import { BFF_VERSION } from './health/version.js';
 import { bodyParsers } from './http/body-parsers.js';
 import { noStore, requestId, securityHeaders } from './http/http-middleware.js';
+import { classifyRequests } from './http/request-class.js';
 import { sendProblem, toProblem } from './http/problem.js';
 import { logProblem } from './http/problem-details.filter.js';
 import { httpLogger } from './logging/http-logger.js';
@@ -45,6 +46,8 @@ export async function createApp(
   );
   app.set('trust proxy', config.server.trustProxy);
   app.disable('x-powered-by');
+  // First: the request's class, decided once and read by every layer after (src/http/request-class.ts).
+  app.use(classifyRequests());
   app.use(requestMetrics(app.get(Metrics)), requestId(), httpLogger(logger), securityHeaders(), noStore());
   app.use(bodyParsers(config.server.bodyLimit));
   if (options.shutdownHooks) app.enableShutdownHooks();

@@ -2,7 +2,7 @@ import { BearerTokenMissing, InvalidBearerToken } from './bearer-errors.js';
 import { isBearerCandidate, readBearerToken } from './bearer-request.js';
 
 const COOKIE = '__Host-bff';
-const req = (path: string, headers: Record<string, string> = {}) => ({ path, headers });
+const req = (path: string, headers: Record<string, string> = {}) => ({ method: 'GET', path, headers });
 
 describe('isBearerCandidate', () => {
   it.each([
@@ -17,7 +17,9 @@ describe('isBearerCandidate', () => {
     ['/api/me/v1/factors', { authorization: 'Bearer x', cookie: `other=1; ${COOKIE}=abc` }, false],
     ['/api/me/v1/factors', { authorization: 'Bearer x', cookie: 'other=1' }, true],
     ['/api/me/v1/factors', { authorization: 'Bearer x', cookie: `${COOKIE}=` }, true],
-    ['/api/me/v10/factors', { authorization: 'Bearer x' }, false],
+    // The proxy's namespace (class proxy); only its /api/me/v1 route accepts bearer callers (@AcceptsBearer).
+    ['/api/me/v10/factors', { authorization: 'Bearer x' }, true],
+    ['/api/meow', { authorization: 'Bearer x' }, false],
     ['/api/session', { authorization: 'Bearer x' }, false],
     ['/auth/login', { authorization: 'Bearer x' }, false],
   ])('%s %j → %s', (path, headers, expected) => {

@@ -1,26 +1,26 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { hasCookie } from '../csrf/csrf.guard.js';
+import { requestClassOf, type RequestClass } from '../http/request-class.js';
 import { BearerTokenMissing, InvalidBearerToken } from './bearer-errors.js';
-
-/** Express routes case-insensitively and tolerates repeated slashes: judge the path the way it routes. */
-const MY_ACCOUNT_PROXY = /^\/api\/me\/v1(\/|$)/;
-const isProxyPath = (path: string) => MY_ACCOUNT_PROXY.test(path.toLowerCase().replace(/\/{2,}/g, '/'));
 
 /** RFC 6750 §2.1 `b64token`. */
 const B64TOKEN = /^[A-Za-z0-9\-._~+/]+=*$/;
 
 export interface BearerCandidate {
+  readonly method: string;
   readonly path: string;
+  /** Stashed by `classifyRequests()` (src/http/request-class.ts). */
+  readonly requestClass?: RequestClass;
   readonly headers: IncomingHttpHeaders;
 }
 
 /**
- * Bearer callers (docs/architecture.md#bearer-callers): only proxy requests (`/api/me/v1/*`) without the
+ * Bearer callers (docs/architecture.md#bearer-callers): only proxy requests (class `proxy`) without the
  * session cookie that carry an `Authorization` header are judged. With the cookie, the cookie wins and the
  * header is ignored (the proxy never forwards it).
  */
 export function isBearerCandidate(req: BearerCandidate, sessionCookieName: string): boolean {
-  if (!isProxyPath(req.path)) return false;
+  if (requestClassOf(req) !== 'proxy') return false;
   if (hasCookie(req.headers.cookie, sessionCookieName)) return false;
   return (req.headers.authorization ?? '').trim() !== '';
 }

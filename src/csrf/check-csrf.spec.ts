@@ -1,18 +1,20 @@
 import fc from 'fast-check';
 import type { IncomingHttpHeaders } from 'node:http';
+import { classifyRequest } from '../http/request-class.js';
 import { checkCsrf, isJsonContentType, isSessionCsrfToken, type CsrfRequest } from './check-csrf.js';
 
 const ORIGIN = 'https://app.example.com';
 const TOKEN = 'Xq3v9tYb8JmQe2RkP7sLw4NhC1aZ0dFg';
 const JSON_BODY = { 'content-type': 'application/json', 'content-length': '2' };
 const GOOD: IncomingHttpHeaders = { 'x-csrf': '1', origin: ORIGIN, 'sec-fetch-site': 'same-origin' };
+/** A request to `path` (the proxy by default), classified as the app classifies it. */
 const req = (
   method: string,
   headers: IncomingHttpHeaders,
-  extra: Partial<CsrfRequest> = {},
+  { path = '/api/me/v1/authentication-methods', ...extra }: Partial<CsrfRequest> & { path?: string } = {},
 ): CsrfRequest => ({
   method,
-  path: '/api/me/v1/authentication-methods',
+  requestClass: classifyRequest(method, path),
   headers,
   hasSessionCookie: true,
   isBearerCaller: false,

@@ -1,10 +1,11 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
+import { isApiClass, type RequestClass } from '../http/request-class.js';
 
 export interface CsrfRequest {
   readonly method: string;
-  /** The request path, without the query. */
-  readonly path: string;
+  /** The request's class (src/http/request-class.ts): only the API classes are judged. */
+  readonly requestClass: RequestClass;
   /** Lower-case header names, as Node gives them. */
   readonly headers: IncomingHttpHeaders;
   /** The request carries the session cookie (valid or not: it is the ambient credential that matters). */
@@ -59,12 +60,6 @@ const unsupported = (detail: string): CsrfVerdict => ({
   check: 'content-type',
   detail,
 });
-
-/** Express routes case-insensitively and tolerates repeated slashes: judge the path the way it routes. */
-const normalise = (path: string) => path.toLowerCase().replace(/\/{2,}/g, '/');
-export const isApiPath = (path: string) => /^\/api(\/|$)/.test(normalise(path));
-/** The embedded-login endpoints: login CSRF needs the header even without a session. */
-export const isEmbeddedLoginPath = (path: string) => /^\/api\/login(\/|$)/.test(normalise(path));
 
 /** The request announces a body (a length above 0, or chunked). */
 export function hasBody(headers: IncomingHttpHeaders): boolean {
@@ -132,13 +127,14 @@ export function checkSessionToken(
  * (CSRF-2, CSRF-3); a state-changing request with the cookie and without `Sec-Fetch-Site` must also present
  * the session's CSRF token (CSRF-8, docs/server-side-callers.md); any body must be `application/json`
  * (CSRF-4). Bearer callers without the cookie carry no ambient credential and skip the header, origin and
- * token checks. Paths outside `/api/*` are navigations: not judged here.
+ * token checks. Requests outside the API classes (`/api/*`) are navigations and the like: not judged here;
+ * embedded login (class `login`) needs the header even without a session.
  */
 export function checkCsrf(request: CsrfRequest): CsrfVerdict {
-  if (!isApiPath(request.path)) return OK;
+  if (!isApiClass(request.requestClass)) return OK;
   const { headers } = request;
   const bearerOnly = request.isBearerCaller && !request.hasSessionCookie;
-  if (!bearerOnly && (request.hasSessionCookie || isEmbeddedLoginPath(request.path))) {
+  if (!bearerOnly && (request.hasSessionCookie || request.requestClass === 'login')) {
     if (headers['x-csrf'] !== '1') return forbidden('header', 'The X-CSRF: 1 header is required');
     if (!SAFE_METHODS.has(request.method)) {
       const origin = checkOrigin(headers, new URL(request.publicOrigin).origin);

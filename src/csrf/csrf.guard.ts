@@ -4,6 +4,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { SessionStoreUnavailable } from '../http/bff-error.js';
 import { STORE_FAILURE } from '../session/session.middleware.js';
 import { readCookieHeader } from '../http/cookie-header.js';
+import { requestClassOf, type RequestClass } from '../http/request-class.js';
 import { checkCsrf, type CsrfRequest } from './check-csrf.js';
 import { CsrfFailed, UnsupportedMediaType } from './csrf-errors.js';
 import { SKIP_CSRF } from './skip-csrf.decorator.js';
@@ -41,6 +42,8 @@ interface HttpRequest {
   /** The path without the query, still percent-encoded. */
   readonly path: string;
   readonly headers: IncomingHttpHeaders;
+  /** Stashed by `classifyRequests()`; absent on the proxy's hot path (classified from method and path). */
+  readonly requestClass?: RequestClass;
   /** Loaded by the session middleware for `/auth/*` and `/api/*`, before any guard runs. */
   readonly session?: { readonly csrfToken?: string };
   readonly [STORE_FAILURE]?: unknown;
@@ -54,7 +57,7 @@ export function csrfRequestOf(
 ): CsrfRequest {
   return {
     method: req.method,
-    path: req.path,
+    requestClass: requestClassOf(req),
     headers: req.headers,
     hasSessionCookie: hasCookie(req.headers.cookie, options.sessionCookieName),
     isBearerCaller: /^bearer\s/i.test(req.headers.authorization ?? ''),

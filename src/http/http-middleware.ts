@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
 import type { NextFunction, Request, Response } from 'express';
+import { isSessionClass, requestClassOf } from './request-class.js';
 
 /**
  * Express-level middleware that runs before Nest's router, so framework answers (404, 405, 413, bad
@@ -35,8 +36,7 @@ export function setNoStore(res: ServerResponse): void {
  */
 export function noStore() {
   return (req: Request, res: Response, next: NextFunction) => {
-    // Express routes case-insensitively and tolerates repeated slashes: match the same way.
-    if (/^\/+(auth|api)(\/|$)/i.test(req.path)) setNoStore(res);
+    if (isSessionClass(requestClassOf(req))) setNoStore(res);
     next();
   };
 }

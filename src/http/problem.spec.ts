@@ -87,5 +87,8 @@ describe('toProblem', () => {
   it('renders a page for browser navigations under /auth', () => {
     expect(toProblem(new Error('x'), navigation).html).toBe(true);
     expect(toProblem(new Error('x'), { method: 'POST', path: '/auth/logout' } as Request).html).toBe(false);
+    // Judged by the request class, as Express routes: any case, repeated slashes.
+    expect(toProblem(new Error('x'), { method: 'GET', path: '/Auth//Callback' } as Request).html).toBe(true);
+    expect(toProblem(new Error('x'), { method: 'HEAD', path: '/auth/login' } as Request).html).toBe(false);
   });
 });

@@ -4,6 +4,7 @@ import type { ServerResponse } from 'node:http';
 import type { ProblemBody, ProblemCode } from '../public-api.types.js';
 import { BffError } from './bff-error.js';
 import { PAGE_HEADERS, renderErrorPage } from './error-page.js';
+import { requestClassOf, type RequestClass } from './request-class.js';
 
 /** The status, body and headers of one error response (RFC 9457). */
 export interface Problem {
@@ -61,7 +62,7 @@ function detailOf(err: unknown, status: number): string {
 }
 
 /** Any thrown value → a problem; detail hidden from 500 on, never a stack trace. */
-export function toProblem(err: unknown, req: Pick<Request, 'method' | 'path'>): Problem {
+export function toProblem(err: unknown, req: ProblemRequest): Problem {
   const status = statusOf(err);
   const [code, title] =
     CODES[status] ??
@@ -84,9 +85,12 @@ export function toProblem(err: unknown, req: Pick<Request, 'method' | 'path'>): 
   };
 }
 
-/** Browser navigations (GET /auth/...) get a page; scripts and everything else get JSON. */
-function isNavigation(req: Pick<Request, 'method' | 'path'>): boolean {
-  return req.method === 'GET' && /^\/auth\/(login|callback|connect)/.test(req.path);
+/** What the renderer reads of a request: its class (stashed on Express requests), else method and path. */
+export type ProblemRequest = Pick<Request, 'method' | 'path'> & { readonly requestClass?: RequestClass };
+
+/** Browser navigations (class `navigation`) get a page; scripts and everything else get JSON. */
+function isNavigation(req: ProblemRequest): boolean {
+  return requestClassOf(req) === 'navigation';
 }
 
 export function sendProblem(res: Response, problem: Problem): void {

@@ -1,4 +1,5 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import { requestClassOf } from '../http/request-class.js';
 import { routeClassOf } from './route-class.js';
 import { type Metrics, secondsSince } from './metrics.service.js';
 
@@ -10,7 +11,7 @@ import { type Metrics, secondsSince } from './metrics.service.js';
 export function requestMetrics(metrics: Metrics): RequestHandler {
   return (req: Request, res: Response, next: NextFunction) => {
     const started = performance.now();
-    const routeClass = routeClassOf(req.path);
+    const routeClass = routeClassOf(requestClassOf(req));
     res.once('finish', () => metrics.request(routeClass, res.statusCode, secondsSince(started)));
     next();
   };

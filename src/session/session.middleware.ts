@@ -3,6 +3,7 @@ import session from 'express-session';
 import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { SessionConfig } from '../config/config.schema.js';
+import { isSessionClass, requestClassOf } from '../http/request-class.js';
 import type { RedisSessionStore } from './redis-session.store.js';
 import { withTokenPrefetch } from './token-prefetch.js';
 
@@ -46,6 +47,11 @@ export function createSessionMiddleware(
     cookie: { httpOnly: true, secure: true, sameSite: config.sameSite, path: '/' },
   });
   return (req: Request, res: Response, next: NextFunction) => {
+    // Only browser navigations and the JSON API have sessions: no store read for the page or the probes.
+    if (!isSessionClass(requestClassOf(req))) {
+      next();
+      return;
+    }
     // express-session only sends a Secure cookie when it believes the request came over TLS. The
     // configuration already guarantees https (or http://localhost, where browsers accept Secure
     // cookies), and behind a TLS-terminating proxy the socket is plain http: so say so here instead of

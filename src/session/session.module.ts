@@ -120,14 +120,14 @@ export class SessionModule implements NestModule, OnApplicationShutdown {
     @Inject(ROOT_LOGGER) private readonly logger: Logger,
   ) {}
 
-  /** Sessions exist only where they are used: browser navigations and the JSON API. */
+  /**
+   * Sessions exist only where they are used: the middleware skips every request outside the session
+   * classes (`/auth/*`, `/api/*`: src/http/request-class.ts).
+   */
   configure(consumer: MiddlewareConsumer): void {
     consumer
       .apply(createSessionMiddleware(this.config, this.store, this.logger))
-      .forRoutes(
-        { path: 'auth/{*path}', method: RequestMethod.ALL },
-        { path: 'api/{*path}', method: RequestMethod.ALL },
-      );
+      .forRoutes({ path: '{*path}', method: RequestMethod.ALL });
   }
 
   async onApplicationShutdown(): Promise<void> {
