@@ -35,7 +35,7 @@ export interface AppModuleOptions {
 
 /**
  * The global guards, in the order they run (docs/architecture.md#the-request-pipeline): the CSRF rules
- * (`@SkipCsrf()` opts out), then bearer callers on `@AcceptsBearer()` routes, then the session guard
+ * (for the API classes), then bearer callers on `@AcceptsBearer()` routes, then the session guard
  * (`@Public()` opts out; on `@AcceptsBearer()` routes the session or the validated bearer caller). Route
  * guards (`@RateLimit`, `@RequireStepUp`) run after these. Registered here, in this order, and nowhere else.
  */

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Request } from 'express';
 import type { OidcConfig, ServerConfig } from '../config/config.schema.js';
 import { OIDC_CONFIG, SERVER_CONFIG } from '../config/config.tokens.js';
-import { isSessionCsrfToken } from '../csrf/check-csrf.js';
+import { checkLogoutCsrf } from '../csrf/check-csrf.js';
 import { CsrfFailed } from '../csrf/csrf-errors.js';
 import { AuditLog } from '../logging/audit-log.js';
 import { OidcClient } from '../oidc/oidc.client.js';
@@ -43,17 +43,15 @@ export class LogoutService {
     return this.oidc.buildEndSessionUrl(oidcSid);
   }
 
-  /** With a session, a logout must come from our own pages: `X-CSRF: 1` or the session's form token. */
-  private checkCsrf(req: Request, expected: string): void {
-    const origin = req.headers.origin;
-    if (origin !== undefined && origin !== this.server.publicOrigin)
-      throw new CsrfFailed('The request came from another origin.');
-    const site = req.headers['sec-fetch-site'];
-    if (site !== undefined && site !== 'same-origin')
-      throw new CsrfFailed('The request came from another site.');
-    if (this.styleOf(req) === 'script') return;
-    const given = (req.body as Record<string, unknown> | undefined)?.csrf;
-    if (!isSessionCsrfToken(given, expected)) throw new CsrfFailed('The form token is missing or wrong.');
+  /** With a session, a logout must come from our own pages: the CSRF rules' logout rule (src/csrf/). */
+  private checkCsrf(req: Request, sessionCsrfToken: string): void {
+    const verdict = checkLogoutCsrf({
+      headers: req.headers,
+      publicOrigin: this.server.publicOrigin,
+      formToken: (req.body as Record<string, unknown> | undefined)?.csrf,
+      sessionCsrfToken,
+    });
+    if (!verdict.ok) throw new CsrfFailed(verdict.detail);
   }
 
   private async revoke(refreshToken: string): Promise<void> {

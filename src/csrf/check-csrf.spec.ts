@@ -1,7 +1,13 @@
 import fc from 'fast-check';
 import type { IncomingHttpHeaders } from 'node:http';
 import { classifyRequest } from '../http/request-class.js';
-import { checkCsrf, isJsonContentType, isSessionCsrfToken, type CsrfRequest } from './check-csrf.js';
+import {
+  checkCsrf,
+  checkLogoutCsrf,
+  isJsonContentType,
+  isSessionCsrfToken,
+  type CsrfRequest,
+} from './check-csrf.js';
 
 const ORIGIN = 'https://app.example.com';
 const TOKEN = 'Xq3v9tYb8JmQe2RkP7sLw4NhC1aZ0dFg';
@@ -412,5 +418,61 @@ describe('checkCsrf: properties', () => {
         expect(checkCsrf(req(method, { 'x-csrf': '1', origin })).ok).toBe(false);
       }),
     );
+  });
+});
+
+describe('checkLogoutCsrf: POST /auth/logout with a session', () => {
+  const logout = (headers: IncomingHttpHeaders, formToken?: unknown) =>
+    checkLogoutCsrf({ headers, publicOrigin: ORIGIN, formToken, sessionCsrfToken: TOKEN });
+  const OTHER_SITE = { ...FORBIDDEN, check: 'origin' };
+  const NO_TOKEN = { ...FORBIDDEN, check: 'token', detail: 'The form token is missing or wrong.' };
+
+  it.each<[string, IncomingHttpHeaders, unknown, object]>([
+    ['a script (X-CSRF: 1) from the page', { 'x-csrf': '1', origin: ORIGIN }, undefined, { ok: true }],
+    ['a script without Origin or Fetch Metadata', { 'x-csrf': '1' }, undefined, { ok: true }],
+    ['a form post with the session token', { origin: ORIGIN }, TOKEN, { ok: true }],
+    ['a form post with the token and no Origin', {}, TOKEN, { ok: true }],
+    [
+      'a same-origin form post (Fetch Metadata)',
+      { 'sec-fetch-site': 'same-origin', origin: ORIGIN },
+      TOKEN,
+      { ok: true },
+    ],
+    ['a form post without the token', { origin: ORIGIN }, undefined, NO_TOKEN],
+    ['a form post with a wrong token', { origin: ORIGIN }, 'wrong', NO_TOKEN],
+    ['X-CSRF other than 1 and no token', { 'x-csrf': 'true', origin: ORIGIN }, undefined, NO_TOKEN],
+    ['another Origin, even with the token', { origin: 'https://evil.example' }, TOKEN, OTHER_SITE],
+    [
+      'another Origin, even as a script',
+      { 'x-csrf': '1', origin: 'https://evil.example' },
+      undefined,
+      OTHER_SITE,
+    ],
+    ['Origin null', { origin: 'null' }, TOKEN, OTHER_SITE],
+    ['a look-alike Origin', { origin: 'https://app.example.com.evil.example' }, TOKEN, OTHER_SITE],
+    [
+      'Sec-Fetch-Site: cross-site, even with the token',
+      { 'sec-fetch-site': 'cross-site' },
+      TOKEN,
+      OTHER_SITE,
+    ],
+    [
+      'Sec-Fetch-Site: same-site (a sibling host)',
+      { 'sec-fetch-site': 'same-site', 'x-csrf': '1' },
+      undefined,
+      OTHER_SITE,
+    ],
+  ])('%s', (_name, headers, formToken, expected) => {
+    expect(logout(headers, formToken)).toMatchObject(expected);
+  });
+
+  it('compares Origin with the configured origin, as the API rules do (CSRF-2)', () => {
+    const verdict = checkLogoutCsrf({
+      headers: { origin: ORIGIN },
+      publicOrigin: `${ORIGIN}/`,
+      formToken: TOKEN,
+      sessionCsrfToken: TOKEN,
+    });
+    expect(verdict).toEqual({ ok: true });
   });
 });

@@ -75,15 +75,25 @@ export function isJsonContentType(value: string | undefined): boolean {
   return params.every((param) => !param.startsWith('charset=') || /^charset="?utf-8"?$/.test(param));
 }
 
-/** State-changing requests must come from the public origin (CSRF-2, CSRF-3). */
-function checkOrigin(headers: IncomingHttpHeaders, publicOrigin: string): CsrfVerdict {
+/**
+ * Nothing the browser says about where the request comes from points elsewhere (CSRF-2, CSRF-3):
+ * `Sec-Fetch-Site`, when sent, is `same-origin`; `Origin`, when sent, is exactly the public origin.
+ */
+function checkNotCrossSite(headers: IncomingHttpHeaders, publicOrigin: string): CsrfVerdict {
   const site = headers['sec-fetch-site'];
   const origin = headers.origin;
   if (site !== undefined && site !== 'same-origin')
     return forbidden('origin', 'The request does not come from this site (Sec-Fetch-Site)');
   if (origin !== undefined && origin !== publicOrigin)
     return forbidden('origin', 'The request does not come from this site (Origin)');
-  if (site === undefined && origin === undefined)
+  return OK;
+}
+
+/** State-changing API requests must come from the public origin, and say so (CSRF-2, CSRF-3). */
+function checkOrigin(headers: IncomingHttpHeaders, publicOrigin: string): CsrfVerdict {
+  const notCrossSite = checkNotCrossSite(headers, publicOrigin);
+  if (!notCrossSite.ok) return notCrossSite;
+  if (headers['sec-fetch-site'] === undefined && headers.origin === undefined)
     return forbidden('origin', 'A state-changing request needs an Origin header');
   return OK;
 }
@@ -148,5 +158,34 @@ export function checkCsrf(request: CsrfRequest): CsrfVerdict {
   if (hasBody(headers) && !isJsonContentType(headers['content-type'])) {
     return unsupported('The request body must be application/json');
   }
+  return OK;
+}
+
+/** What the logout rule judges: a `POST /auth/logout` that names a live session. */
+export interface LogoutCsrfRequest {
+  /** Lower-case header names, as Node gives them. */
+  readonly headers: IncomingHttpHeaders;
+  /** The BFF's configured public origin (never derived from Host: CSRF-2). */
+  readonly publicOrigin: string;
+  /** The form's `csrf` field, when the logout is a form post. */
+  readonly formToken: unknown;
+  /** The session's CSRF token. */
+  readonly sessionCsrfToken: string;
+}
+
+/**
+ * The CSRF rule of logout with a session (docs/security.md#csrf): `/auth/logout` is a form post or a script
+ * call, not an API request, so `checkCsrf` leaves it alone. It must not come from another site (the same
+ * Origin / Sec-Fetch-Site rule as the API, CSRF-2 and CSRF-3, without requiring either header: a plain form
+ * post may send neither) and must show it comes from our pages: `X-CSRF: 1` (a script, CSRF-1) or the
+ * session's CSRF token in the form field `csrf`.
+ */
+export function checkLogoutCsrf(request: LogoutCsrfRequest): CsrfVerdict {
+  const { headers } = request;
+  const notCrossSite = checkNotCrossSite(headers, new URL(request.publicOrigin).origin);
+  if (!notCrossSite.ok) return notCrossSite;
+  if (headers['x-csrf'] === '1') return OK;
+  if (!isSessionCsrfToken(request.formToken, request.sessionCsrfToken))
+    return forbidden('token', 'The form token is missing or wrong.');
   return OK;
 }

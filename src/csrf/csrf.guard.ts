@@ -1,5 +1,4 @@
 import { Inject, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
-import { Reflector } from '@nestjs/core';
 import type { IncomingHttpHeaders } from 'node:http';
 import { SessionStoreUnavailable } from '../http/bff-error.js';
 import { STORE_FAILURE } from '../session/session.middleware.js';
@@ -7,7 +6,6 @@ import { readCookieHeader } from '../http/cookie-header.js';
 import { requestClassOf, type RequestClass } from '../http/request-class.js';
 import { checkCsrf, type CsrfRequest } from './check-csrf.js';
 import { CsrfFailed, UnsupportedMediaType } from './csrf-errors.js';
-import { SKIP_CSRF } from './skip-csrf.decorator.js';
 
 /** What the guard needs from configuration (provided by the app module). */
 export interface CsrfOptions {
@@ -66,18 +64,17 @@ export function csrfRequestOf(
   };
 }
 
-/** Global guard applying `checkCsrf` to every HTTP route; `@SkipCsrf()` opts a route out explicitly. */
+/**
+ * Global guard applying `checkCsrf` to every HTTP route, without opt-outs: it judges only the API classes,
+ * and the endpoints outside them carry their own defence (`/auth/callback`: state and PKCE;
+ * `/auth/backchannel-logout`: a signed logout token; `/auth/logout`: `checkLogoutCsrf`).
+ */
 @Injectable()
 export class CsrfGuard implements CanActivate {
-  constructor(
-    private readonly reflector: Reflector,
-    @Inject(CSRF_OPTIONS) private readonly options: CsrfOptions,
-  ) {}
+  constructor(@Inject(CSRF_OPTIONS) private readonly options: CsrfOptions) {}
 
   canActivate(context: ExecutionContext): boolean {
     if (context.getType() !== 'http') return true;
-    if (this.reflector.getAllAndOverride<boolean>(SKIP_CSRF, [context.getHandler(), context.getClass()]))
-      return true;
     const req = context.switchToHttp().getRequest<HttpRequest>();
     const verdict = checkCsrf(csrfRequestOf(req, this.options));
     if (verdict.ok) return true;

@@ -6,7 +6,7 @@ import { CSRF_OPTIONS, CsrfGuard, csrfOptionsFromConfig, type CsrfOptions } from
 /**
  * The CSRF rules (docs/security.md#csrf) for every `/api/*` route (X-CSRF with the cookie and on embedded
  * login, Origin / Sec-Fetch-Site on writes, JSON bodies only): `CsrfGuard`, the first of the global guards
- * (app.module.ts registers them in order), `@SkipCsrf()` opts out.
+ * (app.module.ts registers them in order). Logout has its own rule here too (`checkLogoutCsrf`).
  */
 @Module({
   providers: [
