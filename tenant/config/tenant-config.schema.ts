@@ -94,8 +94,25 @@ const seedClient = z.strictObject({
       /** Seconds during which the previous refresh token may be reused (Auth0 "leeway"). */
       leeway: z.number().int().min(0).default(0),
       token_lifetime: z.number().int().positive().default(2_592_000),
+      /**
+       * Multi-resource refresh token policies (Auth0 `refresh_token.policies`): the APIs, besides the
+       * one asked for at login, a refresh token of this application may be exchanged for, and the scopes
+       * allowed for each (requested scopes are capped to these).
+       */
+      policies: z
+        .array(z.strictObject({ audience: url, scope: z.array(z.string()).default([]) }))
+        .default([]),
     })
     .prefault({}),
+});
+
+/** An API (resource server) besides the My Account API, open to every application for user flows. */
+const api = z.strictObject({
+  /** The API identifier (`audience`). */
+  identifier: url,
+  name: z.string().optional(),
+  scopes: z.array(z.string().regex(/^\S+$/, 'no spaces')).default([]),
+  access_token_lifetime: z.number().int().positive().default(3600),
 });
 
 const clientGrant = z.strictObject({
@@ -161,6 +178,8 @@ export const tenantConfigSchema = z.strictObject({
     /** When on, the My Account API demands DPoP nonces (401 `use_dpop_nonce` + `DPoP-Nonce`). */
     dpop_nonce: z.boolean().default(false),
   }),
+  /** Further APIs (resource servers) applications may ask tokens for; see `api` above. */
+  apis: z.array(api).default([]),
   users: z.array(seedUser).default([]),
   clients: z.array(seedClient).default([]),
   client_grants: z.array(clientGrant).default([]),

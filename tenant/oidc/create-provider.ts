@@ -5,6 +5,7 @@ import type { TenantContext } from '../tenant-context.js';
 import { createFindAccount } from './account-claims.js';
 import { createDirectLoginIssuer, type GetResourceServerInfo } from './grants/issue-tokens.js';
 import { registerMfaGrants } from './grants/mfa-grants.js';
+import { registerMrrtRefreshGrant } from './grants/mrrt-refresh.js';
 import { registerPasswordRealmGrant } from './grants/password-realm.js';
 import { registerWebauthnGrant } from './grants/webauthn.js';
 import { createLoadExistingGrant } from './first-party-grant.js';
@@ -45,15 +46,16 @@ function buildPolicy() {
  * Auth0's `audience` parameter as the RFC 8707 resource indicator when no `resource` is sent: at
  * /authorize (query or form), /oauth/par and the token endpoint (client credentials). oidc-provider keeps
  * the raw request (`ctx.oidc.body`, `ctx.query`) beside the parameters it recognises. No audience: an
- * opaque access token for /userinfo only, as at Auth0.
+ * opaque access token for /userinfo only, as at Auth0. When a refresh token holds several APIs
+ * (multi-resource refresh tokens), a refresh without `audience` is for the first: the one of the login.
  */
 async function auth0Audience(
   ctx: KoaContextWithOIDC,
   _client: unknown,
   oneOf?: string[],
 ): Promise<string | string[] | undefined> {
-  if (oneOf) return oneOf;
   const raw = ctx.oidc.body?.audience ?? ctx.query?.audience;
+  if (oneOf) return typeof raw === 'string' && oneOf.includes(raw) ? raw : oneOf[0];
   return typeof raw === 'string' && raw !== '' ? raw : undefined;
 }
 
@@ -178,6 +180,7 @@ export function createProvider(deps: ProviderDeps): Provider {
   registerPasswordRealmGrant(provider, deps.tenant, issue);
   registerMfaGrants(provider, deps.tenant, issue);
   registerWebauthnGrant(provider, deps.tenant, deps.issuer, issue);
+  registerMrrtRefreshGrant(provider, deps.clients);
   // Endpoint URLs are built from the request (scheme and host): forwarded ones only when configured.
   provider.proxy = deps.tenant.config.tenant.trust_proxy;
   provider.use(createStorageGuard(deps.isStorageUp));

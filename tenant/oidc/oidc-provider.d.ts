@@ -73,3 +73,8 @@ declare module 'oidc-provider/lib/helpers/grant_common.js' {
 declare module 'oidc-provider/lib/helpers/revoke.js' {
   export default function revoke(ctx: any, grantId: string): Promise<void>;
 }
+
+declare module 'oidc-provider/lib/actions/grants/refresh_token.js' {
+  export function handler(provider: any, helpers: any, ctx: any): Promise<void>;
+  export const parameters: Set<string>;
+}

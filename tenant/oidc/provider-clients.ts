@@ -49,6 +49,11 @@ export class ClientDirectory {
     return this.byId.get(clientId)?.refresh_token.token_lifetime ?? 2_592_000;
   }
 
+  /** The multi-resource refresh token policy for `audience`, if the application has one. */
+  refreshTokenPolicy(clientId: string, audience: string): { audience: string; scope: string[] } | undefined {
+    return this.byId.get(clientId)?.refresh_token.policies.find((p) => p.audience === audience);
+  }
+
   /** Allowed Web Origins (CORS for the token endpoint, passkey origins). */
   allowsOrigin(clientId: string, origin: string): boolean {
     return (this.byId.get(clientId)?.web_origins ?? []).some((o) => new URL(o).origin === origin);

@@ -48,12 +48,28 @@ function policyScopes(config: TenantConfig, clientId: string, audience: string):
   return grant.scope.filter((s) => (MY_ACCOUNT_SCOPES as readonly string[]).includes(s));
 }
 
+/**
+ * A configured API other than My Account: open to every application for user flows (Auth0's default for
+ * a custom API without RBAC or required client grants), with the scopes it defines.
+ */
+function apiInfo(api: TenantConfig['apis'][number]): ResourceServerInfo {
+  return {
+    scope: api.scopes.join(' '),
+    audience: api.identifier,
+    accessTokenTTL: api.access_token_lifetime,
+    accessTokenFormat: 'jwt',
+    jwt: { sign: { alg: 'RS256' } },
+  };
+}
+
 export function createResourceServerInfo(config: TenantConfig, accounts: AccountStore, audience: string) {
   return async function getResourceServerInfo(
     ctx: KoaContextWithOIDC,
     indicator: string,
     client: { clientId: string },
   ): Promise<ResourceServerInfo> {
+    const other = config.apis.find((a) => a.identifier === indicator);
+    if (other) return apiInfo(other);
     const api = config.my_account_api;
     if (indicator !== audience || !api.active) throw serviceNotFound(indicator);
     // The client-flow policy of the My Account API is fixed to deny_all at Auth0.

@@ -3,6 +3,8 @@ import { decodeJwt } from 'jose';
 import { CookieClient } from '../support/cookie-client.js';
 import { completeTenantLogin } from '../support/tenant-login.js';
 import {
+  BILLING_API,
+  DATA_API,
   DEMO,
   recordingFetch,
   startInteropTenant,
@@ -79,6 +81,38 @@ describe('Auth0 server-js against the local tenant (HTTPS)', () => {
     expect(claims.aud).toEqual([it0.myAccountAudience, `https://${it0.domain}/userinfo`]);
     const user = await server.getUser();
     expect(user).toMatchObject({ email: DEMO.email, name: 'Demo User' });
+  });
+
+  it('getAccessToken for a second API (multi-resource refresh token): capped to the policy; an API no policy names is refused', async () => {
+    const before = refreshCalls();
+    const data = await server.getAccessToken({
+      audience: DATA_API.audience,
+      scope: 'openid read:data admin:data',
+    });
+    expect(refreshCalls()).toBe(before + 1);
+    const claims = decodeJwt(data.accessToken);
+    expect(claims.aud).toEqual([DATA_API.audience, `https://${it0.domain}/userinfo`]);
+    expect(String(claims.scope).split(' ')).toEqual(['openid', 'read:data']);
+    expect(data.audience).toBe(DATA_API.audience);
+    // Cached under its audience; the login's own token is still there and still for My Account.
+    expect(
+      (await server.getAccessToken({ audience: DATA_API.audience, scope: 'read:data' })).accessToken,
+    ).toBe(data.accessToken);
+    expect(refreshCalls()).toBe(before + 1);
+    const own = await server.getAccessToken();
+    expect(decodeJwt(own.accessToken).aud).toContain(it0.myAccountAudience);
+    // The rotated refresh token still knows both APIs: another scope of the second one.
+    const write = await server.getAccessToken({ audience: DATA_API.audience, scope: 'write:data' });
+    expect(decodeJwt(write.accessToken).scope).toBe('write:data');
+    expect(refreshCalls()).toBe(before + 2);
+
+    const refused = (await server.getAccessToken({ audience: BILLING_API, scope: 'read:billing' }).then(
+      () => undefined,
+      (err: unknown) => err,
+    )) as Error & { cause?: Record<string, unknown> };
+    expect(refused?.cause).toMatchObject({ error: 'access_denied' });
+    expect(String(refused.cause?.error_description)).toContain(BILLING_API);
+    expect((await server.getSession())?.refreshToken).toEqual(expect.any(String));
   });
 
   it('getAccessToken() twice in parallel right after login: the cached token, no refresh, the session survives', async () => {

@@ -3,7 +3,13 @@ import { addVirtualAuthenticator, launchBrowser, type TestBrowser } from '../sup
 import { startStaticSite, type StaticSite } from '../support/https-static.js';
 import { createTestCertificate } from '../support/tls.js';
 import { createSpaClient, inSpa, SPA_PAGE, spaJsBundle } from './support/spa-page.js';
-import { DEMO, startInteropTenant, type InteropTenant } from './support/interop-tenant.js';
+import {
+  BILLING_API,
+  DATA_API,
+  DEMO,
+  startInteropTenant,
+  type InteropTenant,
+} from './support/interop-tenant.js';
 
 const CLIENT_ID = 'interop-spa';
 
@@ -152,6 +158,43 @@ describe.each([
     expect(tokens.access_token).toEqual(expect.any(String));
     const idClaims = JSON.parse(Buffer.from(tokens.id_token.split('.')[1], 'base64url').toString());
     expect(idClaims).toMatchObject({ email: DEMO.email, amr: ['webauthn'] });
+  });
+
+  it('useMrrt: getTokenSilently for a second API through the refresh token (its policy caps the scopes); an API no policy names is refused', async () => {
+    const withRefreshTokens = {
+      ...spa(),
+      extra: {
+        useRefreshTokens: true,
+        useMrrt: true,
+        authorizationParams: {
+          audience: it0.myAccountAudience,
+          // Per audience: the second API's token is not asked to carry My Account scopes.
+          scope: { [it0.myAccountAudience]: 'openid profile email offline_access read:me:factors' },
+        },
+      },
+    };
+    await createSpaClient(page, withRefreshTokens);
+    // The tenant session is still there: the redirect comes straight back with a code.
+    await inSpa(page, 'void client.loginWithRedirect();');
+    await page.waitForURL((url) => url.origin === site.origin && url.searchParams.has('code'));
+    await createSpaClient(page, withRefreshTokens);
+    const tokens = await inSpa<Json>(
+      page,
+      `await client.handleRedirectCallback();
+       const data = await client.getTokenSilently({ detailedResponse: true,
+         authorizationParams: { audience: arg.data, scope: 'read:data' } });
+       const billing = await client.getTokenSilently({
+         authorizationParams: { audience: arg.billing, scope: 'read:billing' } }).catch((e) => ({ error: e.error, message: e.message }));
+       return { data, billing };`,
+      { data: DATA_API.audience, billing: BILLING_API },
+    );
+    expect(tokens).not.toMatchObject({ thrown: true });
+    const claims = JSON.parse(Buffer.from(tokens.data.access_token.split('.')[1], 'base64url').toString());
+    expect(claims.aud).toContain(DATA_API.audience);
+    expect(claims.scope.split(' ')).toContain('read:data');
+    expect(claims.scope.split(' ')).not.toContain('read:me:factors');
+    expect(Boolean(claims.cnf?.jkt)).toBe(useDpop);
+    expect(tokens.billing).toMatchObject({ error: 'access_denied' });
   });
 
   it('logout through /v2/logout: back at the returnTo page, and a silent login now needs the user', async () => {

@@ -30,6 +30,11 @@ export const LOCKOUT = {
   totp: 'GEZDGNBVGY3TQOJQ',
 };
 
+/** An API beside My Account that the interop applications' refresh token policies name. */
+export const DATA_API = { audience: 'https://api.example.com/', policyScopes: ['read:data', 'write:data'] };
+/** An API no refresh token policy names: a refresh token cannot be exchanged for it. */
+export const BILLING_API = 'https://billing.example.com/';
+
 /** A regular web application as server-js and auth-js use it. */
 export const WEB_APP = {
   clientId: 'interop-web',
@@ -80,6 +85,15 @@ function addInteropClients(config: TenantConfig, spaOrigin: string | undefined):
   mfaUser(ENROLL_SMS.email, ENROLL_SMS.password, []);
   mfaUser(LOCKOUT.email, LOCKOUT.password, [{ type: 'totp', secret: LOCKOUT.totp }]);
   const mfaGrants = [MFA_OTP, MFA_OOB, MFA_RECOVERY_CODE];
+  config.apis.push(
+    {
+      identifier: DATA_API.audience,
+      scopes: [...DATA_API.policyScopes, 'admin:data'],
+      access_token_lifetime: 600,
+    },
+    { identifier: BILLING_API, scopes: ['read:billing'], access_token_lifetime: 600 },
+  );
+  const policies = [{ audience: DATA_API.audience, scope: DATA_API.policyScopes }];
   config.clients.push({
     client_id: OTHER_APP.clientId,
     client_secret: OTHER_APP.clientSecret,
@@ -90,7 +104,7 @@ function addInteropClients(config: TenantConfig, spaOrigin: string | undefined):
     web_origins: [],
     first_party: true,
     require_pushed_authorization_requests: false,
-    refresh_token: { rotation_type: 'rotating', leeway: 0, token_lifetime: 86_400 },
+    refresh_token: { rotation_type: 'rotating', leeway: 0, token_lifetime: 86_400, policies: [] },
   });
   config.clients.push({
     client_id: WEB_APP.clientId,
@@ -103,7 +117,7 @@ function addInteropClients(config: TenantConfig, spaOrigin: string | undefined):
     web_origins: [],
     first_party: true,
     require_pushed_authorization_requests: false,
-    refresh_token: { rotation_type: 'rotating', leeway: 0, token_lifetime: 86_400 },
+    refresh_token: { rotation_type: 'rotating', leeway: 0, token_lifetime: 86_400, policies },
   });
   config.client_grants.push({ ...seedGrant, client_id: WEB_APP.clientId, audience: myAccount });
   if (spaOrigin) {
@@ -117,7 +131,7 @@ function addInteropClients(config: TenantConfig, spaOrigin: string | undefined):
       web_origins: [spaOrigin],
       first_party: true,
       require_pushed_authorization_requests: false,
-      refresh_token: { rotation_type: 'rotating', leeway: 0, token_lifetime: 86_400 },
+      refresh_token: { rotation_type: 'rotating', leeway: 0, token_lifetime: 86_400, policies },
     });
     config.client_grants.push({ ...seedGrant, client_id: 'interop-spa', audience: myAccount });
   }

@@ -17,6 +17,8 @@ export interface SpaOptions {
   domain: string;
   clientId: string;
   useDpop: boolean;
+  /** More Auth0Client options (e.g. `useRefreshTokens`, `useMrrt`); `authorizationParams` are merged. */
+  extra?: { authorizationParams?: Record<string, unknown>; [option: string]: unknown };
 }
 
 /**
@@ -30,10 +32,11 @@ export async function createSpaClient(page: Page, options: SpaOptions): Promise<
       client?: unknown;
     };
     w.client = new w.auth0.Auth0Client({
+      ...o.extra,
       domain: o.domain,
       clientId: o.clientId,
       useDpop: o.useDpop,
-      authorizationParams: { redirect_uri: `${location.origin}/callback` },
+      authorizationParams: { ...o.extra?.authorizationParams, redirect_uri: `${location.origin}/callback` },
     });
   }, options);
 }
