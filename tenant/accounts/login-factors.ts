@@ -7,7 +7,6 @@ import type {
   StoredPasskey,
   StoredPhone,
   StoredRecoveryCode,
-  StoredTotp,
 } from './account.types.js';
 import { isConfirmedMfaFactor } from './account.types.js';
 import { verifySecret } from './secret-hash.js';
@@ -99,11 +98,6 @@ export function loginCodeMatches(candidate: string, storedHash: string): boolean
   const a = Buffer.from(hashLoginCode(candidate));
   const b = Buffer.from(storedHash);
   return a.length === b.length && timingSafeEqual(a, b);
-}
-
-/** The TOTP method whose secret accepts `code`, if any. */
-export function matchTotp(account: Account, code: string): StoredTotp | undefined {
-  return mfaFactors(account).find((m): m is StoredTotp => m.type === 'totp' && isValidTotp(m.secret, code));
 }
 
 /** The recovery code `code` matches, if any (the caller consumes it: recovery codes are single use). */

@@ -6,15 +6,14 @@ import {
   confirmedPasskeys,
   deliverableFactors,
   hashLoginCode,
-  isValidTotp,
   loginCodeMatches,
   matchRecoveryCode,
-  matchTotp,
   maskDestination,
   mfaFactors,
   newLoginCode,
   newTotpSecret,
 } from '../accounts/login-factors.js';
+import { confirmedTotps, TotpReplayGuard } from '../accounts/totp-replay.js';
 import { passkeyRpId } from '../my-account/enrollment/passkey-enroller.js';
 import { parseAssertion, verifyPasskeyAssertion } from '../oidc/passkey-assertion.js';
 import type { TenantContext } from '../tenant-context.js';
@@ -119,15 +118,16 @@ async function enrollTotp(input: MfaStepInput, secret: string): Promise<void> {
   });
 }
 
-/** Which factor `otp` proves, consuming single-use ones. */
+/** Which factor `otp` proves, consuming single-use ones (a TOTP code is accepted once, RFC 6238 §5.2). */
 async function checkCode(input: MfaStepInput, otp: string): Promise<boolean> {
   const { account, state, tenant } = input;
+  const totp = new TotpReplayGuard(tenant.redis, tenant.prefix);
   if (isEnrolling(account)) {
-    if (!state.enrollSecret || !isValidTotp(state.enrollSecret, otp)) return false;
+    if (!state.enrollSecret || !(await totp.accept(state.enrollSecret, otp))) return false;
     await enrollTotp(input, state.enrollSecret);
     return true;
   }
-  let usedId = matchTotp(account, otp)?.id;
+  let usedId = (await totp.match(confirmedTotps(account), otp))?.id;
   if (
     !usedId &&
     state.sentCode &&

@@ -1,5 +1,5 @@
-import { Secret, TOTP } from 'otpauth';
 import type { SoftAuthenticator } from './soft-authenticator.js';
+import { totpNow } from './tenant-login.js';
 
 /**
  * A small client of the (local tenant's) My Account API for end-to-end tests: raw calls plus the
@@ -80,7 +80,7 @@ export function createMyAccountClient(options: MyAccountClientOptions) {
     async enrollTotp(): Promise<EnrolledMethod & { secret: string }> {
       const started = await start({ type: 'totp' });
       const secret = started.body.manual_input_code as string;
-      const code = new TOTP({ secret: Secret.fromBase32(secret) }).generate();
+      const code = totpNow(secret);
       return {
         ...(await verify(started.location, { auth_session: started.body.auth_session, otp_code: code })),
         secret,

@@ -2,9 +2,12 @@ import { CookieClient, type ClientResponse } from '../support/cookie-client.js';
 import { startTestRedis, type TestRedis } from '../support/redis.js';
 import { startTestTenant, type TestTenant } from '../support/tenant.js';
 import { completeTenantLogin, freshTotp, totpNow } from '../support/tenant-login.js';
-import { seedUserId } from '../../tenant/accounts/seed.js';
+import { buildSeedAccount, seedUserId } from '../../tenant/accounts/seed.js';
+import { createMyAccountClient } from '../support/my-account-client.js';
 import {
   authorizationUrl,
+  CLIENT_ID,
+  CLIENT_SECRET,
   DEMO,
   discover,
   FRESH,
@@ -26,6 +29,32 @@ const ALWAYS = {
   totpSecret: 'KRSXG5CTMVRXEZLU',
 };
 const EMAIL = { username: 'mailer@example.com', password: 'Mailer-password-1' };
+const SEED_DEFAULTS = { mfa: 'on-request' as const, permissions: [], methods: [] };
+
+/** A My Account token for `user` with `scope`, by the password-realm grant of the BFF's client. */
+async function passwordRealmToken(
+  tenant: TestTenant,
+  user: { username: string; password: string },
+  scope: string,
+): Promise<string> {
+  const res = await fetch(`${tenant.url}/oauth/token`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/x-www-form-urlencoded',
+      authorization: `Basic ${Buffer.from(`${CLIENT_ID}:${CLIENT_SECRET}`).toString('base64')}`,
+    },
+    body: new URLSearchParams({
+      grant_type: 'http://auth0.com/oauth/grant-type/password-realm',
+      username: user.username,
+      password: user.password,
+      realm: 'Username-Password-Authentication',
+      audience: `${tenant.issuer}me/`,
+      scope,
+    }),
+  });
+  expect(res.status).toBe(200);
+  return ((await res.json()) as { access_token: string }).access_token;
+}
 
 async function loginPage(client: CookieClient, url: URL): Promise<ClientResponse> {
   return client.get(url, { followRedirects: 3 });
@@ -128,6 +157,56 @@ describe('tenant MFA at login', () => {
     expect(wrong.status).toBe(400);
     expect(wrong.body).toContain('That code is not valid.');
     const done = await submitOtp(client, wrong, totpNow(DEMO.totpSecret), tenant);
+    expect(new URL(done.location as string).searchParams.get('code')).toBeTruthy();
+  });
+
+  it('accepts a TOTP code once (RFC 6238 §5.2): the same code at the next login is refused', async () => {
+    const code = await freshTotp(DEMO.totpSecret);
+    await logIn(config, { ...DEMO, otp: code }, { acr_values: MFA_ACR });
+    const client = new CookieClient();
+    const pending = await authorizationUrl(config, { acr_values: MFA_ACR });
+    const page = await passwordStep(client, pending.url, DEMO);
+    const replay = await client.submitForm(
+      page,
+      { otp: code },
+      { submitter: { name: 'action', value: 'verify' } },
+    );
+    expect(replay.status).toBe(400);
+    expect(replay.body).toContain('That code is not valid.');
+    const done = await submitOtp(client, replay, await freshTotp(DEMO.totpSecret), tenant);
+    expect(new URL(done.location as string).searchParams.get('code')).toBeTruthy();
+  });
+
+  it('a code that confirmed a My Account TOTP enrollment is not accepted again at login', async () => {
+    const user = { username: 'replay@example.com', password: 'Replay-password-1' };
+    await tenant.context.accounts.create(
+      await buildSeedAccount(
+        { ...SEED_DEFAULTS, email: user.username, password: user.password },
+        'Username-Password-Authentication',
+      ),
+    );
+    const token = await passwordRealmToken(tenant, user, 'create:me:authentication_methods');
+    const api = createMyAccountClient({ baseUrl: `${tenant.issuer}me/v1`, accessToken: token });
+    const started = await api.request('POST', '/authentication-methods', { type: 'totp' });
+    expect(started.status).toBe(202);
+    const secret = started.body.manual_input_code as string;
+    const code = await freshTotp(secret);
+    const location = started.headers.get('location')!;
+    const verified = await api.request('POST', `${location}/verify`, {
+      auth_session: started.body.auth_session,
+      otp_code: code,
+    });
+    expect(verified.status).toBe(201);
+    const client = new CookieClient();
+    const pending = await authorizationUrl(config, { acr_values: MFA_ACR });
+    const page = await passwordStep(client, pending.url, user);
+    const replay = await client.submitForm(
+      page,
+      { otp: code },
+      { submitter: { name: 'action', value: 'verify' } },
+    );
+    expect(replay.status).toBe(400);
+    const done = await submitOtp(client, replay, await freshTotp(secret), tenant);
     expect(new URL(done.location as string).searchParams.get('code')).toBeTruthy();
   });
 
