@@ -14,6 +14,16 @@ const codeAt = (secret: string, step: number) =>
  */
 const handedOut = new Map<string, Set<number>>();
 
+/**
+ * The steps the tenant accepts now: the current one, the next, and the previous one while at least 10 s
+ * of the current step remain (so it is still inside the window when the tenant checks it).
+ */
+function candidateSteps(): number[] {
+  const now = Math.floor(Date.now() / STEP_MS);
+  const remaining = (now + 1) * STEP_MS - Date.now();
+  return remaining >= 10_000 ? [now, now + 1, now - 1] : [now, now + 1];
+}
+
 function claimStep(secret: string, candidates: number[]): number | undefined {
   const used = handedOut.get(secret) ?? new Set<number>();
   handedOut.set(secret, used);
@@ -24,19 +34,26 @@ function claimStep(secret: string, candidates: number[]): number | undefined {
 
 /**
  * A code for a base32 secret (SHA-1, 6 digits, 30 s), as an authenticator app shows it: the current one,
- * or the next step's when this process already used the current one. For a secret used more than twice
- * within one step, use `freshTotp`, which waits.
+ * or one of a neighbouring step when this process already used the current one. For a secret used more
+ * than three times within one step, use `freshTotp`, which waits.
  */
 export function totpNow(secret: string): string {
   const now = Math.floor(Date.now() / STEP_MS);
-  return codeAt(secret, claimStep(secret, [now, now + 1]) ?? now);
+  return codeAt(secret, claimStep(secret, candidateSteps()) ?? now);
+}
+
+/** A six-digit code the tenant refuses for `secret` now (none of the window's codes); claims nothing. */
+export function wrongTotp(secret: string): string {
+  const now = Math.floor(Date.now() / STEP_MS);
+  const valid = new Set([-1, 0, 1].map((d) => codeAt(secret, now + d)));
+  return ['000000', '111111', '222222', '333333'].find((c) => !valid.has(c)) as string;
 }
 
 /** A code for `secret` the tenant has not accepted from this process yet, waiting for the next step if needed. */
 export async function freshTotp(secret: string): Promise<string> {
   for (;;) {
     const now = Math.floor(Date.now() / STEP_MS);
-    const step = claimStep(secret, [now, now + 1]);
+    const step = claimStep(secret, candidateSteps());
     if (step !== undefined) return codeAt(secret, step);
     await new Promise((resolve) => setTimeout(resolve, (now + 1) * STEP_MS - Date.now() + 50));
   }

@@ -3,7 +3,7 @@ import { seedUserId } from '../../tenant/accounts/seed.js';
 import { CookieClient } from '../support/cookie-client.js';
 import { startTestRedis, type TestRedis } from '../support/redis.js';
 import { startTestTenant, type TestTenant } from '../support/tenant.js';
-import { completeTenantLogin, totpNow } from '../support/tenant-login.js';
+import { completeTenantLogin, wrongTotp } from '../support/tenant-login.js';
 import { authorizationUrl, DEMO, discover, MFA_ACR } from './support/rp.js';
 
 const VICTIM = { username: 'victim@example.com', password: 'Victim-password-1' };
@@ -137,7 +137,7 @@ describe('tenant login pages: hostile input and edge cases', () => {
       { username: DEMO.username, password: DEMO.password },
       { followRedirects: 1 },
     );
-    const wrong = totpNow(DEMO.totpSecret) === '123456' ? '654321' : '123456';
+    const wrong = wrongTotp(DEMO.totpSecret);
     for (let i = 0; i < 4; i++) {
       res = await client.submitForm(res, { otp: wrong });
       expect(res.status).toBe(400);

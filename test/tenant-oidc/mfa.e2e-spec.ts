@@ -29,6 +29,7 @@ const ALWAYS = {
   totpSecret: 'KRSXG5CTMVRXEZLU',
 };
 const EMAIL = { username: 'mailer@example.com', password: 'Mailer-password-1' };
+const REPLAY = { username: 'totp@example.com', password: 'Totp-password-1', totpSecret: 'MFRGGZDFMZTWQ2LK' };
 const SEED_DEFAULTS = { mfa: 'on-request' as const, permissions: [], methods: [] };
 
 /** A My Account token for `user` with `scope`, by the password-realm grant of the BFF's client. */
@@ -112,6 +113,13 @@ describe('tenant MFA at login', () => {
             methods: [{ type: 'totp', secret: ALWAYS.totpSecret }],
           },
           {
+            email: REPLAY.username,
+            password: REPLAY.password,
+            mfa: 'on-request',
+            permissions: [],
+            methods: [{ type: 'totp', secret: REPLAY.totpSecret }],
+          },
+          {
             email: EMAIL.username,
             password: EMAIL.password,
             mfa: 'on-request',
@@ -151,21 +159,20 @@ describe('tenant MFA at login', () => {
     const pending = await authorizationUrl(config, { acr_values: MFA_ACR });
     const mfa = await passwordStep(client, pending.url, DEMO);
     expect(mfa.body).toContain('name="otp"');
-    const wrong = await client.submitForm(mfa, {
-      otp: '000000' === totpNow(DEMO.totpSecret) ? '111111' : '000000',
-    });
+    const right = await freshTotp(DEMO.totpSecret);
+    const wrong = await client.submitForm(mfa, { otp: right === '000000' ? '111111' : '000000' });
     expect(wrong.status).toBe(400);
     expect(wrong.body).toContain('That code is not valid.');
-    const done = await submitOtp(client, wrong, totpNow(DEMO.totpSecret), tenant);
+    const done = await submitOtp(client, wrong, right, tenant);
     expect(new URL(done.location as string).searchParams.get('code')).toBeTruthy();
   });
 
   it('accepts a TOTP code once (RFC 6238 §5.2): the same code at the next login is refused', async () => {
-    const code = await freshTotp(DEMO.totpSecret);
-    await logIn(config, { ...DEMO, otp: code }, { acr_values: MFA_ACR });
+    const code = await freshTotp(REPLAY.totpSecret);
+    await logIn(config, { ...REPLAY, otp: code }, { acr_values: MFA_ACR });
     const client = new CookieClient();
     const pending = await authorizationUrl(config, { acr_values: MFA_ACR });
-    const page = await passwordStep(client, pending.url, DEMO);
+    const page = await passwordStep(client, pending.url, REPLAY);
     const replay = await client.submitForm(
       page,
       { otp: code },
@@ -173,7 +180,7 @@ describe('tenant MFA at login', () => {
     );
     expect(replay.status).toBe(400);
     expect(replay.body).toContain('That code is not valid.');
-    const done = await submitOtp(client, replay, await freshTotp(DEMO.totpSecret), tenant);
+    const done = await submitOtp(client, replay, await freshTotp(REPLAY.totpSecret), tenant);
     expect(new URL(done.location as string).searchParams.get('code')).toBeTruthy();
   });
 
@@ -216,7 +223,7 @@ describe('tenant MFA at login', () => {
     const page = await loginPage(client, pending.url);
     expect(page.body).toContain('name="otp"');
     expect(page.body).not.toContain('name="password"');
-    const done = await submitOtp(client, page, totpNow(DEMO.totpSecret), tenant);
+    const done = await submitOtp(client, page, await freshTotp(DEMO.totpSecret), tenant);
     const tokens = await redeem(config, pending, done.location as string);
     expect(idTokenClaims(tokens.id_token)).toMatchObject({ amr: ['pwd', 'mfa'], acr: MFA_ACR });
   });
