@@ -16,12 +16,15 @@ export class TotpReplayGuard {
   constructor(
     private readonly redis: Redis,
     private readonly prefix: string,
+    /** `tenant.totp_replays`: only `allow` (test suites) accepts a code twice. */
+    private readonly replays: 'reject' | 'allow' = 'reject',
   ) {}
 
   /** True when `code` is valid for `secret` now and was never accepted before (it is claimed here). */
   async accept(secret: string, code: string): Promise<boolean> {
     const step = totpStep(secret, code);
     if (step === undefined) return false;
+    if (this.replays === 'allow') return true;
     const id = createHash('sha256').update(secret).digest('base64url').slice(0, 24);
     const claimed = await this.redis.set(
       `${this.prefix}totp-used:${id}:${step}`,

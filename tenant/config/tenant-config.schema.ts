@@ -148,6 +148,12 @@ export const tenantConfigSchema = z.strictObject({
     session_ttl_seconds: z.number().int().positive().default(86_400),
     /** How long an `mfa_token` (the MFA API's credential) is valid: Auth0 fixes it at 10 minutes. */
     mfa_token_lifetime_seconds: z.number().int().positive().default(600),
+    /**
+     * `reject` (Auth0's behaviour, RFC 6238 §5.2): a TOTP code is accepted once. `allow` accepts it again
+     * within its validity: only for test suites that sign the same seed user in with MFA many times a
+     * minute and are not about this rule.
+     */
+    totp_replays: z.enum(['reject', 'allow']).default('reject'),
     /** Serve HTTPS with this PEM certificate and key (files); plain HTTP when absent. */
     tls: z.strictObject({ cert: z.string().min(1), key: z.string().min(1) }).optional(),
     /**

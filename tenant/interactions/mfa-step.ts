@@ -121,7 +121,7 @@ async function enrollTotp(input: MfaStepInput, secret: string): Promise<void> {
 /** Which factor `otp` proves, consuming single-use ones (a TOTP code is accepted once, RFC 6238 §5.2). */
 async function checkCode(input: MfaStepInput, otp: string): Promise<boolean> {
   const { account, state, tenant } = input;
-  const totp = new TotpReplayGuard(tenant.redis, tenant.prefix);
+  const totp = new TotpReplayGuard(tenant.redis, tenant.prefix, tenant.config.tenant.totp_replays);
   if (isEnrolling(account)) {
     if (!state.enrollSecret || !(await totp.accept(state.enrollSecret, otp))) return false;
     await enrollTotp(input, state.enrollSecret);

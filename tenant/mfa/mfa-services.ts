@@ -18,6 +18,6 @@ export function createMfaServices(tenant: TenantContext): MfaServices {
     tokens: new MfaTokens(redis, prefix, config.tenant.mfa_token_lifetime_seconds),
     oob: new OobChallenges(redis, prefix, tenant.outbox, config.tenant.friendly_name),
     attempts: new MfaAttempts(redis, prefix),
-    totp: new TotpReplayGuard(redis, prefix),
+    totp: new TotpReplayGuard(redis, prefix, config.tenant.totp_replays),
   };
 }

@@ -4,7 +4,7 @@ import { DEMO_TOTP_SECRET, loginThroughBff, MFA_ACR, type TestBff } from '../sup
 import { CookieClient } from '../support/cookie-client.js';
 import { type TestRedis } from '../support/redis.js';
 import { type TestTenant } from '../support/tenant.js';
-import { freshTotp } from '../support/tenant-login.js';
+import { totpNow } from '../support/tenant-login.js';
 import { closeTestStack, startTestStack } from '../support/stack.js';
 
 const DEMO = { username: 'demo@example.com', password: 'Demo-password-1' };
@@ -31,7 +31,7 @@ describe('active sessions: list, revoke one, sign out the others', () => {
   async function signedIn(user = DEMO, mfa = false) {
     const client = new CookieClient({ 'user-agent': `agent-${Math.random()}` });
     const query = mfa ? `?acr_values=${encodeURIComponent(MFA_ACR)}` : '';
-    const otp = mfa ? () => freshTotp(DEMO_TOTP_SECRET) : undefined;
+    const otp = mfa ? () => totpNow(DEMO_TOTP_SECRET) : undefined;
     expect((await loginThroughBff(client, bff.url, query, { ...user, otp })).status).toBe(302);
     const info = (
       await client.get(`${bff.url}/api/session`, { headers: { 'x-csrf': '1' } })

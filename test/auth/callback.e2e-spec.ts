@@ -3,7 +3,7 @@ import { loginThroughBff, type TestBff } from '../support/bff.js';
 import { CookieClient, type ClientResponse } from '../support/cookie-client.js';
 import { type TestRedis } from '../support/redis.js';
 import { type TestTenant } from '../support/tenant.js';
-import { completeTenantLogin, freshTotp } from '../support/tenant-login.js';
+import { completeTenantLogin, totpNow } from '../support/tenant-login.js';
 import { DEMO_USER } from '../support/bff.js';
 import { createTokenTamper, type TokenTamper, unsignedJwt } from '../support/token-tamper.js';
 import { closeTestStack, startTestStack } from '../support/stack.js';
@@ -153,10 +153,9 @@ describe('GET /auth/callback refuses what it cannot verify', () => {
     const start = await client.get(
       `${bff.url}/auth/login?acr_values=${encodeURIComponent('http://schemas.openid.net/pape/policies/2007/06/multi-factor')}`,
     );
-    const { freshTotp } = await import('../support/tenant-login.js');
     const callback = await completeTenantLogin(client, start.location as string, {
       ...DEMO_USER,
-      otp: () => freshTotp('JBSWY3DPEHPK3PXP'),
+      otp: () => totpNow('JBSWY3DPEHPK3PXP'),
     });
     await expectRefused(client, await client.get(callback));
   });

@@ -2,7 +2,7 @@ import { CookieClient } from '../support/cookie-client.js';
 import { type TestBff } from '../support/bff.js';
 import { type TestRedis } from '../support/redis.js';
 import { type TestTenant } from '../support/tenant.js';
-import { completeTenantLogin, freshTotp } from '../support/tenant-login.js';
+import { completeTenantLogin, totpNow } from '../support/tenant-login.js';
 import type { SessionInfo } from '../../src/public-api.types.js';
 import { closeTestStack, startTestStack } from '../support/stack.js';
 
@@ -22,7 +22,7 @@ describe('login through the real tenant', () => {
     await closeTestStack({ bff, tenant, redis });
   });
 
-  async function login(client: CookieClient, query = '', otp?: () => Promise<string>): Promise<string> {
+  async function login(client: CookieClient, query = '', otp?: () => string | Promise<string>): Promise<string> {
     const start = await client.get(`${bff.url}/auth/login${query}`);
     expect(start.status).toBe(302);
     const callback = await completeTenantLogin(client, start.location as string, { ...DEMO, otp });
@@ -49,7 +49,7 @@ describe('login through the real tenant', () => {
 
   it('records MFA when the login asked for it and the tenant showed the TOTP page', async () => {
     const client = new CookieClient();
-    await login(client, `?acr_values=${encodeURIComponent(MFA)}`, () => freshTotp(TOTP_SECRET));
+    await login(client, `?acr_values=${encodeURIComponent(MFA)}`, () => totpNow(TOTP_SECRET));
     const info = (
       await client.get(`${bff.url}/api/session`, { headers: { 'x-csrf': '1' } })
     ).json<SessionInfo>();
@@ -87,7 +87,7 @@ describe('login through the real tenant', () => {
 
   it('keeps MFA facts for the same user at a later login without MFA, never for another user', async () => {
     const client = new CookieClient();
-    await login(client, `?acr_values=${encodeURIComponent(MFA)}`, () => freshTotp(TOTP_SECRET));
+    await login(client, `?acr_values=${encodeURIComponent(MFA)}`, () => totpNow(TOTP_SECRET));
     const session = async () =>
       (await client.get(`${bff.url}/api/session`, { headers: { 'x-csrf': '1' } })).json<SessionInfo>();
     const withMfa = await session();

@@ -12,7 +12,7 @@ import {
 import { CookieClient, type ClientResponse } from '../support/cookie-client.js';
 import { freePort, startTestRedis, type TestRedis } from '../support/redis.js';
 import { startTestTenant, type TestTenant } from '../support/tenant.js';
-import { completeTenantLogin, freshTotp } from '../support/tenant-login.js';
+import { completeTenantLogin, totpNow } from '../support/tenant-login.js';
 import { createTokenTamper, type TokenTamper } from '../support/token-tamper.js';
 import { closeTestStack } from '../support/stack.js';
 
@@ -131,7 +131,7 @@ describe('Step-up loop guard', () => {
     const start = await client.get(`${bff.url}${STEP_UP_URL}`);
     const callback = await completeTenantLogin(client, start.location as string, {
       ...DEMO_USER,
-      otp: () => freshTotp(DEMO_TOTP_SECRET),
+      otp: () => totpNow(DEMO_TOTP_SECRET),
     });
     const done = await client.get(callback);
     expect(done.status).toBe(302);

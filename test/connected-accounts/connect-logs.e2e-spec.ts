@@ -5,7 +5,7 @@ import { CookieClient } from '../support/cookie-client.js';
 import { freePort, startTestRedis, type TestRedis } from '../support/redis.js';
 import { closeTestStack } from '../support/stack.js';
 import { startTestTenant, type TestTenant } from '../support/tenant.js';
-import { completeTenantLogin, freshTotp } from '../support/tenant-login.js';
+import { completeTenantLogin, totpNow } from '../support/tenant-login.js';
 
 /**
  * The access log of a whole connect flow (login with step-up, /auth/connect, the provider's consent,
@@ -42,7 +42,7 @@ describe('connected-accounts logs', () => {
     const callback = await completeTenantLogin(client, start.location as string, {
       username: 'demo@example.com',
       password: 'Demo-password-1',
-      otp: () => freshTotp(DEMO_TOTP_SECRET),
+      otp: () => totpNow(DEMO_TOTP_SECRET),
     });
     const login = new URL(callback).searchParams;
     expect((await client.get(callback)).status).toBe(302);

@@ -2,14 +2,14 @@ import { DEMO_TOTP_SECRET, MFA_ACR, startTestBff, type TestBff } from '../suppor
 import { CookieClient } from '../support/cookie-client.js';
 import { freePort, startTestRedis, type TestRedis } from '../support/redis.js';
 import { startTestTenant, type TestTenant } from '../support/tenant.js';
-import { completeTenantLogin, freshTotp } from '../support/tenant-login.js';
+import { completeTenantLogin, totpNow } from '../support/tenant-login.js';
 import { closeTestStack, startTestStack } from '../support/stack.js';
 
 const CONNECTION = 'example-oauth2';
 const DEMO = {
   username: 'demo@example.com',
   password: 'Demo-password-1',
-  otp: () => freshTotp(DEMO_TOTP_SECRET),
+  otp: () => totpNow(DEMO_TOTP_SECRET),
 };
 
 async function signedIn(bffUrl: string): Promise<CookieClient> {

@@ -3,7 +3,7 @@ import { DEMO_TOTP_SECRET, MFA_ACR, startTestBff, type TestBff } from '../suppor
 import { type ClientResponse, CookieClient } from '../support/cookie-client.js';
 import { freePort, startTestRedis, type TestRedis } from '../support/redis.js';
 import { startTestTenant, type TestTenant } from '../support/tenant.js';
-import { completeTenantLogin, freshTotp } from '../support/tenant-login.js';
+import { completeTenantLogin, totpNow } from '../support/tenant-login.js';
 import { closeTestStack } from '../support/stack.js';
 
 const CONNECTION = 'example-oauth2';
@@ -52,7 +52,7 @@ describe('GET /auth/connect and /auth/connect/callback', () => {
   async function login(client: CookieClient, email: string, query: string): Promise<ClientResponse> {
     const start = await client.get(`${bff.url}/auth/login${query}`);
     expect(start.status).toBe(302);
-    const otp = () => freshTotp(DEMO_TOTP_SECRET);
+    const otp = () => totpNow(DEMO_TOTP_SECRET);
     const done = await client.get(
       await completeTenantLogin(client, start.location as string, {
         username: email,
@@ -164,7 +164,7 @@ describe('GET /auth/connect and /auth/connect/callback', () => {
       await completeTenantLogin(client, start.location as string, {
         username: email,
         password: PASSWORD,
-        otp: () => freshTotp(DEMO_TOTP_SECRET),
+        otp: () => totpNow(DEMO_TOTP_SECRET),
       }),
     );
     expect(back.location).toBe(`${bff.url}/auth/connect?connection=${CONNECTION}&returnTo=%2Faccount`);

@@ -1,6 +1,6 @@
 import { jest } from '@jest/globals';
 import { MFA_ACR } from '../support/bff.js';
-import { completeTenantLogin, freshTotp, totpNow } from '../support/tenant-login.js';
+import { completeTenantLogin, totpNow } from '../support/tenant-login.js';
 import { expectNoTokenIn, GatewayStack, userNamed, type RecordingClient } from './support/gateway-stack.js';
 import { isNonceChallenge } from './support/upstream-hop.js';
 import { expectModeOnEveryCall, schemeOf, TOKEN_MODES, withTokenMode } from './support/token-modes.js';
@@ -88,7 +88,7 @@ describe.each(TOKEN_MODES)('Step-up on the proxy (%s)', (mode) => {
     const callback = await completeTenantLogin(client, authorize, {
       username: stepper.email,
       password: stepper.password,
-      otp: () => freshTotp(stepper.totpSecret!),
+      otp: () => totpNow(stepper.totpSecret!),
     });
     const back = await client.get(callback);
     expect(back.status).toBe(302);

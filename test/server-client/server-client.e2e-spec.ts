@@ -20,7 +20,7 @@ import { DEMO_TOTP_SECRET, DEMO_USER, loginThroughBff, MFA_ACR } from '../suppor
 import { CookieClient } from '../support/cookie-client.js';
 import { freePort } from '../support/redis.js';
 import { startTestStack, type TestStack } from '../support/stack.js';
-import { freshTotp } from '../support/tenant-login.js';
+import { totpNow } from '../support/tenant-login.js';
 
 let stack: TestStack;
 let bff: BffServerClient;
@@ -41,7 +41,7 @@ const page = (cookie: string | undefined, extra: Partial<PageRequest> = {}): Pag
 });
 const response = () => new ServerResponse(new IncomingMessage(new Socket()));
 
-async function signIn(query = '', otp?: () => Promise<string>): Promise<string> {
+async function signIn(query = '', otp?: () => string | Promise<string>): Promise<string> {
   const client = new CookieClient({ 'user-agent': UA });
   const done = await loginThroughBff(client, stack.bff.url, query, { ...DEMO_USER, otp });
   if (done.status !== 302) throw new Error(`login ended with ${done.status}`);
@@ -52,7 +52,7 @@ beforeAll(async () => {
   stack = await startTestStack();
   bff = createBffServerClient({ bffUrl: stack.bff.url, publicOrigin: stack.bff.url });
   plain = await signIn();
-  fresh = await signIn(`?acr_values=${encodeURIComponent(MFA_ACR)}`, () => freshTotp(DEMO_TOTP_SECRET));
+  fresh = await signIn(`?acr_values=${encodeURIComponent(MFA_ACR)}`, () => totpNow(DEMO_TOTP_SECRET));
 }, 60_000);
 
 afterAll(async () => {

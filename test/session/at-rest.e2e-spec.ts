@@ -3,7 +3,7 @@ import { DEMO_TOTP_SECRET, loginThroughBff, MFA_ACR, type TestBff } from '../sup
 import { CookieClient } from '../support/cookie-client.js';
 import { type TestRedis } from '../support/redis.js';
 import { type TestTenant } from '../support/tenant.js';
-import { freshTotp } from '../support/tenant-login.js';
+import { totpNow } from '../support/tenant-login.js';
 import { createTokenTamper, type TokenTamper } from '../support/token-tamper.js';
 import { closeTestStack, startTestStack } from '../support/stack.js';
 
@@ -51,7 +51,7 @@ describe('tokens at rest', () => {
     await loginThroughBff(new CookieClient(), bff.url, `?acr_values=${encodeURIComponent(MFA_ACR)}`, {
       username: 'demo@example.com',
       password: 'Demo-password-1',
-      otp: () => freshTotp(DEMO_TOTP_SECRET),
+      otp: () => totpNow(DEMO_TOTP_SECRET),
     });
     expect(tamper.issued.length).toBeGreaterThanOrEqual(6);
     expect(

@@ -14,6 +14,12 @@ export interface TestTenantOptions {
   port?: number;
   /** Serve HTTPS with this certificate: issuers become `https://localhost:<port>/` and `https://127.0.0.1:<port>/`. */
   tls?: { cert: string; key: string };
+  /**
+   * `tenant.totp_replays`. Default `allow`: most suites sign the same seed user in with MFA many times a
+   * minute, while the tenant (like Auth0) accepts each TOTP code once, which would leave them three codes
+   * per 30 s. Suites about the tenant's own MFA behaviour pass `reject`, the shipped setting.
+   */
+  totpReplays?: 'reject' | 'allow';
   /** Last word on the configuration, after the rewrites above (add users, clients, policies...). */
   configure?: (config: TenantConfig) => void;
 }
@@ -53,6 +59,7 @@ export function buildTestTenantConfig(opts: TestTenantOptions & { port: number }
     port: opts.port,
     host: '127.0.0.1',
     dev_endpoints: true,
+    totp_replays: opts.totpReplays ?? 'allow',
     ...(opts.tls ? { tls: opts.tls } : {}),
   };
   config.redis = { ...config.redis, url: opts.redisUrl };

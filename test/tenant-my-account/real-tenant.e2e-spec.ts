@@ -6,7 +6,7 @@ import { createMyAccountClient } from '../support/my-account-client.js';
 import { createSoftAuthenticator } from '../support/soft-authenticator.js';
 import { startTestRedis, type TestRedis } from '../support/redis.js';
 import { startTestTenant, type TestTenant } from '../support/tenant.js';
-import { completeTenantLogin, freshTotp } from '../support/tenant-login.js';
+import { completeTenantLogin, totpNow } from '../support/tenant-login.js';
 import { contractProblems } from './support/oas-contract.js';
 
 /**
@@ -116,7 +116,7 @@ it('a TOTP enrolled for fresh@example.com through the API is what an MFA login a
 
   const stepped = await login(tenant.issuer, 'fresh@example.com', 'Fresh-password-1', {
     acr_values: MFA_ACR,
-    otp: () => freshTotp(totp.secret),
+    otp: () => totpNow(totp.secret),
   });
   const idToken = decodeJwt(stepped.id_token);
   expect(idToken.acr).toBe(MFA_ACR);

@@ -7,7 +7,7 @@ import { CookieClient } from '../support/cookie-client.js';
 import { startTestRedis, type TestRedis } from '../support/redis.js';
 import { createSoftAuthenticator, type SoftAuthenticator } from '../support/soft-authenticator.js';
 import { startTestTenant, type TestTenant } from '../support/tenant.js';
-import { freshTotp } from '../support/tenant-login.js';
+import { totpNow } from '../support/tenant-login.js';
 import {
   authorizationUrl,
   CLIENT_ID,
@@ -109,7 +109,7 @@ describe('tenant embedded logins: password-realm and native passkey grants', () 
       });
       expect(body.access_token).toBeUndefined();
 
-      const otp = { grant_type: MFA_OTP, mfa_token: body.mfa_token, otp: await freshTotp(DEMO.totpSecret) };
+      const otp = { grant_type: MFA_OTP, mfa_token: body.mfa_token, otp: totpNow(DEMO.totpSecret) };
       const done = await token(tenant, otp);
       expect(done.status).toBe(200);
       expect(decodeJwt(done.body.id_token)).toMatchObject({
@@ -128,7 +128,7 @@ describe('tenant embedded logins: password-realm and native passkey grants', () 
 
     it('refuses mfa-otp with a wrong code (403 invalid_grant); the mfa_token stays good for the right one', async () => {
       const { body } = await passwordLogin(ALWAYS.username, ALWAYS.password);
-      const right = await freshTotp(DEMO.totpSecret);
+      const right = totpNow(DEMO.totpSecret);
       const wrong = right === '000000' ? '111111' : '000000';
       expect(
         await token(tenant, { grant_type: MFA_OTP, mfa_token: body.mfa_token, otp: wrong }),

@@ -95,6 +95,7 @@ describe('tenant MFA at login', () => {
   beforeAll(async () => {
     redis = await startTestRedis();
     tenant = await startTestTenant({
+      totpReplays: 'reject',
       redisUrl: redis.url,
       configure: (c) => {
         c.users.push(

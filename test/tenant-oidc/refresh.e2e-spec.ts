@@ -1,7 +1,7 @@
 import * as oidc from 'openid-client';
 import { startTestRedis, type TestRedis } from '../support/redis.js';
 import { startTestTenant, type TestTenant } from '../support/tenant.js';
-import { freshTotp } from '../support/tenant-login.js';
+import { totpNow } from '../support/tenant-login.js';
 import { DEMO, discover, idTokenClaims, logIn, MFA_ACR, verifyAccessToken } from './support/rp.js';
 
 const LEEWAY_CLIENT = { id: 'leeway-app', secret: 'leeway-app-secret' };
@@ -85,7 +85,7 @@ describe('tenant refresh tokens: rotation, reuse detection, reuse interval', () 
     const config = await discover(tenant.issuer);
     const { tokens } = await logIn(
       config,
-      { ...DEMO, otp: () => freshTotp(DEMO.totpSecret) },
+      { ...DEMO, otp: () => totpNow(DEMO.totpSecret) },
       { acr_values: MFA_ACR },
     );
     expect(idTokenClaims(tokens.id_token).amr).toEqual(['pwd', 'mfa']);

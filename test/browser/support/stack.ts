@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
 import { DEMO_TOTP_SECRET } from '../../support/bff.js';
 import { startTestStack, type TestStack } from '../../support/stack.js';
-import { freshTotp } from '../../support/tenant-login.js';
+import { totpNow } from '../../support/tenant-login.js';
 
 export type Stack = TestStack;
 
@@ -42,8 +42,8 @@ export async function startStack(): Promise<Stack> {
   });
 }
 
-/** The tenant refuses a TOTP code used before (RFC 6238 §5.2): a code not used yet in this process. */
-export { freshTotp };
+/** The current TOTP code for a secret (the test tenant accepts a code more than once: `tenant.totp_replays: allow`). */
+export { totpNow };
 
 /** Walks the tenant's pages until the browser is back on `bffUrl`'s origin. */
 export async function throughTenant(page: Page, bffUrl: string, user: StackUser = DEMO): Promise<void> {
@@ -57,7 +57,7 @@ export async function throughTenant(page: Page, bffUrl: string, user: StackUser 
       await page.getByRole('button', { name: 'Continue' }).click();
     } else if (await page.locator('input[name="otp"]').count()) {
       if (!user.totpSecret) throw new Error('the tenant asked for a second factor');
-      await page.locator('input[name="otp"]').fill(await freshTotp(user.totpSecret));
+      await page.locator('input[name="otp"]').fill(totpNow(user.totpSecret));
       await page.getByRole('button', { name: 'Continue' }).first().click();
     } else if (await page.getByRole('button', { name: 'Allow' }).count()) {
       await page.getByRole('button', { name: 'Allow' }).click();

@@ -12,7 +12,7 @@ import {
 } from '../../support/bff.js';
 import { CookieClient, type ClientResponse, type RequestOptions } from '../../support/cookie-client.js';
 import { freePort, startTestRedis, type TestRedis } from '../../support/redis.js';
-import { freshTotp } from '../../support/tenant-login.js';
+import { totpNow } from '../../support/tenant-login.js';
 import { startTestTenant, type TestTenant } from '../../support/tenant.js';
 import { createTokenTamper, type TokenTamper } from '../../support/token-tamper.js';
 import { TcpHop } from './tcp-hop.js';
@@ -169,7 +169,7 @@ export class GatewayStack {
     const params = new URLSearchParams(options.query ?? '');
     if (options.mfa) params.set('acr_values', MFA_ACR);
     const query = params.size ? `?${params}` : '';
-    const otp = user.totpSecret ? () => freshTotp(user.totpSecret as string) : undefined;
+    const otp = user.totpSecret ? () => totpNow(user.totpSecret as string) : undefined;
     const done = await loginThroughBff(client, this.url, query, {
       username: user.email,
       password: user.password,

@@ -150,6 +150,7 @@ export async function startInteropTenant(
   const cert = options.cert ?? createTestCertificate();
   try {
     const tenant = await startTestTenant({
+      totpReplays: 'reject',
       redisUrl: redis.url,
       tls: { cert: cert.certFile, key: cert.keyFile },
       configure: (c) => {
