@@ -15,7 +15,7 @@ import { classifyRequests } from './http/request-class.js';
 import { sendProblem, toProblem } from './http/problem.js';
 import { logProblem } from './http/problem-details.filter.js';
 import { httpLogger } from './logging/http-logger.js';
-import { createLogger } from './logging/logger.js';
+import { createLogger, stdoutDestination } from './logging/logger.js';
 import { Metrics } from './metrics/metrics.service.js';
 import { requestMetrics } from './metrics/request-metrics.middleware.js';
 import { PinoNestLogger } from './logging/pino-nest-logger.js';
@@ -87,7 +87,7 @@ export async function bootstrap(): Promise<NestExpressApplication> {
     }
     throw err;
   }
-  const logger: Logger = createLogger(config.log.level);
+  const logger: Logger = createLogger(config.log.level, stdoutDestination());
   const app = await createApp(config, { logger, shutdownHooks: true });
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     // Nest closes the server and lets requests in flight finish; never longer than the grace period.

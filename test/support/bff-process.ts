@@ -53,7 +53,17 @@ export interface BffProcess {
  * CONFIG_DIR; issuer, origin and port come through the environment as in a deployment.
  */
 export async function startBffProcess(options: BffProcessOptions): Promise<BffProcess> {
-  const port = options.port ?? (await freePort());
+  // A free port can be taken by another program between the probe and the child's listen: try another.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startOnce(options, options.port ?? (await freePort()));
+    } catch (err) {
+      if (options.port !== undefined || attempt >= 3 || !String(err).includes('EADDRINUSE')) throw err;
+    }
+  }
+}
+
+async function startOnce(options: BffProcessOptions, port: number): Promise<BffProcess> {
   const name = options.name ?? `bff-${port}`;
   const configDir = writeConfigDir(options.config ?? {});
   const lines: string[] = [];
