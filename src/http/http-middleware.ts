@@ -27,9 +27,12 @@ export function requestId() {
 
 /** docs/architecture.md#the-http-surface: no answer under /auth/* and /api/* may be stored. */
 export function setNoStore(res: ServerResponse): void {
-  res.setHeader('Cache-Control', 'no-store');
-  res.setHeader('Pragma', 'no-cache');
+  for (let i = 0; i < NO_STORE_HEADERS.length; i += 2)
+    res.setHeader(NO_STORE_HEADERS[i], NO_STORE_HEADERS[i + 1]);
 }
+
+/** The headers `setNoStore` sets, as name/value pairs in one flat list (`writeHead` takes that form). */
+export const NO_STORE_HEADERS: readonly string[] = ['Cache-Control', 'no-store', 'Pragma', 'no-cache'];
 
 /**
  * docs/architecture.md#the-http-surface: every answer under /auth/* and /api/* is `Cache-Control: no-store`.
@@ -43,11 +46,21 @@ export function noStore() {
 
 /** Baseline headers of every answer; the account page sets its own, stricter CSP. */
 export function setSecurityHeaders(res: ServerResponse): void {
-  res.setHeader('X-Content-Type-Options', 'nosniff');
-  res.setHeader('Referrer-Policy', 'no-referrer');
-  res.setHeader('X-Frame-Options', 'DENY');
-  res.setHeader('Content-Security-Policy', "frame-ancestors 'none'");
+  for (let i = 0; i < SECURITY_HEADERS.length; i += 2)
+    res.setHeader(SECURITY_HEADERS[i], SECURITY_HEADERS[i + 1]);
 }
+
+/** The headers `setSecurityHeaders` sets, as name/value pairs in one flat list (`writeHead` takes that form). */
+export const SECURITY_HEADERS: readonly string[] = [
+  'X-Content-Type-Options',
+  'nosniff',
+  'Referrer-Policy',
+  'no-referrer',
+  'X-Frame-Options',
+  'DENY',
+  'Content-Security-Policy',
+  "frame-ancestors 'none'",
+];
 
 /** Baseline headers; the account page sets its own, stricter CSP. */
 export function securityHeaders() {

@@ -138,7 +138,15 @@ export async function sessionCaller(
     referer,
   };
   const rejectable = { sid, user: data.user, accessToken: tokens.accessToken };
-  return { caller, sub: data.user.sub, session: sessionHandle(sid), rejectable };
+  // The handle is a hash, needed only by audit lines and write rate limits: computed when first read.
+  return {
+    caller,
+    sub: data.user.sub,
+    get session() {
+      return sessionHandle(sid);
+    },
+    rejectable,
+  };
 }
 
 async function credentials(tokens: TokenSet): Promise<Pick<GatewayCaller, 'authorization' | 'dpop'>> {

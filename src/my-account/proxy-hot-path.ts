@@ -3,7 +3,13 @@ import type { SessionData } from '../session/session.types.js';
 import type { Logger } from 'pino';
 import { checkCsrf, hasBody } from '../csrf/check-csrf.js';
 import { csrfRequestOf, type CsrfOptions } from '../csrf/csrf.guard.js';
-import { requestIdOf, setNoStore, setSecurityHeaders } from '../http/http-middleware.js';
+import {
+  NO_STORE_HEADERS,
+  requestIdOf,
+  SECURITY_HEADERS,
+  setNoStore,
+  setSecurityHeaders,
+} from '../http/http-middleware.js';
 import { toProblem, writeProblemJson } from '../http/problem.js';
 import { countProblem, logProblem } from '../http/problem-details.filter.js';
 import { logAccess } from '../logging/http-logger.js';
@@ -194,20 +200,25 @@ function setBaseHeaders(res: ServerResponse, requestId: string): void {
   setNoStore(res);
 }
 
-/** The upstream's answer as received: status, allow-listed headers, the body bytes. */
+/**
+ * The upstream's answer as received: status, the base headers, the allow-listed upstream headers, the body
+ * bytes. One `writeHead` with a flat name/value list: Node writes it as given, without keeping a header map.
+ */
 function send(res: ServerResponse, requestId: string, result: UpstreamResult): number {
-  res.statusCode = result.status;
-  setBaseHeaders(res, requestId);
-  const { headers } = result;
-  for (const name in headers) res.setHeader(name, headers[name]);
-  res.end(result.body);
+  const { headers, body } = result;
+  // The header block is written here, before `end` could add the length: say it (no chunked framing).
+  const list = ['X-Request-Id', requestId, ...SECURITY_HEADERS, ...NO_STORE_HEADERS];
+  if (result.status !== 204 && result.status !== 304) list.push('Content-Length', String(body.length));
+  for (const name in headers) list.push(name, headers[name]);
+  res.writeHead(result.status, list);
+  res.end(body);
   return result.status;
 }
 
-/** The session data of a signed-in session, or undefined (malformed, or no user: the full path decides). */
 /** The raw request as the session middleware reads it: Express keeps the same object. */
 type StoreFailureCarrier = IncomingMessage & { [STORE_FAILURE]?: unknown };
 
+/** The session data of a signed-in session, or undefined (malformed, or no user: the full path decides). */
 function parseSessionData(record: StoredSession): SessionData | undefined {
   try {
     const data = JSON.parse(record.data) as SessionData;

@@ -6,7 +6,6 @@ import { createRedisClient, type RedisClient } from './redis.factory.js';
 import { ignoreActivity, RedisSessionStore } from './redis-session.store.js';
 import { SessionScripts } from './session-scripts.js';
 import { TokenCipher } from './token-cipher.js';
-import { withTokenPrefetch } from './token-prefetch.js';
 import { TokenStore } from './token.store.js';
 
 const config: SessionConfig = {
@@ -164,22 +163,6 @@ describe('RedisSessionStore (real Redis)', () => {
     await tokens.write(sid(1), { accessToken: 'a1', expiresAt: 1, tokenType: 'bearer' }, 0);
     await redis.hset(`bff:{${sid(2)}}:tokens`, await redis.hgetall(`bff:{${sid(1)}}:tokens`));
     await expect(tokens.read(sid(2))).rejects.toThrow(/does not decrypt/);
-  });
-
-  it('reads session and tokens in one round trip within a request', async () => {
-    await store.save(sid(1), data('u1'));
-    await tokens.write(sid(1), { accessToken: 'at', expiresAt: 1, tokenType: 'bearer' }, 0);
-    const hmgetCalls = async () =>
-      Number(/cmdstat_hmget:calls=(\d+)/.exec(await redis.info('commandstats'))?.[1] ?? 0);
-    await redis.config('RESETSTAT');
-    const read = await withTokenPrefetch(async () => {
-      await store.read(sid(1));
-      return tokens.read(sid(1));
-    });
-    expect(read?.tokens.accessToken).toBe('at');
-    expect(await hmgetCalls()).toBe(2); // both inside one MULTI/EXEC
-    await tokens.read(sid(1)); // outside a request: asks Redis
-    expect(await hmgetCalls()).toBe(3);
   });
 
   it('reports Redis failures as store errors, quickly', async () => {

@@ -7,7 +7,7 @@ import type { RedisClient } from './redis.factory.js';
 import { SessionKeys, SESSION_ID_PATTERN } from './session-keys.js';
 import { isPastDeadline, isTouchDue, sessionTimes, type SessionTimes } from './session-deadlines.js';
 import { SessionScripts } from './session-scripts.js';
-import { parkTokenRecord, type RawTokenRecord } from './token-prefetch.js';
+import type { RawTokenRecord } from './token.store.js';
 
 /** A session as stored: its JSON data, creation and last activity (epoch ms), its token record (encrypted). */
 export interface StoredSession {
@@ -121,7 +121,6 @@ export class RedisSessionStore extends session.Store {
   async read(sid: string): Promise<session.SessionData | null> {
     const record = await this.readRecord(sid);
     if (!record) return null;
-    parkTokenRecord(sid, record.tokens);
     if (this.isPastDeadline(record)) {
       await this.remove(sid);
       this.onExpired();

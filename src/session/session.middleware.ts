@@ -5,7 +5,6 @@ import type { Logger } from 'pino';
 import type { SessionConfig } from '../config/config.schema.js';
 import { isSessionClass, requestClassOf } from '../http/request-class.js';
 import type { RedisSessionStore } from './redis-session.store.js';
-import { withTokenPrefetch } from './token-prefetch.js';
 
 export const STORE_FAILURE = Symbol('bff.sessionStoreFailure');
 
@@ -64,25 +63,23 @@ export function createSessionMiddleware(
       return;
     }
     let continued = false;
-    withTokenPrefetch(() =>
-      inner(req, res, (err?: unknown) => {
-        if (continued) {
-          // A save or touch after the response was sent: nothing to answer any more, only to record.
-          if (err)
-            logger.warn(
-              { reqId: req.id, err: { message: (err as Error).message } },
-              'session write after response failed',
-            );
-          return;
-        }
-        continued = true;
-        if (err) {
-          // Fail closed (SES-16): remember the failure; the session guard answers 503.
-          req[STORE_FAILURE] = err;
-          logger.warn({ reqId: req.id, err: { message: (err as Error).message } }, 'session store failed');
-        }
-        next();
-      }),
-    );
+    inner(req, res, (err?: unknown) => {
+      if (continued) {
+        // A save or touch after the response was sent: nothing to answer any more, only to record.
+        if (err)
+          logger.warn(
+            { reqId: req.id, err: { message: (err as Error).message } },
+            'session write after response failed',
+          );
+        return;
+      }
+      continued = true;
+      if (err) {
+        // Fail closed (SES-16): remember the failure; the session guard answers 503.
+        req[STORE_FAILURE] = err;
+        logger.warn({ reqId: req.id, err: { message: (err as Error).message } }, 'session store failed');
+      }
+      next();
+    });
   };
 }

@@ -5,8 +5,13 @@ import { SessionStoreError } from './redis-session.store.js';
 import type { SessionKeys } from './session-keys.js';
 import type { SessionScripts } from './session-scripts.js';
 import type { TokenCipher } from './token-cipher.js';
-import { forgetTokenRecord, takeTokenRecord, type RawTokenRecord } from './token-prefetch.js';
 import type { TokenSet, VersionedTokens } from './session.types.js';
+
+/** A token record as stored: version and ciphertext (still encrypted). */
+export interface RawTokenRecord {
+  v: string | null;
+  ct: string | null;
+}
 
 /**
  * A session's tokens: one hash `{v, ct}` beside the session record (same hash tag), encrypted with the
@@ -28,13 +33,12 @@ export class TokenStore {
 
   /** The tokens and their version, or undefined when there are none. Throws `TokenDecryptionFailed`. */
   async read(sid: string): Promise<VersionedTokens | undefined> {
-    let { v, ct } = takeTokenRecord(sid) ?? { v: null, ct: null };
-    if (!v || !ct) {
-      try {
-        [v, ct] = await this.redis.hmget(this.keys.tokens(sid), 'v', 'ct');
-      } catch (err) {
-        throw new SessionStoreError(err, this.retryAfterSeconds);
-      }
+    let v: string | null;
+    let ct: string | null;
+    try {
+      [v, ct] = await this.redis.hmget(this.keys.tokens(sid), 'v', 'ct');
+    } catch (err) {
+      throw new SessionStoreError(err, this.retryAfterSeconds);
     }
     return this.decode(sid, { v, ct });
   }
@@ -54,7 +58,6 @@ export class TokenStore {
   async write(sid: string, tokens: TokenSet, expectedVersion: number): Promise<number | undefined> {
     const blob = this.cipher.encrypt(JSON.stringify(tokens), aad(sid, expectedVersion + 1));
     let result: number;
-    forgetTokenRecord(sid);
     try {
       // A rotated refresh token exists nowhere else: WAIT for the replicas (RED-6).
       result = await runDurably<number>(
