@@ -66,12 +66,13 @@ function createBindingLookup(bindings: IssuerBinding[], trustProxy: boolean) {
 function createDispatcher(ctx: TenantContext, bindings: IssuerBinding[], isStorageUp: () => boolean) {
   const bindingFor = createBindingLookup(bindings, ctx.config.tenant.trust_proxy);
   const cors = new CorsPolicy(ctx.config);
+  const issuerFor = (req: IncomingMessage) => bindingFor(req).issuer;
   const mounts: TenantMount[] = [
-    ...buildMounts(ctx),
+    ...buildMounts(ctx, issuerFor),
     { prefix: INTERACTION_PREFIX, handler: createInteractionHandler(ctx, bindingFor, isStorageUp) },
     {
       prefix: '/passkey/challenge',
-      handler: createPasskeyChallengeHandler(ctx, (req) => bindingFor(req).issuer),
+      handler: createPasskeyChallengeHandler(ctx, issuerFor),
     },
   ];
   const callbacks = new Map<Provider, ReturnType<Provider['callback']>>(

@@ -50,6 +50,17 @@ export class AccountStore {
   }
 
   /**
+   * Inserts a new user whose email no user has yet: the email is claimed first (SET NX), so two
+   * signups racing for one address cannot both succeed. Returns false when the email is taken.
+   */
+  async createWithNewEmail(account: Account): Promise<boolean> {
+    const claimed = await this.redis.set(this.emailKey(account.email), account.user_id, 'NX');
+    if (claimed !== 'OK') return false;
+    await this.redis.set(this.key(account.user_id), JSON.stringify(account), 'NX');
+    return true;
+  }
+
+  /**
    * Read-modify-write with optimistic locking: the record is written only if it is still exactly what was
    * read (compare-and-set in one Lua script on the shared connection, no WATCH connection per call), so two
    * concurrent enrollments never lose each other's changes. `change` mutates the record in place (it may

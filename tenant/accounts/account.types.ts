@@ -99,6 +99,12 @@ export interface Account {
   email_verified: boolean;
   name: string;
   picture?: string;
+  /** Profile fields a signup may set (`/dbconnections/signup`, `/passkey/register`). */
+  given_name?: string;
+  family_name?: string;
+  nickname?: string;
+  /** Auth0's `user_metadata`: string values the user may edit, set at signup. */
+  user_metadata?: Record<string, string>;
   /** The database connection the user lives in. */
   connection: string;
   password?: StoredPassword;

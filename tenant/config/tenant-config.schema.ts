@@ -145,6 +145,8 @@ export const tenantConfigSchema = z.strictObject({
     cookie_keys: z.array(z.string().min(16)).min(1),
     /** Database connection name. */
     database_connection: z.string().default('Username-Password-Authentication'),
+    /** Auth0's "Disable Sign Ups" on the database connection: `/dbconnections/signup` refuses new users. */
+    disable_signups: z.boolean().default(false),
     session_ttl_seconds: z.number().int().positive().default(86_400),
     /** How long an `mfa_token` (the MFA API's credential) is valid: Auth0 fixes it at 10 minutes. */
     mfa_token_lifetime_seconds: z.number().int().positive().default(600),

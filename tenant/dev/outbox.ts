@@ -5,9 +5,15 @@ export interface OutboxMessage {
   channel: 'email' | 'sms' | 'voice';
   to: string;
   user_id: string;
-  /** What the code is for: `enrollment` (My Account verify) or `login` (MFA page). */
-  purpose: 'enrollment' | 'login';
+  /**
+   * What the message is for: `enrollment` (My Account verify), `login` (MFA), `passwordless` (a
+   * passwordless login code) or `password-reset` (the reset link of `/dbconnections/change_password`).
+   */
+  purpose: 'enrollment' | 'login' | 'passwordless' | 'password-reset';
+  /** The code sent; for a password reset, the ticket in the link. */
   code: string;
+  /** The link the message carries (password reset). */
+  link?: string;
   text: string;
   sent_at: string;
 }

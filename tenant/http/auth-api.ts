@@ -23,6 +23,11 @@ export class AuthApiError extends Error {
   ) {
     super(description);
   }
+
+  /** The answer's JSON body; `/dbconnections/*` errors have their own shape (`DbConnectionsError`). */
+  toBody(): Record<string, unknown> {
+    return { error: this.error, error_description: this.description };
+  }
 }
 
 export const badRequest = (description: string) => new AuthApiError(400, 'invalid_request', description);
@@ -82,6 +87,14 @@ function secretMatches(expected: string, given: unknown): boolean {
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
+/** The configured application `client_id` names, without client authentication (public endpoints). */
+export function findClient(tenant: TenantContext, params: Record<string, unknown>): SeedClient {
+  const clientId = requiredString(params, 'client_id');
+  const client = tenant.config.clients.find((c) => c.client_id === clientId);
+  if (!client) throw new AuthApiError(401, 'invalid_client', 'Unknown client');
+  return client;
+}
+
 /** client_id and client_secret from HTTP Basic (client_secret_basic) or the body (client_secret_post). */
 function presentedCredentials(
   req: IncomingMessage,
@@ -109,8 +122,7 @@ export function authenticateClient(
 ): SeedClient {
   const { clientId, secret } = presentedCredentials(req, params);
   if (!clientId) throw badRequest('Missing required parameter: client_id');
-  const client = tenant.config.clients.find((c) => c.client_id === clientId);
-  if (!client) throw new AuthApiError(401, 'invalid_client', 'Unknown client');
+  const client = findClient(tenant, { client_id: clientId });
   if (client.client_secret && !secretMatches(client.client_secret, secret))
     throw new AuthApiError(401, 'invalid_client', 'Client authentication failed');
   return client;
@@ -128,13 +140,7 @@ export function serveAuthApi(
   return (req, res) => {
     serve(req, res).catch((err: unknown) => {
       if (res.headersSent) return void res.end();
-      if (err instanceof AuthApiError)
-        return sendJson(
-          res,
-          err.status,
-          { error: err.error, error_description: err.description },
-          err.headers,
-        );
+      if (err instanceof AuthApiError) return sendJson(res, err.status, err.toBody(), err.headers);
       if (tenant.redis.status !== 'ready') {
         const description = 'The tenant cannot reach its storage; try again shortly';
         return sendJson(

@@ -6,7 +6,9 @@ export function accountClaims(account: Account): Record<string, unknown> {
   return {
     sub: account.user_id,
     name: account.name,
-    nickname: account.email.split('@')[0],
+    nickname: account.nickname ?? account.email.split('@')[0],
+    ...(account.given_name ? { given_name: account.given_name } : {}),
+    ...(account.family_name ? { family_name: account.family_name } : {}),
     ...(account.picture ? { picture: account.picture } : {}),
     email: account.email,
     email_verified: account.email_verified,

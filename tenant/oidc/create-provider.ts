@@ -101,7 +101,7 @@ function configuration(
     scopes: ['openid', 'profile', 'email', 'offline_access'],
     claims: {
       openid: ['sub', 'auth_time', 'amr', 'acr', 'sid'],
-      profile: ['name', 'nickname', 'picture', 'updated_at'],
+      profile: ['name', 'given_name', 'family_name', 'nickname', 'picture', 'updated_at'],
       email: ['email', 'email_verified'],
     },
     // Auth0 puts the profile claims in the ID token of a code flow too.

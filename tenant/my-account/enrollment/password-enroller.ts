@@ -3,7 +3,7 @@ import { badRequest } from '../http/api-error.js';
 import { PENDING_PASSWORD_ID, passwordMethodId } from '../methods/method-ids.js';
 import type { Enroller } from './enroller.js';
 import { assertOwnIdentity } from './identity-check.js';
-import { PASSWORD_POLICY, passwordPolicyProblems } from './password-policy.js';
+import { PASSWORD_POLICY, passwordPolicyProblems, replacePassword } from './password-policy.js';
 
 /** Setting or changing the password: create returns the policy, verify enforces it and keeps the history. */
 export const passwordEnroller: Enroller = {
@@ -33,12 +33,7 @@ export const passwordEnroller: Enroller = {
     }
     const hash = await hashSecret(password);
     return (current) => {
-      const history = current.password ? [current.password.hash, ...current.password.history] : [];
-      current.password = {
-        hash,
-        changed_at: new Date().toISOString(),
-        history: history.slice(0, PASSWORD_POLICY.history.size),
-      };
+      replacePassword(current, hash);
       return passwordMethodId(current.user_id);
     };
   },

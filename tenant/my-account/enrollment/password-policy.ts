@@ -39,7 +39,7 @@ function hasSequence(password: string): boolean {
   return false;
 }
 
-function complexityProblems(password: string): string[] {
+export function complexityProblems(password: string): string[] {
   const c = PASSWORD_POLICY.complexity;
   const problems: string[] = [];
   if ([...password].length < c.min_length) problems.push(`must be at least ${c.min_length} characters long`);
@@ -54,7 +54,7 @@ function complexityProblems(password: string): string[] {
   return problems;
 }
 
-function profileProblems(password: string, account: Account): string[] {
+export function profileProblems(password: string, account: Account): string[] {
   const lower = password.toLowerCase();
   const values = [account.name, account.email, account.email.split('@')[0]].filter((v) => v && v.length >= 3);
   return values.some((v) => lower.includes(v.toLowerCase()))
@@ -73,6 +73,16 @@ async function historyProblems(password: string, account: Account): Promise<stri
       return [`must not be one of your last ${PASSWORD_POLICY.history.size} passwords`];
   }
   return [];
+}
+
+/** Sets a new password hash, keeping the previous ones for the history rule. */
+export function replacePassword(account: Account, hash: string): void {
+  const history = account.password ? [account.password.hash, ...account.password.history] : [];
+  account.password = {
+    hash,
+    changed_at: new Date().toISOString(),
+    history: history.slice(0, PASSWORD_POLICY.history.size),
+  };
 }
 
 /** Every way the password breaks the policy (empty when it is acceptable). */

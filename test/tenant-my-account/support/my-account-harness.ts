@@ -112,7 +112,7 @@ async function boot(
     issuers,
     myAccountAudience: (issuer) => `${issuer}me/`,
   };
-  const mounts = buildMounts(ctx);
+  const mounts = buildMounts(ctx, () => issuers[0]);
   const server: Server = createServer((req, res) => {
     const mount = mounts.find((m) => (req.url ?? '').startsWith(m.prefix));
     if (mount) return mount.handler(req, res);

@@ -1,0 +1,53 @@
+import { createHash } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import type { Redis } from 'ioredis';
+import { AuthApiError } from './auth-api.js';
+
+/**
+ * Auth0's limits on the Authentication API endpoints that create users or send messages
+ * (docs/tenant.md#rate-limits-of-the-authentication-api): a fixed window per key (an IP address, or an
+ * IP address and an email), counted in Redis. Auth0 refills its buckets gradually; a window of the
+ * bucket's size is the simple equivalent. Beyond the limit: 429 `too_many_requests` with
+ * `X-RateLimit-*` and `Retry-After`.
+ */
+export interface RateBudget {
+  /** Names the counter (`signup`, `change-password`, `passwordless-start`). */
+  readonly bucket: string;
+  readonly limit: number;
+  readonly windowSeconds: number;
+}
+
+export class RequestRate {
+  constructor(
+    private readonly redis: Redis,
+    private readonly prefix: string,
+  ) {}
+
+  /** Counts one request for `key`; throws the 429 answer once the window's budget is spent. */
+  async consume(budget: RateBudget, key: string): Promise<void> {
+    const now = Math.floor(Date.now() / 1000);
+    const window = Math.floor(now / budget.windowSeconds);
+    const reset = (window + 1) * budget.windowSeconds;
+    const digest = createHash('sha256').update(key).digest('base64url');
+    const redisKey = `${this.prefix}rate:${budget.bucket}:${window}:${digest}`;
+    const [[, count]] = (await this.redis
+      .multi()
+      .incr(redisKey)
+      .expire(redisKey, budget.windowSeconds + 1)
+      .exec()) as [[Error | null, number]];
+    if (count <= budget.limit) return;
+    throw new AuthApiError(429, 'too_many_requests', 'Too many requests. Check the X-RateLimit-* headers.', {
+      'x-ratelimit-limit': String(budget.limit),
+      'x-ratelimit-remaining': '0',
+      'x-ratelimit-reset': String(reset),
+      'retry-after': String(Math.max(1, reset - now)),
+    });
+  }
+}
+
+/** The caller's address: the first `X-Forwarded-For` hop behind a trusted proxy, else the socket's. */
+export function clientIp(req: IncomingMessage, trustProxy: boolean): string {
+  const forwarded = trustProxy ? req.headers['x-forwarded-for'] : undefined;
+  const first = typeof forwarded === 'string' ? forwarded.split(',')[0].trim() : '';
+  return first || req.socket.remoteAddress || 'unknown';
+}
