@@ -5,6 +5,7 @@ import { createResetPage, RESET_PATH } from './dbconnections/reset-page.js';
 import { ResetTickets } from './dbconnections/reset-tickets.js';
 import { createDevRouter } from './dev/dev-router.js';
 import { createMfaApi } from './mfa/mfa-api.js';
+import { createPasswordlessStart } from './passwordless/passwordless-start.js';
 import { createMyAccountApi, type MyAccountApiOptions } from './my-account/my-account-api.js';
 import type { TenantContext, TenantMount } from './tenant-context.js';
 
@@ -21,6 +22,7 @@ function apiOptions(ctx: TenantContext): MyAccountApiOptions {
  * - `/mfa/`: the MFA API (authenticators, challenge, associate) for logins that got `mfa_required`;
  * - `/connect`: the connected-accounts consent page (`connect_uri`); only the exact path `/connect` is served;
  * - `/dbconnections/`: signup and password-change requests; `/lo/reset`: the page of the reset link;
+ * - `/passwordless/start`: sends passwordless login codes (the grant is oidc-provider's);
  * - `/__dev/`: development endpoints (outbox, push approval), only when `tenant.dev_endpoints` is on.
  * The tenant server dispatches to these before handing the request to oidc-provider.
  */
@@ -32,6 +34,7 @@ export function buildMounts(ctx: TenantContext, issuerFor: (req: IncomingMessage
     { prefix: '/connect', handler: createConnectPage(ctx) },
     { prefix: '/dbconnections/', handler: createDbConnectionsApi(ctx, resetTickets, issuerFor) },
     { prefix: RESET_PATH, handler: createResetPage(ctx, resetTickets) },
+    { prefix: '/passwordless/start', handler: createPasswordlessStart(ctx) },
   ];
   if (ctx.config.tenant.dev_endpoints) mounts.push({ prefix: '/__dev/', handler: createDevRouter(ctx) });
   return mounts;

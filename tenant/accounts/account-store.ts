@@ -41,6 +41,27 @@ export class AccountStore {
     return userId ? this.findById(userId) : undefined;
   }
 
+  /**
+   * The user with a confirmed phone method for this number (passwordless SMS). There is no phone index:
+   * this scans the users, which is fine for a development tenant's handful of them.
+   */
+  async findByConfirmedPhone(phoneNumber: string): Promise<Account | undefined> {
+    let cursor = '0';
+    do {
+      const [next, keys] = await this.redis.scan(cursor, 'MATCH', `${this.prefix}account:*`, 'COUNT', 200);
+      cursor = next;
+      const records = keys.length ? await this.redis.mget(...keys) : [];
+      for (const raw of records) {
+        const account = raw ? (JSON.parse(raw) as Account) : undefined;
+        const owns = account?.methods.some(
+          (m) => m.type === 'phone' && m.confirmed && m.phone_number === phoneNumber,
+        );
+        if (account && owns) return account;
+      }
+    } while (cursor !== '0');
+    return undefined;
+  }
+
   /** Inserts the account when no user has that id yet; returns false when it already existed. */
   async create(account: Account): Promise<boolean> {
     const created = await this.redis.set(this.key(account.user_id), JSON.stringify(account), 'NX');

@@ -74,6 +74,7 @@ const seedClient = z.strictObject({
         'http://auth0.com/oauth/grant-type/mfa-oob',
         'http://auth0.com/oauth/grant-type/mfa-recovery-code',
         'urn:okta:params:oauth:grant-type:webauthn',
+        'http://auth0.com/oauth/grant-type/passwordless/otp',
       ]),
     )
     .default(['authorization_code', 'refresh_token']),
@@ -128,6 +129,18 @@ const connection = z.strictObject({
   scopes: z.array(z.string()).default([]),
   /** Purpose "Connected Accounts for Token Vault". */
   connected_accounts: z.boolean().default(true),
+});
+
+/**
+ * Auth0's passwordless connections (docs/tenant.md#passwordless): a one-time code by email or SMS logs
+ * in an existing user (by email, or by a confirmed phone number). Off unless listed.
+ */
+const passwordless = z.strictObject({
+  connections: z.array(z.enum(['email', 'sms'])).default([]),
+  /** How long a sent code is valid (Auth0's default: 180 s). */
+  otp_lifetime_seconds: z.number().int().min(30).max(3600).default(180),
+  /** Digits in a code (Auth0's default: 6). */
+  otp_length: z.number().int().min(4).max(10).default(6),
 });
 
 export const tenantConfigSchema = z.strictObject({
@@ -188,6 +201,7 @@ export const tenantConfigSchema = z.strictObject({
   }),
   /** Further APIs (resource servers) applications may ask tokens for; see `api` above. */
   apis: z.array(api).default([]),
+  passwordless: passwordless.prefault({}),
   users: z.array(seedUser).default([]),
   clients: z.array(seedClient).default([]),
   client_grants: z.array(clientGrant).default([]),

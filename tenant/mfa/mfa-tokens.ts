@@ -13,6 +13,8 @@ export interface MfaLogin {
   clientId: string;
   scope?: string;
   audience?: string;
+  /** How the first factor was proven (`pwd`, `otp`, `sms`); `["pwd"]` when absent. */
+  amr?: string[];
   /** Methods enrolled through `/mfa/associate` with this token, confirmed by the grant that proves one. */
   enrolling?: string[];
 }

@@ -7,6 +7,7 @@ import { createDirectLoginIssuer, type GetResourceServerInfo } from './grants/is
 import { registerMfaGrants } from './grants/mfa-grants.js';
 import { registerMrrtRefreshGrant } from './grants/mrrt-refresh.js';
 import { registerPasswordRealmGrant } from './grants/password-realm.js';
+import { registerPasswordlessOtpGrant } from './grants/passwordless-otp.js';
 import { registerWebauthnGrant } from './grants/webauthn.js';
 import { createLoadExistingGrant } from './first-party-grant.js';
 import { createJsonBodyMiddleware } from './json-body.js';
@@ -178,6 +179,7 @@ export function createProvider(deps: ProviderDeps): Provider {
   const provider = new Provider(deps.issuer, configuration(deps, getResourceServerInfo));
   const issue = createDirectLoginIssuer(provider, getResourceServerInfo);
   registerPasswordRealmGrant(provider, deps.tenant, issue);
+  registerPasswordlessOtpGrant(provider, deps.tenant, issue);
   registerMfaGrants(provider, deps.tenant, issue);
   registerWebauthnGrant(provider, deps.tenant, deps.issuer, issue);
   registerMrrtRefreshGrant(provider, deps.clients);

@@ -25,3 +25,4 @@ export const WEBAUTHN_GRANT = 'urn:okta:params:oauth:grant-type:webauthn';
 export const MFA_OTP_GRANT = 'http://auth0.com/oauth/grant-type/mfa-otp';
 export const MFA_OOB_GRANT = 'http://auth0.com/oauth/grant-type/mfa-oob';
 export const MFA_RECOVERY_CODE_GRANT = 'http://auth0.com/oauth/grant-type/mfa-recovery-code';
+export const PASSWORDLESS_OTP_GRANT = 'http://auth0.com/oauth/grant-type/passwordless/otp';

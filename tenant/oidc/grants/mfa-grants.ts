@@ -17,8 +17,8 @@ import type { DirectLoginIssuer } from './issue-tokens.js';
  * the `mfa_token` of an `mfa_required` answer, for the client it was issued to, plus proof of a second
  * factor: `otp` (a TOTP code, each accepted once, RFC 6238 §5.2), `oob_code` + `binding_code` (the code
  * `/mfa/challenge` sent), or `recovery_code` (single use: the answer carries the user's new
- * `recovery_code`). Success finishes the login with the audience and scope first asked for (`amr`
- * `["pwd","mfa"]`, `acr` the MFA policy) and spends the mfa_token; a wrong code is 403 `invalid_grant`
+ * `recovery_code`). Success finishes the login with the audience and scope first asked for (`amr` the
+ * first factor's plus `mfa`, `acr` the MFA policy) and spends the mfa_token; a wrong code is 403 `invalid_grant`
  * and counts against the user's failed-code budget (429 `too_many_attempts` once spent).
  */
 
@@ -113,7 +113,7 @@ export function registerMfaGrants(provider: Provider, tenant: TenantContext, iss
       });
       await issue(ctx, {
         accountId: account.user_id,
-        amr: ['pwd', 'mfa'],
+        amr: [...(login.amr ?? ['pwd']), 'mfa'],
         acr: MFA_ACR,
         gty: `mfa-${kind}`,
         scope: login.scope,

@@ -1,11 +1,11 @@
 import type { KoaContextWithOIDC, Provider } from 'oidc-provider';
-import { mfaRequirements } from '../../mfa/mfa-authenticators.js';
 import { createMfaServices } from '../../mfa/mfa-services.js';
 import type { TenantContext } from '../../tenant-context.js';
 import { invalidRequest, tooManyAttempts, wrongEmailOrPassword } from '../oauth-errors.js';
 import { checkPassword } from '../password-check.js';
 import { PASSWORD_REALM_GRANT } from '../routes.js';
 import type { DirectLoginIssuer } from './issue-tokens.js';
+import { answerMfaRequired } from './mfa-required.js';
 
 /**
  * Auth0's resource owner password grants: `http://auth0.com/oauth/grant-type/password-realm` (username,
@@ -30,21 +30,7 @@ export function registerPasswordRealmGrant(
     if (check.kind === 'blocked') throw tooManyAttempts();
     if (check.kind === 'wrong') throw wrongEmailOrPassword();
     const { account } = check;
-    if (account.mfa === 'always') {
-      ctx.status = 403;
-      ctx.body = {
-        error: 'mfa_required',
-        error_description: 'Multifactor authentication required',
-        mfa_token: await mfaTokens.issue({
-          accountId: account.user_id,
-          clientId: ctx.oidc.client.clientId,
-          scope: ctx.oidc.params.scope,
-          audience: ctx.oidc.params.audience,
-        }),
-        mfa_requirements: mfaRequirements(account),
-      };
-      return;
-    }
+    if (await answerMfaRequired(ctx, mfaTokens, account, ['pwd'])) return;
     await issue(ctx, { accountId: account.user_id, amr: ['pwd'], gty: 'password' });
   }
   const params = ['username', 'password', 'realm', 'audience', 'scope'];
