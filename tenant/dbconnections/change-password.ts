@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { badRequest, optionalString } from '../http/auth-api.js';
-import { clientIp, type RateBudget, type RequestRate } from '../http/request-rate.js';
+import { AUTH_API_BUDGETS, clientIp, type RequestRate } from '../http/request-rate.js';
 import type { TenantContext } from '../tenant-context.js';
 import type { ResetTickets } from './reset-tickets.js';
 
@@ -13,8 +13,6 @@ import type { ResetTickets } from './reset-tickets.js';
  */
 
 export const RESET_MAIL_SENT = "We've just sent you an email to reset your password.";
-
-const BUDGET: RateBudget = { bucket: 'change-password', limit: 10, windowSeconds: 600 };
 
 export interface ChangePasswordDeps {
   readonly tenant: TenantContext;
@@ -41,7 +39,10 @@ export async function requestPasswordChange(
       throw badRequest('This connection does not use usernames: send the email');
     throw badRequest('Missing required parameter: email');
   }
-  await rate.consume(BUDGET, `${clientIp(req, tenant.config.tenant.trust_proxy)} ${email}`);
+  await rate.consume(
+    AUTH_API_BUDGETS.changePassword,
+    `${clientIp(req, tenant.config.tenant.trust_proxy)} ${email}`,
+  );
   const account = await tenant.accounts.findByEmail(email);
   if (account?.password) {
     const ticket = await tickets.issue(account.user_id);

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { AuthApiError, findClient, readParams, sendJson, serveAuthApi } from '../http/auth-api.js';
-import { clientIp, type RateBudget, RequestRate } from '../http/request-rate.js';
+import { AUTH_API_BUDGETS, clientIp, RequestRate } from '../http/request-rate.js';
 import type { TenantContext, TenantHandler } from '../tenant-context.js';
 import { requestPasswordChange } from './change-password.js';
 import type { ResetTickets } from './reset-tickets.js';
@@ -13,8 +13,6 @@ import { signUp } from './signup.js';
  * - `POST /dbconnections/change_password`: sends a reset link (`change-password.ts`).
  */
 
-const SIGNUP_BUDGET: RateBudget = { bucket: 'signup', limit: 50, windowSeconds: 60 };
-
 export function createDbConnectionsApi(
   tenant: TenantContext,
   tickets: ResetTickets,
@@ -23,7 +21,7 @@ export function createDbConnectionsApi(
   const rate = new RequestRate(tenant.redis, tenant.prefix);
 
   async function signup(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    await rate.consume(SIGNUP_BUDGET, clientIp(req, tenant.config.tenant.trust_proxy));
+    await rate.consume(AUTH_API_BUDGETS.signup, clientIp(req, tenant.config.tenant.trust_proxy));
     const params = await readParams(req);
     findClient(tenant, params);
     sendJson(res, 200, await signUp(tenant, params));

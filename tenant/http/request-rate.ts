@@ -17,6 +17,16 @@ export interface RateBudget {
   readonly windowSeconds: number;
 }
 
+/** Auth0's published limits for these endpoints, as the tenant applies them (docs/tenant.md). */
+export const AUTH_API_BUDGETS = {
+  /** `/dbconnections/signup` and `/passkey/register`: 50 a minute per IP. */
+  signup: { bucket: 'signup', limit: 50, windowSeconds: 60 },
+  /** `/dbconnections/change_password`: per IP and email, bursts of 10 then one a minute. */
+  changePassword: { bucket: 'change-password', limit: 10, windowSeconds: 600 },
+  /** `/passwordless/start` without client authentication: 50 an hour per IP. */
+  passwordlessStart: { bucket: 'passwordless-start', limit: 50, windowSeconds: 3600 },
+} as const satisfies Record<string, RateBudget>;
+
 export class RequestRate {
   constructor(
     private readonly redis: Redis,

@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { randomBytes } from 'node:crypto';
 import type { Account } from '../accounts/account.types.js';
 import { AuthApiError, authenticateClient, readParams, sendJson, serveAuthApi } from '../http/auth-api.js';
-import { clientIp, type RateBudget, RequestRate } from '../http/request-rate.js';
+import { AUTH_API_BUDGETS, clientIp, RequestRate } from '../http/request-rate.js';
 import { PASSWORDLESS_OTP_GRANT } from '../oidc/routes.js';
 import type { TenantContext, TenantHandler } from '../tenant-context.js';
 import { createPasswordlessCodes } from './passwordless-codes.js';
@@ -17,7 +17,6 @@ import { createPasswordlessCodes } from './passwordless-codes.js';
  * client authentication are limited to 50 an hour per IP address, as at Auth0.
  */
 
-const PUBLIC_BUDGET: RateBudget = { bucket: 'passwordless-start', limit: 50, windowSeconds: 3600 };
 const E164 = /^\+[1-9]\d{6,14}$/;
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
@@ -77,7 +76,7 @@ export function createPasswordlessStart(tenant: TenantContext): TenantHandler {
     const params = await readParams(req);
     const client = authenticateClient(tenant, req, params);
     if (!client.client_secret)
-      await rate.consume(PUBLIC_BUDGET, clientIp(req, tenant.config.tenant.trust_proxy));
+      await rate.consume(AUTH_API_BUDGETS.passwordlessStart, clientIp(req, tenant.config.tenant.trust_proxy));
     if (!client.grant_types.includes(PASSWORDLESS_OTP_GRANT))
       throw new AuthApiError(
         400,

@@ -1,19 +1,16 @@
 import { randomBytes } from 'node:crypto';
-import {
-  verifyRegistrationResponse,
-  type RegistrationResponseJSON,
-  type VerifiedRegistrationResponse,
-} from '@simplewebauthn/server';
-import { newMethodIdSuffix } from '../../accounts/account-store.js';
 import type { StoredPasskey } from '../../accounts/account.types.js';
+import {
+  passkeyCreationOptions,
+  storedPasskey,
+  verifyPasskeyRegistration,
+  type PasskeyRegistration,
+} from '../../oidc/passkey-registration.js';
 import type { TenantContext } from '../../tenant-context.js';
 import { badRequest } from '../http/api-error.js';
 import { PENDING_PASSKEY_ID } from '../methods/method-ids.js';
 import type { Enroller } from './enroller.js';
 import { assertOwnIdentity } from './identity-check.js';
-
-/** EdDSA, ES256, RS256: the algorithms in Auth0's creation options. */
-const ALGORITHMS = [-8, -7, -257];
 
 /** The relying party id: `my_account_api.rp_id`, else the host the request arrived on. */
 export function passkeyRpId(ctx: TenantContext, issuer: string): string {
@@ -39,29 +36,19 @@ function attestationFailed(detail: string) {
   ]);
 }
 
-type RegistrationInfo = NonNullable<VerifiedRegistrationResponse['registrationInfo']>;
-
 async function verifyAttestation(
   body: Record<string, unknown>,
   data: Record<string, unknown>,
-): Promise<RegistrationInfo> {
-  const authn = body.authn_response as Record<string, unknown>;
-  const response = { clientExtensionResults: {}, ...authn } as unknown as RegistrationResponseJSON;
-  let result: VerifiedRegistrationResponse;
+): Promise<PasskeyRegistration> {
   try {
-    result = await verifyRegistrationResponse({
-      response,
-      expectedChallenge: data.challenge as string,
-      expectedOrigin: data.origins as string[],
-      expectedRPID: data.rp_id as string,
-      requireUserVerification: false,
-      supportedAlgorithmIDs: ALGORITHMS,
+    return await verifyPasskeyRegistration(body.authn_response as Record<string, unknown>, {
+      challenge: data.challenge as string,
+      origins: data.origins as string[],
+      rpId: data.rp_id as string,
     });
   } catch (err) {
     throw attestationFailed((err as Error).message);
   }
-  if (!result.verified || !result.registrationInfo) throw attestationFailed('was not verified');
-  return result.registrationInfo;
 }
 
 /**
@@ -76,14 +63,11 @@ export const passkeyEnroller: Enroller = {
     const challenge = randomBytes(32).toString('base64url');
     const userHandle = Buffer.from(account.user_id).toString('base64url');
     const existing = account.methods.filter((m): m is StoredPasskey => m.type === 'passkey' && m.confirmed);
-    const options: Record<string, unknown> = {
+    const options = passkeyCreationOptions(
       challenge,
-      rp: { id: rpId, name: ctx.config.tenant.friendly_name },
-      user: { id: userHandle, name: account.email, displayName: account.name },
-      pubKeyCredParams: ALGORITHMS.map((alg) => ({ type: 'public-key', alg })),
-      timeout: 60000,
-      authenticatorSelection: { residentKey: 'required', userVerification: 'preferred' },
-    };
+      { id: rpId, name: ctx.config.tenant.friendly_name },
+      { handle: userHandle, name: account.email, displayName: account.name },
+    );
     if (body.use_exclude_credentials === true) {
       options.excludeCredentials = existing.map((p) => ({
         id: p.key_id,
@@ -100,24 +84,12 @@ export const passkeyEnroller: Enroller = {
       throw attestationFailed('is a credential that is already enrolled');
     }
     const userAgent = req.headers['user-agent']?.slice(0, 256);
-    const passkey: StoredPasskey = {
-      id: `passkey|${newMethodIdSuffix()}`,
-      type: 'passkey',
-      confirmed: true,
-      created_at: new Date().toISOString(),
-      key_id: info.credential.id,
-      public_key: Buffer.from(info.credential.publicKey).toString('base64url'),
-      counter: info.credential.counter,
-      transports:
-        info.credential.transports ??
-        (body.authn_response as { response?: { transports?: string[] } }).response?.transports,
-      user_handle: session.data.user_handle as string,
-      credential_device_type: info.credentialDeviceType === 'multiDevice' ? 'multi_device' : 'single_device',
-      credential_backed_up: info.credentialBackedUp,
-      aaguid: info.aaguid,
-      ...(userAgent ? { user_agent: userAgent } : {}),
-      relying_party_id: session.data.rp_id as string,
-    };
+    const passkey = storedPasskey(info, {
+      userHandle: session.data.user_handle as string,
+      rpId: session.data.rp_id as string,
+      transports: (body.authn_response as { response?: { transports?: string[] } }).response?.transports,
+      userAgent,
+    });
     return (current) => {
       current.methods.push(passkey);
       return passkey.id;
