@@ -14,6 +14,7 @@ import { loadSigningKeys } from './keys.js';
 import { buildMounts } from './mounts.js';
 import { createProvider } from './oidc/create-provider.js';
 import { createPasskeyChallengeHandler } from './oidc/passkey-challenge.js';
+import { createPasskeyRegisterHandler } from './oidc/passkey-signup.js';
 import { ClientDirectory } from './oidc/provider-clients.js';
 import { createRedisAdapterFactory } from './oidc/redis-adapter.js';
 import { INTERACTION_PREFIX } from './oidc/routes.js';
@@ -70,10 +71,8 @@ function createDispatcher(ctx: TenantContext, bindings: IssuerBinding[], isStora
   const mounts: TenantMount[] = [
     ...buildMounts(ctx, issuerFor),
     { prefix: INTERACTION_PREFIX, handler: createInteractionHandler(ctx, bindingFor, isStorageUp) },
-    {
-      prefix: '/passkey/challenge',
-      handler: createPasskeyChallengeHandler(ctx, issuerFor),
-    },
+    { prefix: '/passkey/challenge', handler: createPasskeyChallengeHandler(ctx, issuerFor) },
+    { prefix: '/passkey/register', handler: createPasskeyRegisterHandler(ctx, issuerFor) },
   ];
   const callbacks = new Map<Provider, ReturnType<Provider['callback']>>(
     bindings.map((b) => [b.provider, b.provider.callback()]),
