@@ -22,28 +22,23 @@ interface CorsRoute {
 
 const SDK_HEADERS = ['Authorization', 'Content-Type', 'DPoP', 'Auth0-Client'];
 const TOKEN_EXPOSE = ['DPoP-Nonce', 'WWW-Authenticate'];
+const RATE_LIMIT_EXPOSE = ['X-RateLimit-Limit', 'X-RateLimit-Remaining', 'X-RateLimit-Reset', 'Retry-After'];
 
 const ROUTES: readonly CorsRoute[] = [
   {
     path: '/me/v1/',
     methods: ['GET', 'POST', 'PATCH', 'DELETE'],
     headers: SDK_HEADERS,
-    expose: [
-      ...TOKEN_EXPOSE,
-      'Location',
-      'X-RateLimit-Limit',
-      'X-RateLimit-Remaining',
-      'X-RateLimit-Reset',
-      'Retry-After',
-    ],
+    expose: [...TOKEN_EXPOSE, 'Location', ...RATE_LIMIT_EXPOSE],
   },
   { path: '/oauth/token', methods: ['POST'], headers: SDK_HEADERS, expose: TOKEN_EXPOSE },
   { path: '/oauth/revoke', methods: ['POST'], headers: SDK_HEADERS, expose: [] },
   { path: '/userinfo', methods: ['GET', 'POST'], headers: SDK_HEADERS, expose: TOKEN_EXPOSE },
-  { path: '/passkey/', methods: ['POST'], headers: SDK_HEADERS, expose: [] },
+  // Signup (`/passkey/register`) is rate limited per IP.
+  { path: '/passkey/', methods: ['POST'], headers: SDK_HEADERS, expose: RATE_LIMIT_EXPOSE },
   { path: '/mfa/', methods: ['GET', 'POST', 'DELETE'], headers: SDK_HEADERS, expose: [] },
-  { path: '/dbconnections/', methods: ['POST'], headers: SDK_HEADERS, expose: [] },
-  { path: '/passwordless/start', methods: ['POST'], headers: SDK_HEADERS, expose: [] },
+  { path: '/dbconnections/', methods: ['POST'], headers: SDK_HEADERS, expose: RATE_LIMIT_EXPOSE },
+  { path: '/passwordless/start', methods: ['POST'], headers: SDK_HEADERS, expose: RATE_LIMIT_EXPOSE },
   { path: '/.well-known/', methods: ['GET'], headers: [], expose: [] },
 ];
 

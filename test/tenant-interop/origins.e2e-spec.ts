@@ -27,7 +27,17 @@ describe('browser origins: CORS, web_message and the issuer behind a proxy', () 
       },
     });
 
-  it.each(['/me/v1/factors', '/passkey/challenge', '/oauth/token', '/oauth/revoke', '/userinfo'])(
+  it.each([
+    '/me/v1/factors',
+    '/passkey/challenge',
+    '/passkey/register',
+    '/dbconnections/signup',
+    '/dbconnections/change_password',
+    '/passwordless/start',
+    '/oauth/token',
+    '/oauth/revoke',
+    '/userinfo',
+  ])(
     'preflight to %s: allowed for a web origin, without credentials; nothing for another origin',
     async (path) => {
       const ok = await preflight(
@@ -59,6 +69,21 @@ describe('browser origins: CORS, web_message and the issuer behind a proxy', () 
     expect(res.headers.get('access-control-expose-headers')).toMatch(/Location/);
     const other = await it0.cert.fetch(url('/me/v1/factors'), { headers: { origin: OTHER } });
     expect(other.headers.get('access-control-allow-origin')).toBeNull();
+  });
+
+  it('signup, password change and passwordless answers carry the origin and expose the rate-limit headers', async () => {
+    for (const path of ['/dbconnections/signup', '/dbconnections/change_password', '/passwordless/start']) {
+      const res = await it0.cert.fetch(url(path), {
+        method: 'POST',
+        headers: { origin: SPA, 'content-type': 'application/json' },
+        body: JSON.stringify({ client_id: 'interop-spa' }),
+      });
+      expect(res.status).toBe(400);
+      expect(res.headers.get('access-control-allow-origin')).toBe(SPA);
+      expect(res.headers.get('access-control-expose-headers')).toMatch(/Retry-After/);
+      const other = await it0.cert.fetch(url(path), { method: 'POST', headers: { origin: OTHER } });
+      expect(other.headers.get('access-control-allow-origin')).toBeNull();
+    }
   });
 
   it('response_mode=web_message to an origin that is not an Allowed Web Origin is refused with a 400 page', async () => {

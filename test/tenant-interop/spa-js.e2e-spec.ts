@@ -160,6 +160,22 @@ describe.each([
     expect(idClaims).toMatchObject({ email: DEMO.email, amr: ['webauthn'] });
   });
 
+  it('passkey.signup: /passkey/register, the WebAuthn creation and the webauthn grant create and log in a new user', async () => {
+    const email = `spa-signup-${useDpop ? 'dpop' : 'bearer'}@example.com`;
+    const tokens = await inSpa<Json>(
+      page,
+      `return await client.passkey.signup({ email: arg, name: 'Spa Signup', scope: 'openid email profile' });`,
+      email,
+    );
+    expect(tokens).not.toMatchObject({ thrown: true });
+    const idClaims = JSON.parse(Buffer.from(tokens.id_token.split('.')[1], 'base64url').toString());
+    expect(idClaims).toMatchObject({ email, name: 'Spa Signup', amr: ['webauthn'] });
+    const account = await it0.tenant.context.accounts.findById(idClaims.sub);
+    expect(account?.methods).toEqual([
+      expect.objectContaining({ type: 'passkey', relying_party_id: 'localhost' }),
+    ]);
+  });
+
   it('useMrrt: getTokenSilently for a second API through the refresh token (its policy caps the scopes); an API no policy names is refused', async () => {
     const withRefreshTokens = {
       ...spa(),
