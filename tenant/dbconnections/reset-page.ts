@@ -3,14 +3,15 @@ import { hashSecret } from '../accounts/secret-hash.js';
 import { readForm } from '../interactions/form-body.js';
 import { contentSecurityPolicy, escapeHtml, message, renderPage } from '../interactions/html.js';
 import { passwordPolicyProblems, replacePassword } from '../my-account/enrollment/password-policy.js';
+import { clearLoginFailures } from '../oidc/password-check.js';
 import type { TenantContext, TenantHandler } from '../tenant-context.js';
 import type { ResetTickets } from './reset-tickets.js';
 
 /**
  * The page behind the link `/dbconnections/change_password` sends (`GET /lo/reset?ticket=...`): a form
  * for the new password, posted back to `/lo/reset`. The password must pass the tenant's policy,
- * history included; the ticket is spent when it is set. An unknown, spent or expired ticket is a 400
- * page.
+ * history included; the ticket is spent when it is set, and a brute-force block on the user is lifted
+ * (as at Auth0). An unknown, spent or expired ticket is a 400 page.
  */
 export const RESET_PATH = '/lo/reset';
 
@@ -74,6 +75,7 @@ export function createResetPage(tenant: TenantContext, tickets: ResetTickets): T
     const hash = await hashSecret(password);
     if (!(await tickets.spend(ticket))) return send(res, 400, invalidLink());
     await tenant.accounts.update(account.user_id, (current) => replacePassword(current, hash));
+    await clearLoginFailures(tenant, account.email);
     send(res, 200, done());
   }
 

@@ -188,7 +188,7 @@ describe('Auth0 auth-js database connections against the local tenant (HTTPS)', 
     });
   });
 
-  it('the reset link sets a new password once: policy enforced, old password refused, link spent', async () => {
+  it('the reset link sets a new password once: policy enforced, old password refused, brute-force block lifted, link spent', async () => {
     await auth.database.signUp({
       email: 'forgetful@example.com',
       password: 'Before-change-42',
@@ -196,6 +196,13 @@ describe('Auth0 auth-js database connections against the local tenant (HTTPS)', 
     });
     await auth.database.changePassword({ email: 'forgetful@example.com', connection: CONNECTION });
     const [mail] = await it0.tenant.context.outbox.list({ to: 'forgetful@example.com' });
+    // Ten wrong passwords block the user; the reset lifts the block.
+    for (let i = 0; i < 10; i++)
+      await rejection(auth.getTokenByPassword({ username: 'forgetful@example.com', password: `Wrong-${i}` }));
+    const blocked = await rejection<Error & { cause?: Record<string, unknown> }>(
+      auth.getTokenByPassword({ username: 'forgetful@example.com', password: 'Before-change-42' }),
+    );
+    expect(blocked.cause?.error).toBe('too_many_attempts');
     const browser = new CookieClient({}, it0.cert.fetch);
     const page = await browser.get(mail.link!);
     expect(page.status).toBe(200);
