@@ -22,7 +22,11 @@ describe('login through the real tenant', () => {
     await closeTestStack({ bff, tenant, redis });
   });
 
-  async function login(client: CookieClient, query = '', otp?: () => string | Promise<string>): Promise<string> {
+  async function login(
+    client: CookieClient,
+    query = '',
+    otp?: () => string | Promise<string>,
+  ): Promise<string> {
     const start = await client.get(`${bff.url}/auth/login${query}`);
     expect(start.status).toBe(302);
     const callback = await completeTenantLogin(client, start.location as string, { ...DEMO, otp });

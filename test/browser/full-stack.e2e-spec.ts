@@ -68,9 +68,7 @@ describe('account page, whole stack', () => {
     await confirmItsMe(page, url);
     const secret = await dialog(page).locator('[data-secret]').getAttribute('data-secret');
     expect(secret).toMatch(/^[A-Z2-7]{16,}$/);
-    await dialog(page)
-      .getByLabel('Code from the app')
-      .fill(totpNow(secret!));
+    await dialog(page).getByLabel('Code from the app').fill(totpNow(secret!));
     await dialog(page).getByRole('button', { name: 'Verify' }).click();
     await page.getByText('Authenticator app added.').waitFor();
     await page.locator('[data-type="totp"]').nth(1).waitFor();

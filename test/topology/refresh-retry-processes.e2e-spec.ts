@@ -60,9 +60,7 @@ describe('Refresh and retry over two BFF processes', () => {
     const issued = await refreshTokensIssued();
     const before = hop.calls().length;
 
-    const answers = await Promise.all(
-      Array.from({ length: 50 }, (_, i) => read(stack.processes[i % 2].url)),
-    );
+    const answers = await Promise.all(Array.from({ length: 50 }, (_, i) => read(stack.processes[i % 2].url)));
     expect(answers.map((r) => r.status)).toEqual(Array(50).fill(200));
     expect(await refreshTokensIssued()).toBe(issued + 1);
 

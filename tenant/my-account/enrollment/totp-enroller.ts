@@ -35,7 +35,12 @@ export const totpEnroller: Enroller = {
     if (!method || method.type !== 'totp')
       throw forbidden('invalid_auth_session', 'The enrollment was removed before it was verified');
     const code = typeof body.otp_code === 'string' ? body.otp_code : '';
-    if (!(await new TotpReplayGuard(ctx.redis, ctx.prefix, ctx.config.tenant.totp_replays).accept(method.secret, code)))
+    if (
+      !(await new TotpReplayGuard(ctx.redis, ctx.prefix, ctx.config.tenant.totp_replays).accept(
+        method.secret,
+        code,
+      ))
+    )
       throw new ProofRejected('The one-time code is not valid');
     return confirmPending(session.method_id);
   },
