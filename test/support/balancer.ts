@@ -9,6 +9,8 @@ export interface BalancerStats {
   failed: number;
   /** Attempts moved to the next backend because a connection was refused. */
   retriedRefused: number;
+  /** GET/HEAD attempts moved to the next backend because the connection was reset before any answer. */
+  retriedReset: number;
 }
 
 export interface Balancer {
@@ -24,18 +26,21 @@ export interface Balancer {
 /**
  * A small round-robin HTTP balancer, the "one origin" in front of several BFF processes. Each attempt
  * opens a new connection to a backend (no keep-alive), so a backend that stopped listening (graceful
- * shutdown) refuses the connection before any byte of the request was sent: only then is the request
- * retried, on the next backend, which is safe for any method. Any other failure (reset, timeout,
- * half-sent response) is answered 502 and counted in `failed`, never retried.
+ * shutdown) refuses the connection before any byte of the request was sent: then the request is retried
+ * on the next backend, which is safe for any method. A connection reset before any answer is retried for
+ * GET and HEAD only, as nginx's `proxy_next_upstream error` does: a process that closes its listener drops
+ * the connections the kernel had queued but the process had not accepted yet. Any other failure (a reset
+ * of another method, a timeout, a half-sent response) is answered 502 and counted in `failed`.
  */
 export async function startBalancer(backends: string[], port?: number): Promise<Balancer> {
   const listenPort = port ?? (await freePort());
   let targets = [...backends];
   let next = 0;
-  const stats: BalancerStats = { answered: 0, failed: 0, retriedRefused: 0 };
+  const stats: BalancerStats = { answered: 0, failed: 0, retriedRefused: 0, retriedReset: 0 };
 
   const forward = (req: IncomingMessage, res: ServerResponse, body: Buffer, attempt: number) => {
     const target = new URL(targets[next++ % targets.length]);
+    let answered = false;
     const upstream = request(
       {
         host: target.hostname,
@@ -46,6 +51,7 @@ export async function startBalancer(backends: string[], port?: number): Promise<
         agent: false,
       },
       (answer) => {
+        answered = true;
         res.writeHead(answer.statusCode ?? 502, answer.rawHeaders);
         answer.pipe(res);
         answer.once('end', () => stats.answered++);
@@ -58,6 +64,12 @@ export async function startBalancer(backends: string[], port?: number): Promise<
     upstream.once('error', (err: NodeJS.ErrnoException) => {
       if (err.code === 'ECONNREFUSED' && attempt + 1 < targets.length * 2) {
         stats.retriedRefused++;
+        forward(req, res, body, attempt + 1);
+        return;
+      }
+      const idempotent = req.method === 'GET' || req.method === 'HEAD';
+      if (err.code === 'ECONNRESET' && idempotent && !answered && attempt + 1 < targets.length * 2) {
+        stats.retriedReset++;
         forward(req, res, body, attempt + 1);
         return;
       }
