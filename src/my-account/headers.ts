@@ -107,9 +107,11 @@ export function buildReturnedResponseHeaders(
   upstreamBaseUrl: string,
 ): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [name, raw] of lowerCased(upstream)) {
+  // Names in any case; no copy of the bag (a proxied read passes here once per answer).
+  for (const key in upstream) {
+    const name = key.toLowerCase();
     if (!RETURNED_RESPONSE_HEADERS.includes(name) && !name.startsWith(RATE_LIMIT_PREFIX)) continue;
-    const value = singleValue(raw);
+    const value = singleValue((upstream as Record<string, HeaderValue>)[key]);
     if (value === undefined) continue;
     if (name !== 'location') out[name] = value;
     else {

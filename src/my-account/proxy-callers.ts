@@ -132,8 +132,8 @@ export async function sessionCaller(
   referer: string | undefined,
 ): Promise<ResolvedCaller> {
   const caller: GatewayCaller = {
-    scopes: new Set(tokens.scope ? tokens.scope.split(' ').filter(Boolean) : data.scopes),
-    ...(await credentials(tokens)),
+    scopes: tokens.scope ? scopeSet(tokens.scope) : new Set(data.scopes),
+    ...(tokens.tokenType === 'dpop' ? await credentials(tokens) : bearer(tokens)),
     stepUp: stepUpFactsOf(data),
     referer,
   };
@@ -149,8 +149,25 @@ export async function sessionCaller(
   };
 }
 
+/**
+ * The granted scopes of a token's `scope` string. Every session of an application holds one of a few such
+ * strings, so their sets are kept (bounded) rather than split on every request.
+ */
+const scopeSets = new Map<string, ReadonlySet<string>>();
+function scopeSet(scope: string): ReadonlySet<string> {
+  let set = scopeSets.get(scope);
+  if (!set) {
+    if (scopeSets.size >= 64) scopeSets.clear();
+    set = new Set(scope.split(' ').filter(Boolean));
+    scopeSets.set(scope, set);
+  }
+  return set;
+}
+
+const bearer = (tokens: TokenSet) => ({ authorization: `Bearer ${tokens.accessToken}` });
+
 async function credentials(tokens: TokenSet): Promise<Pick<GatewayCaller, 'authorization' | 'dpop'>> {
-  if (tokens.tokenType !== 'dpop') return { authorization: `Bearer ${tokens.accessToken}` };
+  if (tokens.tokenType !== 'dpop') return bearer(tokens);
   // A DPoP-bound token is useless without its key: sign in again rather than send it as Bearer.
   if (!tokens.dpopKey) throw new NotAuthenticated('The session could not be read. Sign in again.');
   const key = await DpopKey.fromPrivateJwk(tokens.dpopKey);
