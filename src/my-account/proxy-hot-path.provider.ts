@@ -6,6 +6,7 @@ import { csrfOptionsFromConfig } from '../csrf/csrf.guard.js';
 import { ROOT_LOGGER } from '../logging/logger.js';
 import { Metrics } from '../metrics/metrics.service.js';
 import { RedisSessionStore } from '../session/redis-session.store.js';
+import { cookieSecretKeys } from '../session/signed-cookie.js';
 import { TokenStore } from '../session/token.store.js';
 import { MyAccountGateway } from './my-account-gateway.js';
 import { MyAccountProxy } from './my-account-proxy.service.js';
@@ -44,7 +45,7 @@ export const PROXY_HOT_PATH_PROVIDER: Provider = {
       callers,
       proxy,
       csrf: csrfOptionsFromConfig(server, session),
-      secrets: session.secrets,
+      secrets: cookieSecretKeys(session.secrets),
       logger,
       metrics,
     }),

@@ -17,7 +17,7 @@ import { secondsSince, type Metrics } from '../metrics/metrics.service.js';
 import { nowInSeconds } from '../oidc/token-response.js';
 import { isFresh } from '../session/refresh-margin.js';
 import type { RedisSessionStore, StoredSession } from '../session/redis-session.store.js';
-import { readSignedSessionId } from '../session/signed-cookie.js';
+import { readSignedSessionId, type CookieSecret } from '../session/signed-cookie.js';
 import { STORE_FAILURE } from '../session/session.middleware.js';
 import type { TokenStore } from '../session/token.store.js';
 import { tryMatchRoute, type RouteMatch, type RouteRequest } from './match-route.js';
@@ -36,7 +36,7 @@ export interface ProxyHotPathParts {
   readonly callers: ProxyCallers;
   readonly proxy: MyAccountProxy;
   readonly csrf: CsrfOptions;
-  readonly secrets: readonly string[];
+  readonly secrets: readonly CookieSecret[];
   readonly logger: Logger;
   readonly metrics: Pick<Metrics, 'request' | 'stepUpChallenge'>;
 }

@@ -1,5 +1,5 @@
 import { createRequire } from 'node:module';
-import { readSignedSessionId, unsignCookieValue } from './signed-cookie.js';
+import { cookieSecretKeys, readSignedSessionId, unsignCookieValue } from './signed-cookie.js';
 
 /** express-session's own signer (its dependency), as the reference for the format. */
 const signature = createRequire(import.meta.url)('cookie-signature') as {
@@ -50,5 +50,17 @@ describe('readSignedSessionId (express-session cookie format)', () => {
       expect(unsignCookieValue(signed, SECRETS)).toBe(signature.unsign(signed, SECRETS[0]) || undefined);
       expect(unsignCookieValue(`${signed}x`, SECRETS)).toBeUndefined();
     }
+  });
+
+  it('verifies the same with the secrets imported as keys (cookieSecretKeys), rotation included', () => {
+    const keys = cookieSecretKeys(SECRETS);
+    for (const secret of SECRETS) {
+      for (const value of ['a', 'a.b', 'x'.repeat(100), 'ü.ö', SID]) {
+        expect(unsignCookieValue(signature.sign(value, secret), keys)).toBe(value);
+        expect(unsignCookieValue(`${signature.sign(value, secret)}x`, keys)).toBeUndefined();
+      }
+    }
+    expect(unsignCookieValue(signature.sign('a', 'another secret'), keys)).toBeUndefined();
+    expect(readSignedSessionId(`__Host-bff=${cookieFor(SID, SECRETS[1])}`, '__Host-bff', keys)).toBe(SID);
   });
 });
