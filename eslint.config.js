@@ -15,6 +15,12 @@ const ONLY_IN = {
   ioredis: 'ioredis is imported only in src/session/ (the store adapter).',
 };
 const NO_TENANT = { group: ['**/tenant/**'], message: 'src/ never imports the local tenant (tenant/).' };
+// The Redis client goes with ioredis: features outside the store adapter use RedisAdapter.
+const NO_REDIS_CLIENT = {
+  group: ['**/session/redis.factory', '**/session/redis.factory.js'],
+  message:
+    'The Redis client (REDIS_CLIENT) is used only in src/session/ (the store adapter): inject RedisAdapter.',
+};
 // Feature boundaries (docs/architecture.md#import-boundaries): what a folder of src/ never imports.
 const NEVER_FROM = {
   stepUp: {
@@ -41,7 +47,11 @@ const restrictImports = (allowed = [], boundary = undefined) => ({
       paths: Object.entries(ONLY_IN)
         .filter(([name]) => !allowed.includes(name))
         .map(([name, message]) => ({ name, message })),
-      patterns: [NO_TENANT, ...(boundary ? [boundary] : [])],
+      patterns: [
+        NO_TENANT,
+        ...(allowed.includes('ioredis') ? [] : [NO_REDIS_CLIENT]),
+        ...(boundary ? [boundary] : []),
+      ],
     },
   ],
 });

@@ -4,13 +4,10 @@ import type { AuthConfig, SessionConfig } from '../config/config.schema.js';
 import { AUTH_CONFIG, SESSION_CONFIG } from '../config/config.tokens.js';
 import { readCookieHeader } from '../http/cookie-header.js';
 import { Metrics } from '../metrics/metrics.service.js';
-import { REDIS_CLIENT, type RedisClient } from '../session/redis.factory.js';
-import { SessionStoreError } from '../session/redis-session.store.js';
-import { sessionHandle } from '../session/session-keys.js';
+import { RedisAdapter } from '../session/redis.adapter.js';
 import { SessionService } from '../session/session.service.js';
 import { TokenCipher } from '../session/token-cipher.js';
 import { DEFAULT_LOOP_GUARD, registerStepUpAttempt, type StepUpAttempts } from '../step-up/loop-guard.js';
-import { hashBinding } from './browser-binding.js';
 import { LoginLoopDetected, StepUpLoopDetected } from './login-loop.errors.js';
 
 /** What the browser's loop cookie holds: its login starts in the current window, its step-up attempts. */
@@ -35,7 +32,7 @@ interface LoopRecord {
 @Injectable()
 export class LoginLoopGuard {
   constructor(
-    @Inject(REDIS_CLIENT) private readonly redis: RedisClient,
+    private readonly store: RedisAdapter,
     @Inject(SESSION_CONFIG) private readonly sessionConfig: SessionConfig,
     @Inject(AUTH_CONFIG) private readonly auth: AuthConfig,
     private readonly sessions: SessionService,
@@ -63,7 +60,7 @@ export class LoginLoopGuard {
     const next: LoopRecord = { ...record, starts };
     if (stepUp) {
       const session = this.sessions.current(req);
-      if (session) await this.registerSessionStepUp(this.stepUpKey(session.id), now, returnTo);
+      if (session) await this.registerSessionStepUp(session.id, now, returnTo);
       else next.stepUp = this.allowStepUp(record.stepUp, now, returnTo);
     }
     this.write(res, next);
@@ -73,18 +70,17 @@ export class LoginLoopGuard {
   async clearStepUp(req: Request, res: Response): Promise<void> {
     const session = this.sessions.current(req);
     if (session) {
-      await this.store(() => this.redis.del(this.stepUpKey(session.id)));
+      await this.store.delete(this.store.keys.stepUpAttempts(session.id));
       return;
     }
     const record = this.read(req);
     if (record.stepUp) this.write(res, { ...record, stepUp: undefined });
   }
 
-  private async registerSessionStepUp(key: string, now: number, returnTo: string): Promise<void> {
-    const raw = await this.store(() => this.redis.get(key));
-    const state = this.allowStepUp(parseAttempts(raw), now, returnTo);
-    const ttl = DEFAULT_LOOP_GUARD.windowSeconds;
-    await this.store(() => this.redis.set(key, JSON.stringify(state), 'EX', ttl));
+  private async registerSessionStepUp(sid: string, now: number, returnTo: string): Promise<void> {
+    const key = this.store.keys.stepUpAttempts(sid);
+    const state = this.allowStepUp(parseAttempts(await this.store.get(key)), now, returnTo);
+    await this.store.set(key, JSON.stringify(state), DEFAULT_LOOP_GUARD.windowSeconds);
   }
 
   /** The next step-up record, or StepUpLoopDetected (SU-7). */
@@ -96,10 +92,6 @@ export class LoginLoopGuard {
       throw new StepUpLoopDetected(retryAfter, returnTo);
     }
     return decision.state;
-  }
-
-  private stepUpKey(sid: string): string {
-    return `${this.sessionConfig.keyPrefix}{stepup:${hashBinding(`session:${sessionHandle(sid)}`)}}`;
   }
 
   private get cookieName(): string {
@@ -131,14 +123,6 @@ export class LoginLoopGuard {
       maxAge,
     });
   }
-
-  private async store<T>(fn: () => Promise<T>): Promise<T> {
-    try {
-      return await fn();
-    } catch (err) {
-      throw new SessionStoreError(err, this.sessionConfig.retryAfterSeconds);
-    }
-  }
 }
 
 const AAD = 'login-loop';
@@ -148,7 +132,7 @@ function isCount(value: unknown): value is { count: number; since: number } {
   return typeof v?.count === 'number' && typeof v.since === 'number';
 }
 
-function parseAttempts(raw: string | null): StepUpAttempts | undefined {
+function parseAttempts(raw: string | undefined): StepUpAttempts | undefined {
   if (!raw) return undefined;
   try {
     const value = JSON.parse(raw) as Partial<StepUpAttempts> | null;

@@ -1,8 +1,6 @@
-import { Inject, Injectable } from '@nestjs/common';
-import type { SessionConfig } from '../config/config.schema.js';
-import { SESSION_CONFIG } from '../config/config.tokens.js';
-import { REDIS_CLIENT, type RedisClient } from '../session/redis.factory.js';
-import { SessionStoreError } from '../session/redis-session.store.js';
+import { Injectable } from '@nestjs/common';
+import { RedisAdapter } from '../session/redis.adapter.js';
+import type { SingleUseStore } from '../session/single-use.store.js';
 import { TokenCipher } from '../session/token-cipher.js';
 
 /**
@@ -23,45 +21,28 @@ export interface ConnectTransaction {
 }
 
 /**
- * Connect transactions in Redis under their `state`, single use (GETDEL, RFC 9700 §4.2.4), encrypted
- * like session tokens (AES-256-GCM, the state as additional data): `auth_session` and `code_verifier`
- * are never readable in a Redis dump.
+ * Connect transactions in Redis under their `state`, single use (`SingleUseStore`, RFC 9700 §4.2.4),
+ * encrypted like session tokens (AES-256-GCM, the state as additional data): `auth_session` and
+ * `code_verifier` are never readable in a Redis dump.
  */
 @Injectable()
 export class ConnectTransactionStore {
-  constructor(
-    @Inject(REDIS_CLIENT) private readonly redis: RedisClient,
-    private readonly cipher: TokenCipher,
-    @Inject(SESSION_CONFIG) private readonly config: SessionConfig,
-  ) {}
+  private readonly transactions: SingleUseStore<ConnectTransaction>;
 
-  private key(state: string): string {
-    return `${this.config.keyPrefix}{connect:${state}}`;
+  constructor(store: RedisAdapter, cipher: TokenCipher) {
+    this.transactions = store.singleUse<ConnectTransaction>((state) => store.keys.connectTransaction(state), {
+      seal: (transaction, state) => cipher.encrypt(JSON.stringify(transaction), aad(state)),
+      open: (sealed, state) => JSON.parse(cipher.decrypt(sealed, aad(state))) as ConnectTransaction,
+    });
   }
 
   async save(state: string, transaction: ConnectTransaction, ttlSeconds: number): Promise<void> {
-    const blob = this.cipher.encrypt(JSON.stringify(transaction), aad(state));
-    try {
-      await this.redis.set(this.key(state), blob, 'EX', ttlSeconds, 'NX');
-    } catch (err) {
-      throw new SessionStoreError(err, this.config.retryAfterSeconds);
-    }
+    await this.transactions.put(state, transaction, ttlSeconds);
   }
 
   /** Reads and deletes in one step: undefined when unknown, expired, used or unreadable. */
-  async consume(state: string): Promise<ConnectTransaction | undefined> {
-    let blob: string | null;
-    try {
-      blob = await this.redis.getdel(this.key(state));
-    } catch (err) {
-      throw new SessionStoreError(err, this.config.retryAfterSeconds);
-    }
-    if (!blob) return undefined;
-    try {
-      return JSON.parse(this.cipher.decrypt(blob, aad(state))) as ConnectTransaction;
-    } catch {
-      return undefined;
-    }
+  consume(state: string): Promise<ConnectTransaction | undefined> {
+    return this.transactions.take(state);
   }
 }
 

@@ -1,9 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { AuthModule } from '../auth/auth.module.js';
-import type { SessionConfig } from '../config/config.schema.js';
-import { SESSION_CONFIG } from '../config/config.tokens.js';
 import { EmbeddedGrants } from '../oidc/embedded-grants.js';
-import { REDIS_CLIENT, type RedisClient } from '../session/redis.factory.js';
+import { RedisAdapter } from '../session/redis.adapter.js';
 import { EmbeddedLoginController } from './embedded-login.controller.js';
 import { JsonRequestGuard, PasswordLoginEnabledGuard } from './embedded-login.guards.js';
 import {
@@ -32,9 +30,8 @@ export class EmbeddedLoginModule {
         { provide: EMBEDDED_LOGIN_OPTIONS, useValue: { realm: options.realm ?? DEFAULT_REALM } },
         {
           provide: PasskeyLoginStore,
-          inject: [REDIS_CLIENT, SESSION_CONFIG],
-          useFactory: (redis: RedisClient, config: SessionConfig) =>
-            new PasskeyLoginStore(redis, config.keyPrefix, config.retryAfterSeconds),
+          inject: [RedisAdapter],
+          useFactory: (store: RedisAdapter) => new PasskeyLoginStore(store),
         },
         EmbeddedGrants,
         EmbeddedSession,

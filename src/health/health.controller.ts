@@ -1,8 +1,8 @@
-import { Controller, Get, HttpCode, Inject, Res } from '@nestjs/common';
+import { Controller, Get, HttpCode, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { Public } from '../auth/public.decorator.js';
 import { OidcClient } from '../oidc/oidc.client.js';
-import { REDIS_CLIENT, type RedisClient } from '../session/redis.factory.js';
+import { RedisAdapter } from '../session/redis.adapter.js';
 import { BFF_VERSION } from './version.js';
 
 /**
@@ -12,7 +12,7 @@ import { BFF_VERSION } from './version.js';
 @Controller()
 export class HealthController {
   constructor(
-    @Inject(REDIS_CLIENT) private readonly redis: RedisClient,
+    private readonly store: RedisAdapter,
     private readonly oidc: OidcClient,
   ) {}
 
@@ -26,10 +26,7 @@ export class HealthController {
   @Public()
   @Get('readyz')
   async readiness(@Res({ passthrough: true }) res: Response) {
-    const redis = await this.redis.ping().then(
-      () => true,
-      () => false,
-    );
+    const redis = await this.store.ping();
     const oidc = this.oidc.isReady();
     const ready = redis && oidc;
     res.status(ready ? 200 : 503).setHeader('Cache-Control', 'no-store');

@@ -1,7 +1,5 @@
 import { type DynamicModule, Global, Module } from '@nestjs/common';
-import type { SessionConfig } from '../config/config.schema.js';
-import { SESSION_CONFIG } from '../config/config.tokens.js';
-import { REDIS_CLIENT, type RedisClient } from '../session/redis.factory.js';
+import { RedisAdapter } from '../session/redis.adapter.js';
 import { resolveRateLimitPolicies, type RateLimitOverrides } from './rate-limit-policy.js';
 import { RateLimitGuard } from './rate-limit.guard.js';
 import { RateLimitStore } from './rate-limit.store.js';
@@ -24,9 +22,8 @@ export class RateLimitModule {
         { provide: RATE_LIMIT_POLICIES, useValue: policies },
         {
           provide: RateLimitStore,
-          inject: [REDIS_CLIENT, SESSION_CONFIG],
-          useFactory: (redis: RedisClient, config: SessionConfig) =>
-            new RateLimitStore(redis, config.keyPrefix),
+          inject: [RedisAdapter],
+          useFactory: (store: RedisAdapter) => new RateLimitStore(store),
         },
         RateLimiter,
         RateLimitGuard,

@@ -1,12 +1,16 @@
 import type { ReplayGuard } from '../oidc/replay-guard.js';
 import type { RedisClient } from './redis.factory.js';
-import { SessionStoreError } from './redis-session.store.js';
 import type { SessionKeys } from './session-keys.js';
+import { type SingleUseCodec, SingleUseStore } from './single-use.store.js';
+
+/** A spent id holds no data: the key's existence is the mark. */
+const MARK: SingleUseCodec<true> = { seal: () => '1', open: () => true };
 
 /**
  * Remembers single-use ids until they expire: back-channel logout token ids (replay, OIDC BCL §2.6 step 9
- * ff.) and spent login states (RFC 9700 §4.2.4). `SET NX EX`: the first caller wins, across instances.
- * Provided to the logout-token check as its `REPLAY_GUARD` (src/oidc/replay-guard.ts).
+ * ff.) and spent login states (RFC 9700 §4.2.4). A `SingleUseStore` put: `SET NX EX`, the first caller
+ * wins, across instances. Provided to the logout-token check as its `REPLAY_GUARD`
+ * (src/oidc/replay-guard.ts).
  */
 export class ReplayCache implements ReplayGuard {
   constructor(
@@ -17,17 +21,12 @@ export class ReplayCache implements ReplayGuard {
 
   /** True the first time `jti` is seen for `issuer`; false for a replay. */
   async firstUse(issuer: string, jti: string, ttlSeconds: number): Promise<boolean> {
-    try {
-      const ok = await this.redis.set(
-        this.keys.usedJti(issuer, jti),
-        '1',
-        'EX',
-        Math.max(1, Math.ceil(ttlSeconds)),
-        'NX',
-      );
-      return ok === 'OK';
-    } catch (err) {
-      throw new SessionStoreError(err, this.retryAfterSeconds);
-    }
+    const spent = new SingleUseStore(
+      this.redis,
+      (id) => this.keys.usedJti(issuer, id),
+      this.retryAfterSeconds,
+      MARK,
+    );
+    return spent.put(jti, true, ttlSeconds);
   }
 }

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { RedisClient } from './redis.factory.js';
-import { SessionStoreError } from './redis-session.store.js';
 import type { SessionKeys } from './session-keys.js';
+import { callStore } from './store-call.js';
 
 const RELEASE = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`;
 
@@ -42,11 +42,7 @@ export class SessionLock {
     }
   }
 
-  private async call<T>(fn: () => Promise<T>): Promise<T> {
-    try {
-      return await fn();
-    } catch (err) {
-      throw new SessionStoreError(err, this.retryAfterSeconds);
-    }
+  private call<T>(fn: () => Promise<T>): Promise<T> {
+    return callStore(this.retryAfterSeconds, fn);
   }
 }

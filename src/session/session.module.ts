@@ -16,6 +16,7 @@ import { Metrics } from '../metrics/metrics.service.js';
 import { AccessTokens } from './access-tokens.service.js';
 import { replicaWaitOf } from './durable-write.js';
 import { ReplayCache } from './replay-cache.js';
+import { RedisAdapter } from './redis.adapter.js';
 import { createRedisClient, REDIS_CLIENT, type RedisClient } from './redis.factory.js';
 import { observeStoreCommands } from './redis-observer.js';
 import { RedisSessionStore } from './redis-session.store.js';
@@ -27,7 +28,10 @@ import { TokenCipher } from './token-cipher.js';
 import { TokenStore } from './token.store.js';
 import { UserSessions } from './user-sessions.service.js';
 
-/** Redis, the session store and middleware, token records, login transactions. Global: one per app. */
+/**
+ * Redis, the session store and middleware, token records, spent login states. Global: one per app. The
+ * Redis client stays inside: other features get `RedisAdapter` (docs/architecture.md#the-redis-keyspace).
+ */
 @Global()
 @Module({
   providers: [
@@ -87,6 +91,13 @@ import { UserSessions } from './user-sessions.service.js';
       useFactory: (redis: RedisClient, store: RedisSessionStore, config: SessionConfig) =>
         new ReplayCache(redis, store.keys, config.retryAfterSeconds),
     },
+    // What the other features get of Redis: the keyspace, single-use stores, counters, readiness.
+    {
+      provide: RedisAdapter,
+      inject: [REDIS_CLIENT, RedisSessionStore, SESSION_CONFIG],
+      useFactory: (redis: RedisClient, store: RedisSessionStore, config: SessionConfig) =>
+        new RedisAdapter(redis, store.keys, config.retryAfterSeconds),
+    },
     // The identity provider adapter's replay check (logout-token jti) is this store's ReplayCache.
     { provide: REPLAY_GUARD, useExisting: ReplayCache },
     {
@@ -100,7 +111,7 @@ import { UserSessions } from './user-sessions.service.js';
     AccessTokens,
   ],
   exports: [
-    REDIS_CLIENT,
+    RedisAdapter,
     RedisSessionStore,
     TokenCipher,
     TokenStore,

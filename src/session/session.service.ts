@@ -13,6 +13,7 @@ import { STORE_FAILURE } from './session.middleware.js';
 import type { SessionUser, TokenSet, VersionedTokens } from './session.types.js';
 import { TokenDecryptionFailed } from './token-cipher.js';
 import { TokenStore } from './token.store.js';
+import { callStore } from './store-call.js';
 
 /** The signed-in session of a request: its id (a credential, never logged) and its data. */
 export interface CurrentSession {
@@ -178,12 +179,8 @@ export class SessionService {
     return this.guard(() => this.store.idsByOidcSid(oidcSid));
   }
 
-  private async guard<T>(fn: () => Promise<T>): Promise<T> {
-    try {
-      return await fn();
-    } catch (err) {
-      throw new SessionStoreUnavailable(this.config.retryAfterSeconds, err);
-    }
+  private guard<T>(fn: () => Promise<T>): Promise<T> {
+    return callStore(this.config.retryAfterSeconds, fn);
   }
 
   private callback(fn: (cb: (err?: Error | null) => void) => void): Promise<void> {

@@ -1,9 +1,9 @@
 import type { Logger } from 'pino';
 import { type ReplicaWait, runDurably } from './durable-write.js';
 import type { RedisClient } from './redis.factory.js';
-import { SessionStoreError } from './redis-session.store.js';
 import type { SessionKeys } from './session-keys.js';
 import type { SessionScripts } from './session-scripts.js';
+import { callStore } from './store-call.js';
 import type { TokenCipher } from './token-cipher.js';
 import type { TokenSet, VersionedTokens } from './session.types.js';
 
@@ -33,13 +33,9 @@ export class TokenStore {
 
   /** The tokens and their version, or undefined when there are none. Throws `TokenDecryptionFailed`. */
   async read(sid: string): Promise<VersionedTokens | undefined> {
-    let v: string | null;
-    let ct: string | null;
-    try {
-      [v, ct] = await this.redis.hmget(this.keys.tokens(sid), 'v', 'ct');
-    } catch (err) {
-      throw new SessionStoreError(err, this.retryAfterSeconds);
-    }
+    const [v, ct] = await callStore(this.retryAfterSeconds, () =>
+      this.redis.hmget(this.keys.tokens(sid), 'v', 'ct'),
+    );
     return this.decode(sid, { v, ct });
   }
 
@@ -57,26 +53,17 @@ export class TokenStore {
    */
   async write(sid: string, tokens: TokenSet, expectedVersion: number): Promise<number | undefined> {
     const blob = this.cipher.encrypt(JSON.stringify(tokens), aad(sid, expectedVersion + 1));
-    let result: number;
-    try {
-      // A rotated refresh token exists nowhere else: WAIT for the replicas (RED-6).
-      result = await runDurably<number>(
-        this.redis,
-        this.durability.wait,
-        this.durability.logger,
-        'bffTokensCas',
-        [
-          this.keys.tokens(sid),
-          this.keys.session(sid),
-          this.keys.tombstone(sid),
-          expectedVersion,
-          blob,
-          this.fallbackTtlMs,
-        ],
-      );
-    } catch (err) {
-      throw new SessionStoreError(err, this.retryAfterSeconds);
-    }
+    // A rotated refresh token exists nowhere else: WAIT for the replicas (RED-6).
+    const result = await callStore(this.retryAfterSeconds, () =>
+      runDurably<number>(this.redis, this.durability.wait, this.durability.logger, 'bffTokensCas', [
+        this.keys.tokens(sid),
+        this.keys.session(sid),
+        this.keys.tombstone(sid),
+        expectedVersion,
+        blob,
+        this.fallbackTtlMs,
+      ]),
+    );
     return result > 0 ? result : undefined;
   }
 }

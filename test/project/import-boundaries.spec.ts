@@ -59,3 +59,47 @@ describe('import boundaries of src/ (eslint no-restricted-imports)', () => {
     expect(await importErrors('http', code)).toEqual([]);
   });
 });
+
+// One Redis adapter (docs/architecture.md#the-redis-keyspace): ioredis and the raw client stay in
+// src/session/; every other feature injects RedisAdapter.
+const REDIS_IMPORTS: [string, string, RegExp][] = [
+  [
+    'ioredis',
+    "import { Redis } from 'ioredis';\nexport const probe = Redis;\n",
+    /ioredis is imported only in src\/session\//,
+  ],
+  [
+    'REDIS_CLIENT',
+    "import { REDIS_CLIENT } from '../session/redis.factory.js';\nexport const probe = REDIS_CLIENT;\n",
+    /The Redis client \(REDIS_CLIENT\) is used only in src\/session\//,
+  ],
+];
+const FEATURES = [
+  'auth',
+  'connected-accounts',
+  'embedded-login',
+  'health',
+  'rate-limit',
+  'my-account',
+  'oidc',
+];
+
+describe('Redis behind the store adapter (eslint no-restricted-imports)', () => {
+  it.each(
+    FEATURES.flatMap((folder) => REDIS_IMPORTS.map(([what, code, message]) => [folder, what, code, message])),
+  )('src/%s/ may not import %s', async (folder, _what, code, message) => {
+    const errors = await importErrors(folder as string, code as string);
+    expect(errors).toContainEqual(expect.stringMatching(message as RegExp));
+  });
+
+  it.each(REDIS_IMPORTS)('src/session/ may import %s', async (_what, code) => {
+    const probe = code.replace('../session/redis.factory.js', './redis.factory.js');
+    expect(await importErrors('session', probe)).toEqual([]);
+  });
+
+  it('the adapter itself is open to every feature', async () => {
+    const code =
+      "import { RedisAdapter } from '../session/redis.adapter.js';\nexport const probe = RedisAdapter;\n";
+    expect(await importErrors('health', code)).toEqual([]);
+  });
+});
