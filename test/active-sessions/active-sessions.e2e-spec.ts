@@ -1,14 +1,13 @@
 import type { ActiveSessionList, ProblemBody, SessionInfo } from '../../src/public-api.types.js';
 import { SessionService } from '../../src/session/session.service.js';
-import { DEMO_TOTP_SECRET, loginThroughBff, MFA_ACR, type TestBff } from '../support/bff.js';
+import { loginThroughBff, MFA_ACR, type TestBff } from '../support/bff.js';
 import { CookieClient } from '../support/cookie-client.js';
 import { type TestRedis } from '../support/redis.js';
 import { type TestTenant } from '../support/tenant.js';
 import { totpNow } from '../support/tenant-login.js';
 import { closeTestStack, startTestStack } from '../support/stack.js';
+import { DEMO_USER, FRESH_USER, DEMO_TOTP_SECRET } from '../support/seed-users.js';
 
-const DEMO = { username: 'demo@example.com', password: 'Demo-password-1' };
-const FRESH = { username: 'fresh@example.com', password: 'Fresh-password-1' };
 const BASIC = `Basic ${Buffer.from('myaccount-bff:dev-bff-secret').toString('base64')}`;
 
 describe('active sessions: list, revoke one, sign out the others', () => {
@@ -28,7 +27,7 @@ describe('active sessions: list, revoke one, sign out the others', () => {
   /** What the account page sends: the CSRF header and its own origin. */
   const headers = () => ({ 'x-csrf': '1', origin: bff.url, 'sec-fetch-site': 'same-origin' });
 
-  async function signedIn(user = DEMO, mfa = false) {
+  async function signedIn(user = DEMO_USER, mfa = false) {
     const client = new CookieClient({ 'user-agent': `agent-${Math.random()}` });
     const query = mfa ? `?acr_values=${encodeURIComponent(MFA_ACR)}` : '';
     const otp = mfa ? () => totpNow(DEMO_TOTP_SECRET) : undefined;
@@ -100,7 +99,7 @@ describe('active sessions: list, revoke one, sign out the others', () => {
     const other = await signedIn();
     const refreshToken = await refreshTokenOf(other.client);
     expect(await heldByTenant(refreshToken)).toBe(true);
-    const me = await signedIn(DEMO, true);
+    const me = await signedIn(DEMO_USER, true);
     const res = await me.client.request(`${bff.url}/api/sessions/${other.info.session.id_hint}`, {
       method: 'DELETE',
       headers: headers(),
@@ -112,8 +111,8 @@ describe('active sessions: list, revoke one, sign out the others', () => {
   });
 
   it("answers 404 for another user's session, which lives on", async () => {
-    const stranger = await signedIn(FRESH);
-    const me = await signedIn(DEMO, true);
+    const stranger = await signedIn(FRESH_USER);
+    const me = await signedIn(DEMO_USER, true);
     const res = await me.client.request(`${bff.url}/api/sessions/${stranger.info.session.id_hint}`, {
       method: 'DELETE',
       headers: headers(),
@@ -124,7 +123,7 @@ describe('active sessions: list, revoke one, sign out the others', () => {
   });
 
   it('revoking the current session is a sign-out: 204, then the cookie is worthless', async () => {
-    const me = await signedIn(DEMO, true);
+    const me = await signedIn(DEMO_USER, true);
     const res = await me.client.request(`${bff.url}/api/sessions/${me.info.session.id_hint}`, {
       method: 'DELETE',
       headers: headers(),
@@ -134,7 +133,7 @@ describe('active sessions: list, revoke one, sign out the others', () => {
   });
 
   it('needs the CSRF header and the page origin on every sessions call', async () => {
-    const me = await signedIn(DEMO, true);
+    const me = await signedIn(DEMO_USER, true);
     const target = await signedIn();
     const calls: Array<{ method: string; url: string; headers: Record<string, string> }> = [
       { method: 'GET', url: `${bff.url}/api/sessions`, headers: { origin: bff.url } },
@@ -182,10 +181,10 @@ describe('active sessions: list, revoke one, sign out the others', () => {
     it("ends every other session of the user (refresh tokens revoked), keeps the caller's and other users'", async () => {
       const first = await signedIn();
       const second = await signedIn();
-      const stranger = await signedIn(FRESH);
+      const stranger = await signedIn(FRESH_USER);
       const tokens = [await refreshTokenOf(first.client), await refreshTokenOf(second.client)];
       for (const token of tokens) expect(await heldByTenant(token)).toBe(true);
-      const me = await signedIn(DEMO, true);
+      const me = await signedIn(DEMO_USER, true);
       expect((await list(me.client)).length).toBeGreaterThanOrEqual(3);
 
       const res = await me.client.post(`${bff.url}/api/sessions/revoke-others`, { headers: headers() });

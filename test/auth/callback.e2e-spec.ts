@@ -4,9 +4,9 @@ import { CookieClient, type ClientResponse } from '../support/cookie-client.js';
 import { type TestRedis } from '../support/redis.js';
 import { type TestTenant } from '../support/tenant.js';
 import { completeTenantLogin, totpNow } from '../support/tenant-login.js';
-import { DEMO_USER } from '../support/bff.js';
 import { createTokenTamper, type TokenTamper, unsignedJwt } from '../support/token-tamper.js';
 import { closeTestStack, startTestStack } from '../support/stack.js';
+import { DEMO_USER, DEMO_TOTP_SECRET } from '../support/seed-users.js';
 
 describe('GET /auth/callback refuses what it cannot verify', () => {
   let redis: TestRedis;
@@ -155,7 +155,7 @@ describe('GET /auth/callback refuses what it cannot verify', () => {
     );
     const callback = await completeTenantLogin(client, start.location as string, {
       ...DEMO_USER,
-      otp: () => totpNow('JBSWY3DPEHPK3PXP'),
+      otp: () => totpNow(DEMO_TOTP_SECRET),
     });
     await expectRefused(client, await client.get(callback));
   });

@@ -7,6 +7,7 @@ import { loginThroughBff, startTestBff, type TestBff } from '../support/bff.js';
 import { CookieClient } from '../support/cookie-client.js';
 import { freePort, startTestRedis, type TestRedis } from '../support/redis.js';
 import { startTestTenant, type TestTenant } from '../support/tenant.js';
+import { DEMO } from '../support/seed-users.js';
 
 jest.setTimeout(60_000);
 
@@ -83,7 +84,7 @@ async function expectSignedIn(pair: Pair) {
   expect(callback.status).toBe(302);
   expect(callback.headers.getSetCookie().some((c) => c.startsWith('__Host-bff='))).toBe(true);
   expect(session.status).toBe(200);
-  expect(session.json<SessionInfo>().user.email).toBe('demo@example.com');
+  expect(session.json<SessionInfo>().user.email).toBe(DEMO.email);
   expect(pair.tokenCalls).toHaveLength(1);
   return pair.tokenCalls[0];
 }

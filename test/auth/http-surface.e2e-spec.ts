@@ -3,6 +3,7 @@ import { startTestBff, type TestBff } from '../support/bff.js';
 import { freePort, type TestRedis } from '../support/redis.js';
 import { type TestTenant } from '../support/tenant.js';
 import { closeTestStack, startTestStack } from '../support/stack.js';
+import { DEMO } from '../support/seed-users.js';
 
 describe('the HTTP surface of /auth and /api', () => {
   let redis: TestRedis;
@@ -139,7 +140,7 @@ describe('the HTTP surface of /auth and /api', () => {
     );
     expect(p.get('acr_values')).toBe('http://schemas.openid.net/pape/policies/2007/06/multi-factor');
     expect(p.get('max_age')).toBe('300');
-    expect(p.get('login_hint')).toBe('demo@example.com');
+    expect(p.get('login_hint')).toBe(DEMO.email);
   });
 
   it('several logins may be under way in one browser (a state and a transaction cookie each)', async () => {

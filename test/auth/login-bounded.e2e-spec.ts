@@ -1,12 +1,13 @@
 import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { MAX_PARALLEL_LOGINS } from '../../src/auth/login-transaction-cookies.js';
-import { DEMO_USER, type TestBff } from '../support/bff.js';
+import { type TestBff } from '../support/bff.js';
 import { CookieClient } from '../support/cookie-client.js';
 import { type TestRedis } from '../support/redis.js';
 import { closeTestStack, startTestStack } from '../support/stack.js';
 import { type TestTenant } from '../support/tenant.js';
 import { completeTenantLogin } from '../support/tenant-login.js';
+import { DEMO_USER } from '../support/seed-users.js';
 
 const TX_PREFIX = '__Host-bff-tx.';
 

@@ -5,8 +5,8 @@ import { CookieClient, type ClientResponse } from '../support/cookie-client.js';
 import { freePort, startTestRedis, type TestRedis } from '../support/redis.js';
 import { startTestTenant, type TestTenant } from '../support/tenant.js';
 import { completeTenantLogin } from '../support/tenant-login.js';
-import { DEMO_USER } from '../support/bff.js';
 import { closeTestStack } from '../support/stack.js';
+import { DEMO_USER } from '../support/seed-users.js';
 
 jest.setTimeout(90_000);
 

@@ -5,9 +5,8 @@ import { type TestTenant } from '../support/tenant.js';
 import { completeTenantLogin, totpNow } from '../support/tenant-login.js';
 import type { SessionInfo } from '../../src/public-api.types.js';
 import { closeTestStack, startTestStack } from '../support/stack.js';
+import { DEMO, FRESH, DEMO_USER, FRESH_USER, DEMO_TOTP_SECRET } from '../support/seed-users.js';
 
-const DEMO = { username: 'demo@example.com', password: 'Demo-password-1' };
-const TOTP_SECRET = 'JBSWY3DPEHPK3PXP';
 const MFA = 'http://schemas.openid.net/pape/policies/2007/06/multi-factor';
 
 describe('login through the real tenant', () => {
@@ -29,7 +28,7 @@ describe('login through the real tenant', () => {
   ): Promise<string> {
     const start = await client.get(`${bff.url}/auth/login${query}`);
     expect(start.status).toBe(302);
-    const callback = await completeTenantLogin(client, start.location as string, { ...DEMO, otp });
+    const callback = await completeTenantLogin(client, start.location as string, { ...DEMO_USER, otp });
     const done = await client.get(callback);
     expect(done.status).toBe(302);
     return done.location as string;
@@ -42,7 +41,7 @@ describe('login through the real tenant', () => {
     expect(res.status).toBe(200);
     expect(res.headers.get('cache-control')).toBe('no-store');
     const info = res.json<SessionInfo>();
-    expect(info.user).toMatchObject({ email: 'demo@example.com', name: 'Demo User' });
+    expect(info.user).toMatchObject({ email: DEMO.email, name: DEMO.name });
     expect(info.user.sub).toBeTruthy();
     expect(info.scopes).toEqual(expect.arrayContaining(['read:me:authentication_methods']));
     expect(info.mfa).toEqual({ last_mfa_at: null, fresh_until: null });
@@ -53,7 +52,7 @@ describe('login through the real tenant', () => {
 
   it('records MFA when the login asked for it and the tenant showed the TOTP page', async () => {
     const client = new CookieClient();
-    await login(client, `?acr_values=${encodeURIComponent(MFA)}`, () => totpNow(TOTP_SECRET));
+    await login(client, `?acr_values=${encodeURIComponent(MFA)}`, () => totpNow(DEMO_TOTP_SECRET));
     const info = (
       await client.get(`${bff.url}/api/session`, { headers: { 'x-csrf': '1' } })
     ).json<SessionInfo>();
@@ -91,7 +90,7 @@ describe('login through the real tenant', () => {
 
   it('keeps MFA facts for the same user at a later login without MFA, never for another user', async () => {
     const client = new CookieClient();
-    await login(client, `?acr_values=${encodeURIComponent(MFA)}`, () => totpNow(TOTP_SECRET));
+    await login(client, `?acr_values=${encodeURIComponent(MFA)}`, () => totpNow(DEMO_TOTP_SECRET));
     const session = async () =>
       (await client.get(`${bff.url}/api/session`, { headers: { 'x-csrf': '1' } })).json<SessionInfo>();
     const withMfa = await session();
@@ -103,15 +102,15 @@ describe('login through the real tenant', () => {
       const callback = await completeTenantLogin(new CookieClient(), start.location as string, credentials);
       expect((await client.get(callback)).status).toBe(302);
     };
-    await loginAs(DEMO);
+    await loginAs(DEMO_USER);
     const again = await session();
     expect(again.user.sub).toBe(withMfa.user.sub);
     expect(again.mfa.last_mfa_at).toBe(withMfa.mfa.last_mfa_at);
     expect(again.session.id_hint).not.toBe(withMfa.session.id_hint);
 
-    await loginAs({ username: 'fresh@example.com', password: 'Fresh-password-1' });
+    await loginAs(FRESH_USER);
     const other = await session();
-    expect(other.user.email).toBe('fresh@example.com');
+    expect(other.user.email).toBe(FRESH.email);
     expect(other.mfa).toEqual({ last_mfa_at: null, fresh_until: null });
   });
 
@@ -119,8 +118,8 @@ describe('login through the real tenant', () => {
     const client = new CookieClient();
     const first = await client.get(`${bff.url}/auth/login?returnTo=%2Ffirst`);
     const second = await client.get(`${bff.url}/auth/login?returnTo=%2Fsecond`);
-    const secondCallback = await completeTenantLogin(client, second.location as string, DEMO);
-    const firstCallback = await completeTenantLogin(client, first.location as string, DEMO);
+    const secondCallback = await completeTenantLogin(client, second.location as string, DEMO_USER);
+    const firstCallback = await completeTenantLogin(client, first.location as string, DEMO_USER);
     expect((await client.get(secondCallback)).location).toBe(`${bff.url}/second`);
     expect((await client.get(firstCallback)).location).toBe(`${bff.url}/first`);
     expect((await client.get(`${bff.url}/api/session`, { headers: { 'x-csrf': '1' } })).status).toBe(200);

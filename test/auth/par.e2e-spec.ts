@@ -4,6 +4,7 @@ import { CookieClient } from '../support/cookie-client.js';
 import { type TestRedis } from '../support/redis.js';
 import { type TestTenant } from '../support/tenant.js';
 import { closeTestStack, startTestStack } from '../support/stack.js';
+import { DEMO } from '../support/seed-users.js';
 
 describe('login with Pushed Authorization Requests (oidc.usePar)', () => {
   let redis: TestRedis;
@@ -32,7 +33,7 @@ describe('login with Pushed Authorization Requests (oidc.usePar)', () => {
     const info = (
       await client.get(`${bff.url}/api/session`, { headers: { 'x-csrf': '1' } })
     ).json<SessionInfo>();
-    expect(info.user.email).toBe('demo@example.com');
+    expect(info.user.email).toBe(DEMO.email);
   });
 
   it('answers a page, never a 500, when the tenant refuses the pushed request', async () => {

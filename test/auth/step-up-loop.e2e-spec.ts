@@ -1,20 +1,14 @@
 import { jest } from '@jest/globals';
 import type { Redis } from 'ioredis';
 import { DEFAULT_LOOP_GUARD } from '../../src/step-up/loop-guard.js';
-import {
-  DEMO_TOTP_SECRET,
-  DEMO_USER,
-  loginThroughBff,
-  MFA_ACR,
-  startTestBff,
-  type TestBff,
-} from '../support/bff.js';
+import { loginThroughBff, MFA_ACR, startTestBff, type TestBff } from '../support/bff.js';
 import { CookieClient, type ClientResponse } from '../support/cookie-client.js';
 import { freePort, startTestRedis, type TestRedis } from '../support/redis.js';
 import { startTestTenant, type TestTenant } from '../support/tenant.js';
 import { completeTenantLogin, totpNow } from '../support/tenant-login.js';
 import { createTokenTamper, type TokenTamper } from '../support/token-tamper.js';
 import { closeTestStack } from '../support/stack.js';
+import { DEMO_USER, DEMO_TOTP_SECRET } from '../support/seed-users.js';
 
 jest.setTimeout(90_000);
 

@@ -3,6 +3,7 @@ import { startTestBff, type TestBff } from '../support/bff.js';
 import { freePort, startTestRedis, type TestRedis } from '../support/redis.js';
 import { startTestTenant, type TestTenant } from '../support/tenant.js';
 import { closeTestStack } from '../support/stack.js';
+import { DEMO_USER } from '../support/seed-users.js';
 
 const BASIC = `Basic ${Buffer.from('myaccount-bff:dev-bff-secret').toString('base64')}`;
 
@@ -39,8 +40,7 @@ describe('bearer callers when the issuer JWKS cannot be fetched', () => {
       headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: BASIC },
       body: new URLSearchParams({
         grant_type: 'http://auth0.com/oauth/grant-type/password-realm',
-        username: 'demo@example.com',
-        password: 'Demo-password-1',
+        ...DEMO_USER,
         realm: 'Username-Password-Authentication',
         audience: `${tenant.issuer}me/`,
         scope: 'read:me:connected_accounts',

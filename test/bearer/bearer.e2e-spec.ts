@@ -6,6 +6,7 @@ import { CookieClient } from '../support/cookie-client.js';
 import { freePort, startTestRedis, type TestRedis } from '../support/redis.js';
 import { startTestTenant, type TestTenant } from '../support/tenant.js';
 import { closeTestStack } from '../support/stack.js';
+import { DEMO_USER } from '../support/seed-users.js';
 
 const PASSWORD_REALM = 'http://auth0.com/oauth/grant-type/password-realm';
 const BASIC = `Basic ${Buffer.from('myaccount-bff:dev-bff-secret').toString('base64')}`;
@@ -80,8 +81,7 @@ describe('bearer callers on /api/me/v1 (passport-jwt against the tenant JWKS)', 
       headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: BASIC },
       body: new URLSearchParams({
         grant_type: PASSWORD_REALM,
-        username: 'demo@example.com',
-        password: 'Demo-password-1',
+        ...DEMO_USER,
         realm: 'Username-Password-Authentication',
         audience,
         scope: `openid ${SCOPES}`,

@@ -16,6 +16,7 @@ import {
   type TestBrowser,
 } from '../support/browser.js';
 import { GOOD_CODE, ScriptedBff } from './support/scripted-bff.js';
+import { DEMO } from '../support/seed-users.js';
 
 // Each test starts its own Chromium: leave room for a machine busy with other suites.
 jest.setTimeout(60_000);
@@ -81,7 +82,7 @@ afterEach(async () => {
 const signedInPage = async (fresh: boolean) => {
   const { page, bff } = await open((b) => b.signIn(fresh));
   await page.goto(origin + '/');
-  await page.getByRole('heading', { name: 'Demo User' }).waitFor();
+  await page.getByRole('heading', { name: DEMO.name }).waitFor();
   await page.locator('[data-method-id="totp|dev_demo"]').waitFor();
   return { page, bff };
 };
@@ -101,14 +102,14 @@ describe('account page', () => {
       await page.keyboard.press('Tab');
     }
     await page.keyboard.press('Enter');
-    await page.getByRole('heading', { name: 'Demo User' }).waitFor();
+    await page.getByRole('heading', { name: DEMO.name }).waitFor();
     expect(bff.find('GET', '/auth/login')[0].search).toBe('?returnTo=%2F');
   });
 
   it('signed in: shows the user, MFA freshness, methods (not unconfirmed ones), connected accounts and sessions', async () => {
     const { page, bff } = await signedInPage(true);
     await expect(page.locator('#mfa-status').textContent()).resolves.toBe('Verified 2 minutes ago');
-    await expect(page.getByText('demo@example.com').first().isVisible()).resolves.toBe(true);
+    await expect(page.getByText(DEMO.email).first().isVisible()).resolves.toBe(true);
     const methods = page.getByRole('list', { name: 'Your sign-in methods' });
     await expect(methods.getByRole('listitem').allInnerTexts()).resolves.toEqual([
       expect.stringMatching(/^Password\s+Added last month · never used/),
@@ -148,7 +149,7 @@ describe('account page', () => {
     await page.getByText("We can't reach your session right now. Please try again in a moment.").waitFor();
     await expect(page.getByText('redis down').count()).resolves.toBe(0);
     await page.getByRole('button', { name: 'Try again' }).click();
-    await page.getByRole('heading', { name: 'Demo User' }).waitFor();
+    await page.getByRole('heading', { name: DEMO.name }).waitFor();
   });
 
   it('a section that fails to load says so in words and loads again on Try again', async () => {
@@ -218,7 +219,7 @@ describe('account page', () => {
 
     await page.getByRole('button', { name: 'Sign out', exact: true }).click();
     await page.getByRole('button', { name: 'Sign in with a passkey' }).click();
-    await page.getByRole('heading', { name: 'Demo User' }).waitFor();
+    await page.getByRole('heading', { name: DEMO.name }).waitFor();
     const login = bff.find('POST', '/api/login/passkey')[0];
     expect(login.headers['x-csrf']).toBe('1');
     expect(bff.find('POST', '/auth/logout')[0].headers['x-csrf']).toBe('1');

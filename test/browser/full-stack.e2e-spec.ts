@@ -12,6 +12,7 @@ import {
   type TestBrowser,
 } from '../support/browser.js';
 import { confirmItsMe, totpNow, signIn, type Stack, startStack, throughTenant } from './support/stack.js';
+import { DEMO } from '../support/seed-users.js';
 
 jest.setTimeout(120_000);
 
@@ -43,7 +44,7 @@ describe('account page, whole stack', () => {
     const { page } = await newBrowser();
     await signIn(page, url);
     expect(new URL(page.url()).origin).toBe(url);
-    await page.getByText('demo@example.com').first().waitFor();
+    await page.getByText(DEMO.email).first().waitFor();
     await page.locator('[data-type="totp"]').waitFor();
     await page.getByRole('list', { name: 'Your active sessions' }).getByText('This device').waitFor();
     await page.screenshot({ path: screenshotPath('stack-signed-in'), fullPage: true });
@@ -151,7 +152,7 @@ describe('account page, whole stack', () => {
 
     await page.getByRole('button', { name: 'Sign out', exact: true }).click();
     await page.getByRole('button', { name: 'Sign in with a passkey' }).click();
-    await page.getByRole('heading', { name: 'Demo User' }).waitFor();
+    await page.getByRole('heading', { name: DEMO.name }).waitFor();
     await page.locator('[data-type="passkey"]').waitFor();
   });
 

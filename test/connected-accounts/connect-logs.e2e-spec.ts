@@ -1,11 +1,12 @@
 import { Writable } from 'node:stream';
 import { createLogger } from '../../src/logging/logger.js';
-import { DEMO_TOTP_SECRET, MFA_ACR, startTestBff, type TestBff } from '../support/bff.js';
+import { MFA_ACR, startTestBff, type TestBff } from '../support/bff.js';
 import { CookieClient } from '../support/cookie-client.js';
 import { freePort, startTestRedis, type TestRedis } from '../support/redis.js';
 import { closeTestStack } from '../support/stack.js';
 import { startTestTenant, type TestTenant } from '../support/tenant.js';
 import { completeTenantLogin, totpNow } from '../support/tenant-login.js';
+import { DEMO_TOTP_SECRET, DEMO_USER } from '../support/seed-users.js';
 
 /**
  * The access log of a whole connect flow (login with step-up, /auth/connect, the provider's consent,
@@ -40,8 +41,7 @@ describe('connected-accounts logs', () => {
     const client = new CookieClient();
     const start = await client.get(`${bff.url}/auth/login?acr_values=${encodeURIComponent(MFA_ACR)}`);
     const callback = await completeTenantLogin(client, start.location as string, {
-      username: 'demo@example.com',
-      password: 'Demo-password-1',
+      ...DEMO_USER,
       otp: () => totpNow(DEMO_TOTP_SECRET),
     });
     const login = new URL(callback).searchParams;

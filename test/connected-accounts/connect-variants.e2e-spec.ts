@@ -1,14 +1,14 @@
-import { DEMO_TOTP_SECRET, MFA_ACR, startTestBff, type TestBff } from '../support/bff.js';
+import { MFA_ACR, startTestBff, type TestBff } from '../support/bff.js';
 import { CookieClient } from '../support/cookie-client.js';
 import { freePort, startTestRedis, type TestRedis } from '../support/redis.js';
 import { startTestTenant, type TestTenant } from '../support/tenant.js';
 import { completeTenantLogin, totpNow } from '../support/tenant-login.js';
 import { closeTestStack, startTestStack } from '../support/stack.js';
+import { DEMO_TOTP_SECRET, DEMO_USER } from '../support/seed-users.js';
 
 const CONNECTION = 'example-oauth2';
 const DEMO = {
-  username: 'demo@example.com',
-  password: 'Demo-password-1',
+  ...DEMO_USER,
   otp: () => totpNow(DEMO_TOTP_SECRET),
 };
 

@@ -1,13 +1,14 @@
 import { TokenCipher } from '../../src/session/token-cipher.js';
-import { DEMO_TOTP_SECRET, MFA_ACR, startTestBff, type TestBff } from '../support/bff.js';
+import { MFA_ACR, startTestBff, type TestBff } from '../support/bff.js';
 import { type ClientResponse, CookieClient } from '../support/cookie-client.js';
 import { freePort, startTestRedis, type TestRedis } from '../support/redis.js';
 import { startTestTenant, type TestTenant } from '../support/tenant.js';
 import { completeTenantLogin, totpNow } from '../support/tenant-login.js';
 import { closeTestStack } from '../support/stack.js';
+import { DEMO, DEMO_TOTP_SECRET } from '../support/seed-users.js';
 
 const CONNECTION = 'example-oauth2';
-const PASSWORD = 'Demo-password-1';
+const PASSWORD = DEMO.password;
 const STEP_UP = `?acr_values=${encodeURIComponent(MFA_ACR)}`;
 
 /**

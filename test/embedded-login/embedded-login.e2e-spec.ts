@@ -4,15 +4,15 @@ import { decodeJwt } from 'jose';
 import type { PasskeyChallengeResponse } from '../../src/embedded-login/passkey-login.service.js';
 import type { ProblemBody, SessionInfo } from '../../src/public-api.types.js';
 import { SessionService } from '../../src/session/session.service.js';
-import { DEMO_USER, loginThroughBff, MFA_ACR, startTestBff, type TestBff } from '../support/bff.js';
+import { loginThroughBff, MFA_ACR, startTestBff, type TestBff } from '../support/bff.js';
 import { CookieClient } from '../support/cookie-client.js';
 import { createMyAccountClient } from '../support/my-account-client.js';
 import { freePort, startTestRedis, type TestRedis } from '../support/redis.js';
 import { createSoftAuthenticator, type SoftAuthenticator } from '../support/soft-authenticator.js';
 import { startTestTenant, type TestTenant } from '../support/tenant.js';
 import { closeTestStack, startTestStack } from '../support/stack.js';
+import { FRESH, DEMO_USER } from '../support/seed-users.js';
 
-const FRESH = { username: 'fresh@example.com', password: 'Fresh-password-1' };
 const ALWAYS = { username: 'always@example.com', password: 'Always-password-1' };
 const PASSWORD_REALM = 'http://auth0.com/oauth/grant-type/password-realm';
 const roomy = (c: ConfigInput) => {
@@ -117,7 +117,7 @@ describe('embedded login: passkey and password at /api/login/*', () => {
       expect(res.status).toBe(200);
       expect(res.body).not.toMatch(/eyJ|auth_session|refresh/);
       const info = res.json<SessionInfo>();
-      expect(info.user).toMatchObject({ email: FRESH.username });
+      expect(info.user).toMatchObject({ email: FRESH.email });
       expect(info.mfa.last_mfa_at).toBeNull();
       expect(info.scopes).toEqual(expect.arrayContaining(['create:me:authentication_methods']));
       const cookie = res.headers
@@ -125,7 +125,7 @@ describe('embedded login: passkey and password at /api/login/*', () => {
         .find((c) => c.startsWith(`${bff.config.session.cookieName}=`));
       expect(cookie).toMatch(/HttpOnly/i);
       const now = (await session(client)).json<SessionInfo>();
-      expect(now.user.email).toBe(FRESH.username);
+      expect(now.user.email).toBe(FRESH.email);
       expect(now.session.id_hint).toBe(info.session.id_hint);
     });
 
@@ -153,7 +153,7 @@ describe('embedded login: passkey and password at /api/login/*', () => {
       expect((await passkeyLogin(client)).res.status).toBe(200);
       const after = client.cookies(bff.url)[name];
       expect(after).not.toBe(before);
-      expect((await session(client)).json<SessionInfo>().user.email).toBe(FRESH.username);
+      expect((await session(client)).json<SessionInfo>().user.email).toBe(FRESH.email);
       const old = new CookieClient();
       old.setCookie(bff.url, name, before);
       expect((await session(old)).status).toBe(401);
@@ -460,7 +460,7 @@ async function enrollPasskey(tenant: TestTenant, authenticator: SoftAuthenticato
     headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Basic ${basic}` },
     body: new URLSearchParams({
       grant_type: PASSWORD_REALM,
-      username: FRESH.username,
+      username: FRESH.email,
       password: FRESH.password,
       realm: 'Username-Password-Authentication',
       audience: `${tenant.issuer}me/`,

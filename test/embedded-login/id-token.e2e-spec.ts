@@ -1,11 +1,12 @@
 import type { JWTPayload } from 'jose';
 import type { ProblemBody, SessionInfo } from '../../src/public-api.types.js';
-import { DEMO_USER, type TestBff } from '../support/bff.js';
+import { type TestBff } from '../support/bff.js';
 import { CookieClient } from '../support/cookie-client.js';
 import { type TestRedis } from '../support/redis.js';
 import { type TestTenant } from '../support/tenant.js';
 import { createTokenTamper, type TokenTamper, unsignedJwt } from '../support/token-tamper.js';
 import { closeTestStack, startTestStack } from '../support/stack.js';
+import { DEMO_USER } from '../support/seed-users.js';
 
 /**
  * Embedded logins validate the grant's ID token like the callback does: tokens rewritten at the BFF's

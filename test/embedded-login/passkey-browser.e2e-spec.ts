@@ -5,6 +5,7 @@ import { createMyAccountClient } from '../support/my-account-client.js';
 import { type TestRedis } from '../support/redis.js';
 import { type TestTenant } from '../support/tenant.js';
 import { closeTestStack, startTestStack } from '../support/stack.js';
+import { FRESH, FRESH_USER } from '../support/seed-users.js';
 
 /**
  * Real Chromium with a CDP virtual authenticator: what `PublicKeyCredential.toJSON()` really sends must
@@ -87,7 +88,7 @@ describe('embedded passkey login from real Chromium', () => {
       };
     });
     expect(outcome).toMatchObject({ login: 200, session: 200 });
-    expect((outcome.info as SessionInfo).user.email).toBe('fresh@example.com');
+    expect((outcome.info as SessionInfo).user.email).toBe(FRESH.email);
     // The session cookie is HttpOnly: the page cannot read it.
     expect(await page.evaluate(() => document.cookie)).not.toContain(bff.config.session.cookieName);
   });
@@ -102,8 +103,7 @@ async function freshToken(tenant: TestTenant): Promise<string> {
     },
     body: new URLSearchParams({
       grant_type: 'http://auth0.com/oauth/grant-type/password-realm',
-      username: 'fresh@example.com',
-      password: 'Fresh-password-1',
+      ...FRESH_USER,
       realm: 'Username-Password-Authentication',
       audience: `${tenant.issuer}me/`,
       scope: 'openid create:me:authentication_methods',

@@ -12,12 +12,13 @@ import { createExampleApp } from '../../examples/server-rendered/app.js';
 import { startDevFront, type DevFront } from '../../examples/server-rendered/dev-front.js';
 import { createBffServerClient, type BffServerClient } from '../../web/server-client/index.js';
 import { throughTenant } from '../browser/support/stack.js';
-import { DEMO_USER, loginThroughBff } from '../support/bff.js';
+import { loginThroughBff } from '../support/bff.js';
 import { launchBrowser, screenshotPath, type TestBrowser } from '../support/browser.js';
 import { CookieClient } from '../support/cookie-client.js';
 import { captureResponses } from '../support/leak-recorder.js';
 import { freePort } from '../support/redis.js';
 import { startTestStack, type TestStack } from '../support/stack.js';
+import { DEMO, DEMO_USER } from '../support/seed-users.js';
 
 // Chromium, the tenant's pages and a step-up on a machine busy with other suites.
 jest.setTimeout(90_000);
@@ -104,7 +105,7 @@ describe('server-rendered example, JavaScript disabled', () => {
   it('signs in through /auth/login and renders the account page on the server', async () => {
     await page.goto(`${origin}/example/`);
     await throughTenant(page, origin);
-    await page.getByRole('heading', { name: 'Demo User' }).waitFor();
+    await page.getByRole('heading', { name: DEMO.name }).waitFor();
     expect(new URL(page.url()).pathname).toBe('/example/');
     await expect(methods().getByRole('listitem').allInnerTexts()).resolves.toEqual([
       expect.stringMatching(/^password \(password\)/),

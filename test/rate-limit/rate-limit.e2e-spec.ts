@@ -7,10 +7,11 @@ import type { ConfigInput } from '../../src/config/config.schema.js';
 import { loadConfig } from '../../src/config/load-config.js';
 import { RateLimitModule } from '../../src/rate-limit/rate-limit.module.js';
 import { RateLimiter } from '../../src/rate-limit/rate-limiter.service.js';
-import { DEMO_USER, loginThroughBff, startTestBff, type TestBff } from '../support/bff.js';
+import { loginThroughBff, startTestBff, type TestBff } from '../support/bff.js';
 import { CookieClient } from '../support/cookie-client.js';
 import { freePort, startTestRedis, type TestRedis } from '../support/redis.js';
 import { startTestTenant, type TestTenant } from '../support/tenant.js';
+import { DEMO_USER } from '../support/seed-users.js';
 
 /** Routes that only count: what the limiter does is the subject here. */
 @Controller('api/limited')

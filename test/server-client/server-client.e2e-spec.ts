@@ -16,11 +16,12 @@ import {
   type BffServerClient,
   type PageRequest,
 } from '../../web/server-client/index.js';
-import { DEMO_TOTP_SECRET, DEMO_USER, loginThroughBff, MFA_ACR } from '../support/bff.js';
+import { loginThroughBff, MFA_ACR } from '../support/bff.js';
 import { CookieClient } from '../support/cookie-client.js';
 import { freePort } from '../support/redis.js';
 import { startTestStack, type TestStack } from '../support/stack.js';
 import { totpNow } from '../support/tenant-login.js';
+import { DEMO, DEMO_TOTP_SECRET, DEMO_USER } from '../support/seed-users.js';
 
 let stack: TestStack;
 let bff: BffServerClient;
@@ -67,7 +68,7 @@ describe('server-side client: reads', () => {
   it('reads the session, the methods and the sessions with the forwarded cookie', async () => {
     const me = calls(fresh);
     const session: SessionInfo = await me.session();
-    expect(session.user.email).toBe('demo@example.com');
+    expect(session.user.email).toBe(DEMO.email);
     expect(session.csrf_token).toMatch(/^[\w-]{20,}$/);
     expect(session.mfa.last_mfa_at).not.toBeNull();
     const { authentication_methods } = await me.myAccount.get<{ authentication_methods: { type: string }[] }>(

@@ -1,11 +1,12 @@
 import { decodeJwt } from 'jose';
-import { DEMO_TOTP_SECRET, loginThroughBff, MFA_ACR, type TestBff } from '../support/bff.js';
+import { loginThroughBff, MFA_ACR, type TestBff } from '../support/bff.js';
 import { CookieClient } from '../support/cookie-client.js';
 import { type TestRedis } from '../support/redis.js';
 import { type TestTenant } from '../support/tenant.js';
 import { totpNow } from '../support/tenant-login.js';
 import { createTokenTamper, type TokenTamper } from '../support/token-tamper.js';
 import { closeTestStack, startTestStack } from '../support/stack.js';
+import { DEMO_TOTP_SECRET, DEMO_USER } from '../support/seed-users.js';
 
 /** Everything under the BFF's prefix, read by type (strings, hashes, sets), as one text. */
 async function dumpBffKeys(redis: TestRedis): Promise<{ keys: string[]; text: string }> {
@@ -49,8 +50,7 @@ describe('tokens at rest', () => {
   it('keeps no access, refresh or ID token in clear anywhere in Redis', async () => {
     await loginThroughBff(new CookieClient(), bff.url);
     await loginThroughBff(new CookieClient(), bff.url, `?acr_values=${encodeURIComponent(MFA_ACR)}`, {
-      username: 'demo@example.com',
-      password: 'Demo-password-1',
+      ...DEMO_USER,
       otp: () => totpNow(DEMO_TOTP_SECRET),
     });
     expect(tamper.issued.length).toBeGreaterThanOrEqual(6);

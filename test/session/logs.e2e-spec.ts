@@ -6,6 +6,7 @@ import { freePort, startTestRedis, type TestRedis } from '../support/redis.js';
 import { startTestTenant, type TestTenant } from '../support/tenant.js';
 import { createTokenTamper, type TokenTamper } from '../support/token-tamper.js';
 import { closeTestStack } from '../support/stack.js';
+import { DEMO_USER } from '../support/seed-users.js';
 
 describe('logs', () => {
   let redis: TestRedis;
@@ -38,10 +39,7 @@ describe('logs', () => {
     const client = new CookieClient();
     const start = await client.get(`${bff.url}/auth/login`);
     const { completeTenantLogin } = await import('../support/tenant-login.js');
-    const callback = await completeTenantLogin(client, start.location as string, {
-      username: 'demo@example.com',
-      password: 'Demo-password-1',
-    });
+    const callback = await completeTenantLogin(client, start.location as string, DEMO_USER);
     const code = new URL(callback).searchParams.get('code') as string;
     const authorize = new URL(start.location as string).searchParams;
     const flowSecrets = ['state', 'nonce', 'code_challenge'].map((name) => authorize.get(name) as string);

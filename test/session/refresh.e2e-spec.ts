@@ -3,13 +3,14 @@ import { NotAuthenticated, IdpUnavailable } from '../../src/http/bff-error.js';
 import { AccessTokens } from '../../src/session/access-tokens.service.js';
 import { SessionService } from '../../src/session/session.service.js';
 import type { SessionUser } from '../../src/session/session.types.js';
-import { DEMO_TOTP_SECRET, loginThroughBff, MFA_ACR, startTestBff, type TestBff } from '../support/bff.js';
+import { loginThroughBff, MFA_ACR, startTestBff, type TestBff } from '../support/bff.js';
 import { CookieClient } from '../support/cookie-client.js';
 import { type TestRedis } from '../support/redis.js';
 import { type TestTenant } from '../support/tenant.js';
 import { totpNow } from '../support/tenant-login.js';
 import { createTokenTamper, type TokenTamper } from '../support/token-tamper.js';
 import { closeTestStack, startTestStack } from '../support/stack.js';
+import { DEMO_TOTP_SECRET, DEMO_USER } from '../support/seed-users.js';
 
 const sidOf = (cookie: string) => decodeURIComponent(cookie).slice(2).split('.')[0];
 
@@ -40,8 +41,7 @@ describe('AccessTokens: refresh once per session, across instances', () => {
     expect(
       (
         await loginThroughBff(client, bff.url, query, {
-          username: 'demo@example.com',
-          password: 'Demo-password-1',
+          ...DEMO_USER,
           otp,
         })
       ).status,

@@ -1,10 +1,11 @@
 import type { SessionInfo } from '../../src/public-api.types.js';
-import { DEMO_USER, type TestBff } from '../support/bff.js';
+import { type TestBff } from '../support/bff.js';
 import { CookieClient } from '../support/cookie-client.js';
 import { type TestRedis } from '../support/redis.js';
 import { type TestTenant } from '../support/tenant.js';
 import { completeTenantLogin } from '../support/tenant-login.js';
 import { closeTestStack, startTestStack } from '../support/stack.js';
+import { DEMO, DEMO_USER } from '../support/seed-users.js';
 
 describe('session.sameSite strict', () => {
   let redis: TestRedis;
@@ -41,6 +42,6 @@ describe('session.sameSite strict', () => {
     const info = (
       await client.get(`${bff.url}/api/session`, { headers: { 'x-csrf': '1' } })
     ).json<SessionInfo>();
-    expect(info.user.email).toBe('demo@example.com');
+    expect(info.user.email).toBe(DEMO.email);
   });
 });

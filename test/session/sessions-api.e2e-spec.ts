@@ -1,10 +1,11 @@
 import type { ActiveSessionList, SessionInfo } from '../../src/public-api.types.js';
-import { DEMO_TOTP_SECRET, loginThroughBff, MFA_ACR, type TestBff } from '../support/bff.js';
+import { loginThroughBff, MFA_ACR, type TestBff } from '../support/bff.js';
 import { CookieClient } from '../support/cookie-client.js';
 import { type TestRedis } from '../support/redis.js';
 import { type TestTenant } from '../support/tenant.js';
 import { totpNow } from '../support/tenant-login.js';
 import { closeTestStack, startTestStack } from '../support/stack.js';
+import { DEMO_TOTP_SECRET, DEMO_USER } from '../support/seed-users.js';
 
 describe('GET /api/sessions, DELETE /api/sessions/{id}', () => {
   let redis: TestRedis;
@@ -23,8 +24,7 @@ describe('GET /api/sessions, DELETE /api/sessions/{id}', () => {
   async function signedIn(query = '', otp?: () => string) {
     const client = new CookieClient({ 'user-agent': 'test-agent' });
     await loginThroughBff(client, bff.url, query, {
-      username: 'demo@example.com',
-      password: 'Demo-password-1',
+      ...DEMO_USER,
       otp,
     });
     const info = (

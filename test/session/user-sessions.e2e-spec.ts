@@ -5,6 +5,7 @@ import { CookieClient } from '../support/cookie-client.js';
 import { type TestRedis } from '../support/redis.js';
 import { type TestTenant } from '../support/tenant.js';
 import { closeTestStack, startTestStack } from '../support/stack.js';
+import { FRESH_USER } from '../support/seed-users.js';
 
 const sidOf = (cookie: string) => decodeURIComponent(cookie).slice(2).split('.')[0];
 
@@ -32,7 +33,7 @@ describe("a user's sessions (index by sub)", () => {
   it("lists the user's own live sessions by handle and revokes one of them", async () => {
     const phone = await signedIn();
     const laptop = await signedIn();
-    const stranger = await signedIn({ username: 'fresh@example.com', password: 'Fresh-password-1' });
+    const stranger = await signedIn(FRESH_USER);
     const sessions = bff.app.get(UserSessions);
 
     const list = await sessions.list(phone.info.user.sub, phone.sid);

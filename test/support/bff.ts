@@ -17,9 +17,8 @@ import {
 } from './leak-recorder.js';
 import { freePort } from './redis.js';
 import { completeTenantLogin, type TenantCredentials } from './tenant-login.js';
+import { DEMO_USER } from './seed-users.js';
 
-export const DEMO_USER = { username: 'demo@example.com', password: 'Demo-password-1' } as const;
-export const DEMO_TOTP_SECRET = 'JBSWY3DPEHPK3PXP';
 export const MFA_ACR = 'http://schemas.openid.net/pape/policies/2007/06/multi-factor';
 
 export interface TestBffOptions {

@@ -97,7 +97,7 @@ describe('Auth0 auth-js against the local tenant (HTTPS)', () => {
     expect(info).toMatchObject({
       sub: expect.stringMatching(/^auth0\|/),
       email: DEMO.email,
-      name: 'Demo User',
+      name: DEMO.name,
     });
 
     const realm = await auth.getTokenByPassword({

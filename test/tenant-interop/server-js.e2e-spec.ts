@@ -80,7 +80,7 @@ describe('Auth0 server-js against the local tenant (HTTPS)', () => {
     const claims = decodeJwt(tokenSet.accessToken);
     expect(claims.aud).toEqual([it0.myAccountAudience, `https://${it0.domain}/userinfo`]);
     const user = await server.getUser();
-    expect(user).toMatchObject({ email: DEMO.email, name: 'Demo User' });
+    expect(user).toMatchObject({ email: DEMO.email, name: DEMO.name });
   });
 
   it('getAccessToken for a second API (multi-resource refresh token): capped to the policy; an API no policy names is refused', async () => {

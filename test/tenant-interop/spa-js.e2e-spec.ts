@@ -70,7 +70,7 @@ describe.each([
        return { user: await client.getUser(), authenticated: await client.isAuthenticated(),
                 claims: await client.getIdTokenClaims() };`,
     );
-    expect(result.user).toMatchObject({ email: DEMO.email, name: 'Demo User' });
+    expect(result.user).toMatchObject({ email: DEMO.email, name: DEMO.name });
     expect(result.authenticated).toBe(true);
     expect(result.claims.iss).toBe(`https://${it0.domain}/`);
   });

@@ -8,6 +8,7 @@ import { startTestRedis, type TestRedis } from '../support/redis.js';
 import { startTestTenant, type TestTenant } from '../support/tenant.js';
 import { completeTenantLogin, totpNow } from '../support/tenant-login.js';
 import { contractProblems } from './support/oas-contract.js';
+import { DEMO, FRESH, DEMO_USER } from '../support/seed-users.js';
 
 /**
  * The My Account API inside the real local tenant, with tokens from a real login (authorization code +
@@ -75,7 +76,7 @@ async function login(
 }
 
 it('tokens from a real login work against the API of the same host only', async () => {
-  const tokens = await login(tenant.issuer, 'demo@example.com', 'Demo-password-1', {});
+  const tokens = await login(tenant.issuer, DEMO.email, DEMO.password, {});
   const claims = decodeJwt(tokens.access_token);
   expect(claims.aud).toContain(`${tenant.issuer}me/`);
   const client = createMyAccountClient({
@@ -99,22 +100,22 @@ it('tokens from a real login work against the API of the same host only', async 
 });
 
 it('a TOTP enrolled for fresh@example.com through the API is what an MFA login asks for and accepts', async () => {
-  const first = await login(tenant.issuer, 'fresh@example.com', 'Fresh-password-1');
+  const first = await login(tenant.issuer, FRESH.email, FRESH.password);
   const client = createMyAccountClient({ baseUrl: `${tenant.issuer}me/v1`, accessToken: first.access_token });
   const totp = await client.enrollTotp();
   expect((await client.listMethods()).find((m) => m.id === totp.id)?.confirmed).toBe(true);
 
+  await expect(login(tenant.issuer, FRESH.email, FRESH.password, { acr_values: MFA_ACR })).rejects.toThrow(
+    /second factor/,
+  );
   await expect(
-    login(tenant.issuer, 'fresh@example.com', 'Fresh-password-1', { acr_values: MFA_ACR }),
-  ).rejects.toThrow(/second factor/);
-  await expect(
-    login(tenant.issuer, 'fresh@example.com', 'Fresh-password-1', {
+    login(tenant.issuer, FRESH.email, FRESH.password, {
       acr_values: MFA_ACR,
       otp: () => '000000',
     }),
   ).rejects.toThrow();
 
-  const stepped = await login(tenant.issuer, 'fresh@example.com', 'Fresh-password-1', {
+  const stepped = await login(tenant.issuer, FRESH.email, FRESH.password, {
     acr_values: MFA_ACR,
     otp: () => totpNow(totp.secret),
   });
@@ -144,10 +145,7 @@ it('a DPoP-bound token from the real token endpoint works with openid-client pro
     code_challenge: await oidc.calculatePKCECodeChallenge(verifier),
     code_challenge_method: 'S256',
   });
-  const callback = await completeTenantLogin(new CookieClient(), url, {
-    username: 'demo@example.com',
-    password: 'Demo-password-1',
-  });
+  const callback = await completeTenantLogin(new CookieClient(), url, DEMO_USER);
   const tokens = await oidc.authorizationCodeGrant(
     config,
     new URL(callback),
@@ -175,7 +173,7 @@ it('a DPoP-bound token from the real token endpoint works with openid-client pro
 });
 
 it('a passkey enrolled through the API signs the user in with the native passkey grant', async () => {
-  const first = await login(tenant.issuer, 'demo@example.com', 'Demo-password-1');
+  const first = await login(tenant.issuer, DEMO.email, DEMO.password);
   const client = createMyAccountClient({ baseUrl: `${tenant.issuer}me/v1`, accessToken: first.access_token });
   const authenticator = createSoftAuthenticator();
   const passkey = await client.enrollPasskey(authenticator, 'http://localhost:3000');

@@ -65,7 +65,7 @@ describe('tenant authorization server: discovery and code + PKCE login', () => {
     expect(tokens.refresh_token).toBeTruthy();
 
     const id = idTokenClaims(tokens.id_token);
-    expect(id).toMatchObject({ sub: at.sub, name: 'Demo User', email: 'demo@example.com', amr: ['pwd'] });
+    expect(id).toMatchObject({ sub: at.sub, name: DEMO.name, email: DEMO.email, amr: ['pwd'] });
     expect(typeof id.auth_time).toBe('number');
     expect(typeof id.sid).toBe('string');
     expect(id.acr).toBeUndefined();
@@ -105,7 +105,7 @@ describe('tenant authorization server: discovery and code + PKCE login', () => {
       headers: { authorization: `Bearer ${tokens.access_token}` },
     });
     expect(res.status).toBe(200);
-    expect(await res.json()).toMatchObject({ email: 'demo@example.com' });
+    expect(await res.json()).toMatchObject({ email: DEMO.email });
   });
 
   it('re-renders the login page with an error for a wrong password, the same for an unknown user', async () => {

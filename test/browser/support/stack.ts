@@ -5,7 +5,7 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
-import { DEMO_TOTP_SECRET } from '../../support/bff.js';
+import { DEMO as SEEDED_DEMO, DEMO_TOTP_SECRET } from '../../support/seed-users.js';
 import { startTestStack, type TestStack } from '../../support/stack.js';
 import { totpNow } from '../../support/tenant-login.js';
 
@@ -18,8 +18,8 @@ export interface StackUser {
 }
 
 export const DEMO: StackUser = {
-  email: 'demo@example.com',
-  password: 'Demo-password-1',
+  email: SEEDED_DEMO.email,
+  password: SEEDED_DEMO.password,
   totpSecret: DEMO_TOTP_SECRET,
 };
 
@@ -76,7 +76,7 @@ export async function signIn(page: Page, bffUrl: string, user: StackUser = DEMO)
   await page.goto(`${bffUrl}/`);
   await page.getByRole('button', { name: 'Sign in', exact: true }).click();
   await throughTenant(page, bffUrl, user);
-  await page.getByRole('heading', { name: 'Demo User' }).waitFor();
+  await page.getByRole('heading', { name: SEEDED_DEMO.name }).waitFor();
 }
 
 /** The step-up banner's button, the tenant's MFA page, then back on the page with the action offered again. */

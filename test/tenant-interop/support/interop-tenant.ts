@@ -1,10 +1,11 @@
 import type { TenantConfig } from '../../../tenant/config/tenant-config.schema.js';
 import { startTestRedis, type TestRedis } from '../../support/redis.js';
+import { DEMO as SEEDED_DEMO, DEMO_TOTP_SECRET } from '../../support/seed-users.js';
 import { startTestTenant, type TestTenant } from '../../support/tenant.js';
 import { createTestCertificate, type TestCertificate } from '../../support/tls.js';
 
 /** The seed's demo user (config/tenant.yaml): TOTP enrolled, MFA on request. */
-export const DEMO = { email: 'demo@example.com', password: 'Demo-password-1', totp: 'JBSWY3DPEHPK3PXP' };
+export const DEMO = { ...SEEDED_DEMO, totp: DEMO_TOTP_SECRET };
 /** A user whose every login needs MFA, with TOTP and a recovery code enrolled. */
 export const ALWAYS_MFA = {
   email: 'always@example.com',

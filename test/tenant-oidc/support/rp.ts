@@ -1,6 +1,7 @@
 import { createRemoteJWKSet, decodeJwt, jwtVerify, type JWTPayload } from 'jose';
 import * as oidc from 'openid-client';
 import { CookieClient } from '../../support/cookie-client.js';
+import { DEMO as SEEDED_DEMO, DEMO_TOTP_SECRET, FRESH_USER } from '../../support/seed-users.js';
 import { completeTenantLogin, type TenantCredentials } from '../../support/tenant-login.js';
 
 /** The relying party side of the tenant tests: openid-client 6 as the seeded `myaccount-bff` client. */
@@ -9,12 +10,8 @@ export const CLIENT_ID = 'myaccount-bff';
 export const CLIENT_SECRET = 'dev-bff-secret';
 export const REDIRECT_URI = 'http://localhost:3000/auth/callback';
 export const MFA_ACR = 'http://schemas.openid.net/pape/policies/2007/06/multi-factor';
-export const DEMO = {
-  username: 'demo@example.com',
-  password: 'Demo-password-1',
-  totpSecret: 'JBSWY3DPEHPK3PXP',
-};
-export const FRESH = { username: 'fresh@example.com', password: 'Fresh-password-1' };
+export const DEMO = { ...SEEDED_DEMO, username: SEEDED_DEMO.email, totpSecret: DEMO_TOTP_SECRET };
+export const FRESH = FRESH_USER;
 
 export async function discover(
   issuer: string,
