@@ -1,60 +1,52 @@
 import type { ActiveSessionList, ProblemBody, SessionInfo } from '../../src/public-api.types.js';
 import { SessionService } from '../../src/session/session.service.js';
-import { loginThroughBff, MFA_ACR, type TestBff } from '../support/bff.js';
+import { loginThroughBff, MFA_ACR } from '../support/bff.js';
 import { CookieClient } from '../support/cookie-client.js';
-import { type TestRedis } from '../support/redis.js';
-import { type TestTenant } from '../support/tenant.js';
 import { totpNow } from '../support/tenant-login.js';
-import { closeTestStack, startTestStack } from '../support/stack.js';
+import { describeWithStack, type TestStackOptions } from '../support/stack.js';
 import { DEMO_USER, FRESH_USER, DEMO_TOTP_SECRET } from '../support/seed-users.js';
 
 const BASIC = `Basic ${Buffer.from('myaccount-bff:dev-bff-secret').toString('base64')}`;
 
-describe('active sessions: list, revoke one, sign out the others', () => {
-  let redis: TestRedis;
-  let tenant: TestTenant;
-  let bff: TestBff;
+const stackOptions: TestStackOptions = {
+  bff: {},
+};
 
-  beforeAll(async () => {
-    ({ redis, tenant, bff } = await startTestStack({
-      bff: {},
-    }));
-  });
-  afterAll(async () => {
-    await closeTestStack({ bff, tenant, redis });
-  });
-
+describeWithStack('active sessions: list, revoke one, sign out the others', stackOptions, (stack) => {
   /** What the account page sends: the CSRF header and its own origin. */
-  const headers = () => ({ 'x-csrf': '1', origin: bff.url, 'sec-fetch-site': 'same-origin' });
+  const headers = () => ({ 'x-csrf': '1', origin: stack.bff.url, 'sec-fetch-site': 'same-origin' });
 
   async function signedIn(user = DEMO_USER, mfa = false) {
     const client = new CookieClient({ 'user-agent': `agent-${Math.random()}` });
     const query = mfa ? `?acr_values=${encodeURIComponent(MFA_ACR)}` : '';
     const otp = mfa ? () => totpNow(DEMO_TOTP_SECRET) : undefined;
-    expect((await loginThroughBff(client, bff.url, query, { ...user, otp })).status).toBe(302);
+    expect((await loginThroughBff(client, stack.bff.url, query, { ...user, otp })).status).toBe(302);
     const info = (
-      await client.get(`${bff.url}/api/session`, { headers: { 'x-csrf': '1' } })
+      await client.get(`${stack.bff.url}/api/session`, { headers: { 'x-csrf': '1' } })
     ).json<SessionInfo>();
     return { client, info };
   }
   const alive = async (client: CookieClient) =>
-    (await client.get(`${bff.url}/api/session`, { headers: { 'x-csrf': '1' } })).status === 200;
+    (await client.get(`${stack.bff.url}/api/session`, { headers: { 'x-csrf': '1' } })).status === 200;
   const list = async (client: CookieClient) =>
-    (await client.get(`${bff.url}/api/sessions`, { headers: headers() })).json<ActiveSessionList>().sessions;
+    (await client.get(`${stack.bff.url}/api/sessions`, { headers: headers() })).json<ActiveSessionList>()
+      .sessions;
 
   /** The session's refresh token, read from its (encrypted) record the way the BFF reads it. */
   async function refreshTokenOf(client: CookieClient): Promise<string> {
-    const signed = decodeURIComponent(client.cookies(bff.url)[bff.config.session.cookieName]);
+    const signed = decodeURIComponent(client.cookies(stack.bff.url)[stack.bff.config.session.cookieName]);
     const sid = signed.slice(2, signed.lastIndexOf('.'));
-    const record = await bff.app.get(SessionService).readTokens(sid);
+    const record = await stack.bff.app.get(SessionService).readTokens(sid);
     expect(record?.tokens.refreshToken).toBeTruthy();
     return record!.tokens.refreshToken!;
   }
   /** Whether the tenant still holds the refresh token (oidc-provider's record: revocation deletes it, use keeps it). */
   async function heldByTenant(refreshToken: string): Promise<boolean> {
-    const client = redis.client();
+    const client = stack.redis.client();
     try {
-      return (await client.exists(`${tenant.config.redis.prefix}oidc:RefreshToken:${refreshToken}`)) === 1;
+      return (
+        (await client.exists(`${stack.tenant.config.redis.prefix}oidc:RefreshToken:${refreshToken}`)) === 1
+      );
     } finally {
       client.disconnect();
     }
@@ -63,7 +55,7 @@ describe('active sessions: list, revoke one, sign out the others', () => {
   async function eventuallyRefused(refreshToken: string): Promise<boolean> {
     for (let i = 0; i < 30 && (await heldByTenant(refreshToken)); i++)
       await new Promise((r) => setTimeout(r, 100));
-    const res = await fetch(`${tenant.url}/oauth/token`, {
+    const res = await fetch(`${stack.tenant.url}/oauth/token`, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: BASIC },
       body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: refreshToken }),
@@ -85,7 +77,7 @@ describe('active sessions: list, revoke one, sign out the others', () => {
       last_seen_at: expect.stringMatching(/Z$/),
     });
     for (const client of [me.client, other.client]) {
-      const cookie = client.cookies(bff.url)[bff.config.session.cookieName];
+      const cookie = client.cookies(stack.bff.url)[stack.bff.config.session.cookieName];
       const signed = decodeURIComponent(cookie);
       const sid = signed.slice(2, signed.lastIndexOf('.'));
       for (const s of sessions) {
@@ -100,7 +92,7 @@ describe('active sessions: list, revoke one, sign out the others', () => {
     const refreshToken = await refreshTokenOf(other.client);
     expect(await heldByTenant(refreshToken)).toBe(true);
     const me = await signedIn(DEMO_USER, true);
-    const res = await me.client.request(`${bff.url}/api/sessions/${other.info.session.id_hint}`, {
+    const res = await me.client.request(`${stack.bff.url}/api/sessions/${other.info.session.id_hint}`, {
       method: 'DELETE',
       headers: headers(),
     });
@@ -113,7 +105,7 @@ describe('active sessions: list, revoke one, sign out the others', () => {
   it("answers 404 for another user's session, which lives on", async () => {
     const stranger = await signedIn(FRESH_USER);
     const me = await signedIn(DEMO_USER, true);
-    const res = await me.client.request(`${bff.url}/api/sessions/${stranger.info.session.id_hint}`, {
+    const res = await me.client.request(`${stack.bff.url}/api/sessions/${stranger.info.session.id_hint}`, {
       method: 'DELETE',
       headers: headers(),
     });
@@ -124,7 +116,7 @@ describe('active sessions: list, revoke one, sign out the others', () => {
 
   it('revoking the current session is a sign-out: 204, then the cookie is worthless', async () => {
     const me = await signedIn(DEMO_USER, true);
-    const res = await me.client.request(`${bff.url}/api/sessions/${me.info.session.id_hint}`, {
+    const res = await me.client.request(`${stack.bff.url}/api/sessions/${me.info.session.id_hint}`, {
       method: 'DELETE',
       headers: headers(),
     });
@@ -136,21 +128,25 @@ describe('active sessions: list, revoke one, sign out the others', () => {
     const me = await signedIn(DEMO_USER, true);
     const target = await signedIn();
     const calls: Array<{ method: string; url: string; headers: Record<string, string> }> = [
-      { method: 'GET', url: `${bff.url}/api/sessions`, headers: { origin: bff.url } },
+      { method: 'GET', url: `${stack.bff.url}/api/sessions`, headers: { origin: stack.bff.url } },
       {
         method: 'DELETE',
-        url: `${bff.url}/api/sessions/${target.info.session.id_hint}`,
-        headers: { origin: bff.url },
+        url: `${stack.bff.url}/api/sessions/${target.info.session.id_hint}`,
+        headers: { origin: stack.bff.url },
       },
-      { method: 'POST', url: `${bff.url}/api/sessions/revoke-others`, headers: { origin: bff.url } },
       {
         method: 'POST',
-        url: `${bff.url}/api/sessions/revoke-others`,
+        url: `${stack.bff.url}/api/sessions/revoke-others`,
+        headers: { origin: stack.bff.url },
+      },
+      {
+        method: 'POST',
+        url: `${stack.bff.url}/api/sessions/revoke-others`,
         headers: { 'x-csrf': '1', origin: 'https://evil.example' },
       },
       {
         method: 'DELETE',
-        url: `${bff.url}/api/sessions/${target.info.session.id_hint}`,
+        url: `${stack.bff.url}/api/sessions/${target.info.session.id_hint}`,
         headers: { 'x-csrf': '1' },
       },
     ];
@@ -166,7 +162,7 @@ describe('active sessions: list, revoke one, sign out the others', () => {
     it('needs a fresh MFA: 401 RFC 9470 challenge, and nothing is revoked', async () => {
       const other = await signedIn();
       const me = await signedIn();
-      const res = await me.client.post(`${bff.url}/api/sessions/revoke-others`, { headers: headers() });
+      const res = await me.client.post(`${stack.bff.url}/api/sessions/revoke-others`, { headers: headers() });
       expect(res.status).toBe(401);
       expect(res.headers.get('www-authenticate')).toContain('error="insufficient_user_authentication"');
       expect(res.json<ProblemBody>()).toMatchObject({
@@ -187,7 +183,7 @@ describe('active sessions: list, revoke one, sign out the others', () => {
       const me = await signedIn(DEMO_USER, true);
       expect((await list(me.client)).length).toBeGreaterThanOrEqual(3);
 
-      const res = await me.client.post(`${bff.url}/api/sessions/revoke-others`, { headers: headers() });
+      const res = await me.client.post(`${stack.bff.url}/api/sessions/revoke-others`, { headers: headers() });
       expect(res.status).toBe(204);
       expect(await alive(first.client)).toBe(false);
       expect(await alive(second.client)).toBe(false);
@@ -199,7 +195,7 @@ describe('active sessions: list, revoke one, sign out the others', () => {
     });
 
     it('answers 401 login_required without a session', async () => {
-      const res = await fetch(`${bff.url}/api/sessions/revoke-others`, {
+      const res = await fetch(`${stack.bff.url}/api/sessions/revoke-others`, {
         method: 'POST',
         headers: headers(),
       });

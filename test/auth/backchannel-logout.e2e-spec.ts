@@ -1,32 +1,23 @@
 import { decodeJwt, type JWTPayload } from 'jose';
 import { randomUUID } from 'node:crypto';
-import { loginThroughBff, type TestBff } from '../support/bff.js';
+import { loginThroughBff } from '../support/bff.js';
 import { CookieClient } from '../support/cookie-client.js';
-import { type TestRedis } from '../support/redis.js';
-import { type TestTenant } from '../support/tenant.js';
 import { createTokenTamper, type TokenTamper, unsignedJwt } from '../support/token-tamper.js';
-import { closeTestStack, startTestStack } from '../support/stack.js';
+import { describeWithStack, type TestStackOptions } from '../support/stack.js';
 
 const EVENT = 'http://schemas.openid.net/event/backchannel-logout';
 
-describe('POST /auth/backchannel-logout', () => {
-  let redis: TestRedis;
-  let tenant: TestTenant;
-  let bff: TestBff;
-  let tamper: TokenTamper;
+let tamper: TokenTamper;
+const stackOptions = async (): Promise<TestStackOptions> => {
+  tamper = await createTokenTamper();
+  return { bff: { oidcFetch: tamper.fetch } };
+};
 
-  beforeAll(async () => {
-    tamper = await createTokenTamper();
-    ({ redis, tenant, bff } = await startTestStack({ bff: { oidcFetch: tamper.fetch } }));
-  });
-  afterAll(async () => {
-    await closeTestStack({ bff, tenant, redis });
-  });
-
+describeWithStack('POST /auth/backchannel-logout', stackOptions, (stack) => {
   /** A signed-in browser and the claims of its ID token (sub, sid). */
   async function signedIn(): Promise<{ client: CookieClient; sub: string; sid: string }> {
     const client = new CookieClient();
-    expect((await loginThroughBff(client, bff.url)).status).toBe(302);
+    expect((await loginThroughBff(client, stack.bff.url)).status).toBe(302);
     const idToken = tamper.issued
       .filter((t) => t.split('.').length === 3 && decodeJwt(t).nonce !== undefined)
       .at(-1) as string;
@@ -35,12 +26,12 @@ describe('POST /auth/backchannel-logout', () => {
   }
 
   const alive = async (client: CookieClient) =>
-    (await client.get(`${bff.url}/api/session`, { headers: { 'x-csrf': '1' } })).status;
+    (await client.get(`${stack.bff.url}/api/session`, { headers: { 'x-csrf': '1' } })).status;
 
   function claims(extra: JWTPayload): JWTPayload {
     const now = Math.floor(Date.now() / 1000);
     return {
-      iss: tenant.issuer,
+      iss: stack.tenant.issuer,
       aud: 'myaccount-bff',
       iat: now,
       exp: now + 120,
@@ -51,7 +42,7 @@ describe('POST /auth/backchannel-logout', () => {
   }
 
   const post = (token: string | undefined) =>
-    new CookieClient().post(`${bff.url}/auth/backchannel-logout`, {
+    new CookieClient().post(`${stack.bff.url}/auth/backchannel-logout`, {
       form: token === undefined ? {} : { logout_token: token },
     });
 
@@ -59,7 +50,7 @@ describe('POST /auth/backchannel-logout', () => {
     const { client } = await signedIn();
     const other = await signedIn();
     const end = await client.get(
-      `${tenant.url}/oidc/logout?client_id=myaccount-bff&post_logout_redirect_uri=${encodeURIComponent(`${bff.url}/`)}`,
+      `${stack.tenant.url}/oidc/logout?client_id=myaccount-bff&post_logout_redirect_uri=${encodeURIComponent(`${stack.bff.url}/`)}`,
     );
     expect(end.status).toBe(303);
     expect(await alive(client)).toBe(401);

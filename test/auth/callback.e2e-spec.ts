@@ -1,26 +1,18 @@
 import { createHmac } from 'node:crypto';
-import { loginThroughBff, type TestBff } from '../support/bff.js';
+import { loginThroughBff } from '../support/bff.js';
 import { CookieClient, type ClientResponse } from '../support/cookie-client.js';
-import { type TestRedis } from '../support/redis.js';
-import { type TestTenant } from '../support/tenant.js';
 import { completeTenantLogin, totpNow } from '../support/tenant-login.js';
 import { createTokenTamper, type TokenTamper, unsignedJwt } from '../support/token-tamper.js';
-import { closeTestStack, startTestStack } from '../support/stack.js';
+import { describeWithStack, type TestStackOptions } from '../support/stack.js';
 import { DEMO_USER, DEMO_TOTP_SECRET } from '../support/seed-users.js';
 
-describe('GET /auth/callback refuses what it cannot verify', () => {
-  let redis: TestRedis;
-  let tenant: TestTenant;
-  let bff: TestBff;
-  let tamper: TokenTamper;
+let tamper: TokenTamper;
+const stackOptions = async (): Promise<TestStackOptions> => {
+  tamper = await createTokenTamper();
+  return { bff: { oidcFetch: tamper.fetch } };
+};
 
-  beforeAll(async () => {
-    tamper = await createTokenTamper();
-    ({ redis, tenant, bff } = await startTestStack({ bff: { oidcFetch: tamper.fetch } }));
-  });
-  afterAll(async () => {
-    await closeTestStack({ bff, tenant, redis });
-  });
+describeWithStack('GET /auth/callback refuses what it cannot verify', stackOptions, (stack) => {
   afterEach(() => {
     tamper.rewrite = undefined;
     tamper.tokenEndpointDown = false;
@@ -33,20 +25,24 @@ describe('GET /auth/callback refuses what it cannot verify', () => {
     expect(res.headers.get('cache-control')).toBe('no-store');
     expect(res.body).toContain('href="/auth/login"');
     expect(res.headers.getSetCookie().some((c) => c.startsWith('__Host-bff='))).toBe(false);
-    expect((await client.get(`${bff.url}/api/session`, { headers: { 'x-csrf': '1' } })).status).toBe(401);
+    expect((await client.get(`${stack.bff.url}/api/session`, { headers: { 'x-csrf': '1' } })).status).toBe(
+      401,
+    );
   }
 
   /** Starts a login and gets the tenant's callback URL (code + state) without using it. */
   async function callbackUrl(client: CookieClient, query = ''): Promise<string> {
-    const start = await client.get(`${bff.url}/auth/login${query}`);
+    const start = await client.get(`${stack.bff.url}/auth/login${query}`);
     return completeTenantLogin(client, start.location as string, DEMO_USER);
   }
 
   it('accepts an untouched login re-signed with a trusted key (the seam itself works)', async () => {
     tamper.rewrite = ({ claims }) => tamper.sign(claims);
     const client = new CookieClient();
-    expect((await loginThroughBff(client, bff.url)).status).toBe(302);
-    expect((await client.get(`${bff.url}/api/session`, { headers: { 'x-csrf': '1' } })).status).toBe(200);
+    expect((await loginThroughBff(client, stack.bff.url)).status).toBe(302);
+    expect((await client.get(`${stack.bff.url}/api/session`, { headers: { 'x-csrf': '1' } })).status).toBe(
+      200,
+    );
   });
 
   it.each([
@@ -80,17 +76,17 @@ describe('GET /auth/callback refuses what it cannot verify', () => {
 
   it('error= from the tenant, without reflecting the description', async () => {
     const client = new CookieClient();
-    const start = await client.get(`${bff.url}/auth/login`);
+    const start = await client.get(`${stack.bff.url}/auth/login`);
     const state = new URL(start.location as string).searchParams.get('state') as string;
     const res = await client.get(
-      `${bff.url}/auth/callback?error=access_denied&error_description=${encodeURIComponent('<script>alert(1)</script>')}&state=${state}`,
+      `${stack.bff.url}/auth/callback?error=access_denied&error_description=${encodeURIComponent('<script>alert(1)</script>')}&state=${state}`,
     );
     await expectRefused(client, res);
     expect(res.body).not.toContain('<script>');
     expect(res.body).not.toContain('alert(1)');
     expect(res.body).toContain('access_denied');
     const hostile = await client.get(
-      `${bff.url}/auth/callback?error=${encodeURIComponent('"><script>x</script>')}`,
+      `${stack.bff.url}/auth/callback?error=${encodeURIComponent('"><script>x</script>')}`,
     );
     await expectRefused(client, hostile);
     expect(hostile.body).not.toContain('<script>');
@@ -142,7 +138,7 @@ describe('GET /auth/callback refuses what it cannot verify', () => {
   ])('an ID token with %s', async (_label, forge) => {
     tamper.rewrite = ({ claims, raw }) => forge(claims, raw);
     const client = new CookieClient();
-    const res = await loginThroughBff(client, bff.url);
+    const res = await loginThroughBff(client, stack.bff.url);
     await expectRefused(client, res);
     expect(res.body).toContain('could not be verified');
   });
@@ -151,7 +147,7 @@ describe('GET /auth/callback refuses what it cannot verify', () => {
     tamper.rewrite = ({ claims }) => tamper.sign({ ...claims, amr: ['pwd'], acr: undefined });
     const client = new CookieClient();
     const start = await client.get(
-      `${bff.url}/auth/login?acr_values=${encodeURIComponent('http://schemas.openid.net/pape/policies/2007/06/multi-factor')}`,
+      `${stack.bff.url}/auth/login?acr_values=${encodeURIComponent('http://schemas.openid.net/pape/policies/2007/06/multi-factor')}`,
     );
     const callback = await completeTenantLogin(client, start.location as string, {
       ...DEMO_USER,

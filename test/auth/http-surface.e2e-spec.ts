@@ -1,28 +1,18 @@
 import { ConfigError } from '../../src/config/load-config.js';
-import { startTestBff, type TestBff } from '../support/bff.js';
-import { freePort, type TestRedis } from '../support/redis.js';
-import { type TestTenant } from '../support/tenant.js';
-import { closeTestStack, startTestStack } from '../support/stack.js';
+import { startTestBff } from '../support/bff.js';
+import { freePort } from '../support/redis.js';
+import { describeWithStack, type TestStackOptions } from '../support/stack.js';
 import { DEMO } from '../support/seed-users.js';
 
-describe('the HTTP surface of /auth and /api', () => {
-  let redis: TestRedis;
-  let tenant: TestTenant;
-  let bff: TestBff;
+const stackOptions: TestStackOptions = {
+  bff: {
+    configure: (c) => void (c.server.bodyLimit = '8kb'),
+  },
+};
 
-  beforeAll(async () => {
-    ({ redis, tenant, bff } = await startTestStack({
-      bff: {
-        configure: (c) => void (c.server.bodyLimit = '8kb'),
-      },
-    }));
-  });
-  afterAll(async () => {
-    await closeTestStack({ bff, tenant, redis });
-  });
-
+describeWithStack('the HTTP surface of /auth and /api', stackOptions, (stack) => {
   const call = (path: string, init: RequestInit = {}) =>
-    fetch(`${bff.url}${path}`, { redirect: 'manual', ...init });
+    fetch(`${stack.bff.url}${path}`, { redirect: 'manual', ...init });
   const form = { 'content-type': 'application/x-www-form-urlencoded' };
   const json = { 'content-type': 'application/json' };
 
@@ -125,16 +115,16 @@ describe('the HTTP surface of /auth and /api', () => {
       '/auth/login?returnTo=%2F%2Fevil.example&acr_values=http%3A%2F%2Fschemas.openid.net%2Fpape%2Fpolicies%2F2007%2F06%2Fmulti-factor&max_age=300&login_hint=demo%40example.com',
     );
     const url = new URL(res.headers.get('location') as string);
-    expect(url.origin + url.pathname).toBe(`${tenant.url}/authorize`);
+    expect(url.origin + url.pathname).toBe(`${stack.tenant.url}/authorize`);
     const p = url.searchParams;
     expect(p.get('response_type')).toBe('code');
     expect(p.get('client_id')).toBe('myaccount-bff');
-    expect(p.get('redirect_uri')).toBe(`${bff.url}/auth/callback`);
+    expect(p.get('redirect_uri')).toBe(`${stack.bff.url}/auth/callback`);
     expect(p.get('code_challenge_method')).toBe('S256');
     expect(p.get('code_challenge')).toMatch(/^[A-Za-z0-9_-]{43}$/);
     expect(p.get('state')).toMatch(/^[A-Za-z0-9_-]{43}$/);
     expect(p.get('nonce')).toMatch(/^[A-Za-z0-9_-]{43}$/);
-    expect(p.get('audience')).toBe(`${tenant.issuer}me/`);
+    expect(p.get('audience')).toBe(`${stack.tenant.issuer}me/`);
     expect(p.get('scope')?.split(' ')).toEqual(
       expect.arrayContaining(['openid', 'offline_access', 'read:me:authentication_methods']),
     );
@@ -165,7 +155,7 @@ describe('the HTTP surface of /auth and /api', () => {
 
   it('does not boot on a bad configuration, naming every problem', async () => {
     const attempt = startTestBff({
-      issuer: tenant.issuer,
+      issuer: stack.tenant.issuer,
       redisUrl: 'not-a-url',
       configure: (c) => void (c.oidc.clientSecret = null),
     });
@@ -183,7 +173,7 @@ describe('the HTTP surface of /auth and /api', () => {
     const dead = await freePort();
     const lonely = await startTestBff({
       issuer: `http://localhost:${dead}/`,
-      redisUrl: redis.url,
+      redisUrl: stack.redis.url,
       waitForDiscovery: false,
     });
     try {

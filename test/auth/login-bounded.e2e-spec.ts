@@ -1,11 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { MAX_PARALLEL_LOGINS } from '../../src/auth/login-transaction-cookies.js';
-import { type TestBff } from '../support/bff.js';
 import { CookieClient } from '../support/cookie-client.js';
-import { type TestRedis } from '../support/redis.js';
-import { closeTestStack, startTestStack } from '../support/stack.js';
-import { type TestTenant } from '../support/tenant.js';
+import { describeWithStack } from '../support/stack.js';
 import { completeTenantLogin } from '../support/tenant-login.js';
 import { DEMO_USER } from '../support/seed-users.js';
 
@@ -16,25 +13,20 @@ const TX_PREFIX = '__Host-bff-tx.';
  * `__Host-` cookie per state, the loop breaker's count in another. Only a callback that presents a sealed
  * transaction writes one key: its spent state, until the transaction would have expired.
  */
-describe('GET /auth/login: bounded, no store entry before the callback', () => {
-  let redis: TestRedis;
-  let tenant: TestTenant;
-  let bff: TestBff;
+describeWithStack('GET /auth/login: bounded, no store entry before the callback', {}, (stack) => {
   let raw: Redis;
 
   beforeAll(async () => {
-    ({ redis, tenant, bff } = await startTestStack());
-    raw = redis.client();
+    raw = stack.redis.client();
   });
   afterAll(async () => {
     await raw?.quit();
-    await closeTestStack({ bff, tenant, redis });
   });
 
   /** The BFF's keys (the tenant shares this Redis under its own prefix). */
-  const keys = async () => (await raw.keys(`${bff.config.session.keyPrefix}*`)).sort();
+  const keys = async () => (await raw.keys(`${stack.bff.config.session.keyPrefix}*`)).sort();
   const txCookies = (client: CookieClient) =>
-    Object.entries(client.cookies(bff.url)).filter(([name]) => name.startsWith(TX_PREFIX));
+    Object.entries(client.cookies(stack.bff.url)).filter(([name]) => name.startsWith(TX_PREFIX));
   const cookieHeader = (cookies: Array<[string, string]>) => cookies.map(([n, v]) => `${n}=${v}`).join('; ');
 
   // 1,000 requests each: minutes on a busy machine, not a race being waited out.
@@ -43,7 +35,7 @@ describe('GET /auth/login: bounded, no store entry before the callback', () => {
     const statuses = new Map<number, number>();
     for (let batch = 0; batch < 50; batch++) {
       const answers = await Promise.all(
-        Array.from({ length: 20 }, () => fetch(`${bff.url}/auth/login`, { redirect: 'manual' })),
+        Array.from({ length: 20 }, () => fetch(`${stack.bff.url}/auth/login`, { redirect: 'manual' })),
       );
       for (const res of answers) {
         statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
@@ -59,10 +51,10 @@ describe('GET /auth/login: bounded, no store entry before the callback', () => {
     const browser = new CookieClient();
     const statuses = new Map<number, number>();
     for (let i = 0; i < 1000; i++) {
-      const res = await browser.get(`${bff.url}/auth/login`);
+      const res = await browser.get(`${stack.bff.url}/auth/login`);
       statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
     }
-    const { maxStarts } = bff.config.auth.loginLoop;
+    const { maxStarts } = stack.bff.config.auth.loginLoop;
     expect(Object.fromEntries(statuses)).toEqual({ 302: maxStarts, 429: 1000 - maxStarts });
     expect(txCookies(browser).length).toBeLessThanOrEqual(MAX_PARALLEL_LOGINS);
     expect(await keys()).toEqual(before);
@@ -72,13 +64,13 @@ describe('GET /auth/login: bounded, no store entry before the callback', () => {
     const browser = new CookieClient();
     const states: string[] = [];
     for (let i = 0; i < MAX_PARALLEL_LOGINS + 1; i++) {
-      const start = await browser.get(`${bff.url}/auth/login`);
+      const start = await browser.get(`${stack.bff.url}/auth/login`);
       states.push(new URL(start.location as string).searchParams.get('state') as string);
     }
     expect(txCookies(browser)).toHaveLength(MAX_PARALLEL_LOGINS);
     // The newest finishes; the oldest was dropped.
     const newest = await browser.get(
-      `${bff.url}/auth/callback?${new URLSearchParams({ code: 'x', state: states[0] })}`,
+      `${stack.bff.url}/auth/callback?${new URLSearchParams({ code: 'x', state: states[0] })}`,
     );
     expect(newest.status).toBe(400);
     expect(newest.body).toContain('started in another browser');
@@ -86,22 +78,22 @@ describe('GET /auth/login: bounded, no store entry before the callback', () => {
 
   it('two tabs log in in parallel, finishing in either order', async () => {
     const browser = new CookieClient();
-    const first = await browser.get(`${bff.url}/auth/login?returnTo=%2Ffirst`);
-    const second = await browser.get(`${bff.url}/auth/login?returnTo=%2Fsecond`);
+    const first = await browser.get(`${stack.bff.url}/auth/login?returnTo=%2Ffirst`);
+    const second = await browser.get(`${stack.bff.url}/auth/login?returnTo=%2Fsecond`);
     const secondDone = await browser.get(
       await completeTenantLogin(browser, second.location as string, DEMO_USER),
     );
-    expect([secondDone.status, secondDone.location]).toEqual([302, `${bff.url}/second`]);
+    expect([secondDone.status, secondDone.location]).toEqual([302, `${stack.bff.url}/second`]);
     const firstDone = await browser.get(
       await completeTenantLogin(browser, first.location as string, DEMO_USER),
     );
-    expect([firstDone.status, firstDone.location]).toEqual([302, `${bff.url}/first`]);
+    expect([firstDone.status, firstDone.location]).toEqual([302, `${stack.bff.url}/first`]);
     expect(txCookies(browser)).toHaveLength(0);
   });
 
   it('a callback works once: replaying it with a copy of the transaction cookie fails, and leaves one marker', async () => {
     const browser = new CookieClient();
-    const start = await browser.get(`${bff.url}/auth/login`);
+    const start = await browser.get(`${stack.bff.url}/auth/login`);
     const callback = await completeTenantLogin(browser, start.location as string, DEMO_USER);
     const copy = cookieHeader(txCookies(browser));
     const before = await keys();
@@ -116,13 +108,13 @@ describe('GET /auth/login: bounded, no store entry before the callback', () => {
     expect(marker).toHaveLength(1);
     const ttl = await raw.ttl(marker[0]);
     expect(ttl).toBeGreaterThan(0);
-    expect(ttl).toBeLessThanOrEqual(bff.config.oidc.loginTransactionTtlSeconds);
+    expect(ttl).toBeLessThanOrEqual(stack.bff.config.oidc.loginTransactionTtlSeconds);
   });
 
   it('refuses a look-alike (NBSP-prefixed), a tampered or a renamed transaction cookie', async () => {
     const browser = new CookieClient();
-    const start = await browser.get(`${bff.url}/auth/login`);
-    const other = await browser.get(`${bff.url}/auth/login`);
+    const start = await browser.get(`${stack.bff.url}/auth/login`);
+    const other = await browser.get(`${stack.bff.url}/auth/login`);
     const callback = await completeTenantLogin(browser, start.location as string, DEMO_USER);
     const state = new URL(start.location as string).searchParams.get('state') as string;
     const otherState = new URL(other.location as string).searchParams.get('state') as string;

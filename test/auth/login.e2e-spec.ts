@@ -1,32 +1,18 @@
 import { CookieClient } from '../support/cookie-client.js';
-import { type TestBff } from '../support/bff.js';
-import { type TestRedis } from '../support/redis.js';
-import { type TestTenant } from '../support/tenant.js';
 import { completeTenantLogin, totpNow } from '../support/tenant-login.js';
 import type { SessionInfo } from '../../src/public-api.types.js';
-import { closeTestStack, startTestStack } from '../support/stack.js';
+import { describeWithStack } from '../support/stack.js';
 import { DEMO, FRESH, DEMO_USER, FRESH_USER, DEMO_TOTP_SECRET } from '../support/seed-users.js';
 
 const MFA = 'http://schemas.openid.net/pape/policies/2007/06/multi-factor';
 
-describe('login through the real tenant', () => {
-  let redis: TestRedis;
-  let tenant: TestTenant;
-  let bff: TestBff;
-
-  beforeAll(async () => {
-    ({ redis, tenant, bff } = await startTestStack());
-  });
-  afterAll(async () => {
-    await closeTestStack({ bff, tenant, redis });
-  });
-
+describeWithStack('login through the real tenant', {}, (stack) => {
   async function login(
     client: CookieClient,
     query = '',
     otp?: () => string | Promise<string>,
   ): Promise<string> {
-    const start = await client.get(`${bff.url}/auth/login${query}`);
+    const start = await client.get(`${stack.bff.url}/auth/login${query}`);
     expect(start.status).toBe(302);
     const callback = await completeTenantLogin(client, start.location as string, { ...DEMO_USER, otp });
     const done = await client.get(callback);
@@ -36,8 +22,8 @@ describe('login through the real tenant', () => {
 
   it('signs the demo user in and /api/session shows who it is, without tokens', async () => {
     const client = new CookieClient();
-    expect(await login(client, '?returnTo=%2Faccount%3Ftab%3Dmfa')).toBe(`${bff.url}/account?tab=mfa`);
-    const res = await client.get(`${bff.url}/api/session`, { headers: { 'x-csrf': '1' } });
+    expect(await login(client, '?returnTo=%2Faccount%3Ftab%3Dmfa')).toBe(`${stack.bff.url}/account?tab=mfa`);
+    const res = await client.get(`${stack.bff.url}/api/session`, { headers: { 'x-csrf': '1' } });
     expect(res.status).toBe(200);
     expect(res.headers.get('cache-control')).toBe('no-store');
     const info = res.json<SessionInfo>();
@@ -54,7 +40,7 @@ describe('login through the real tenant', () => {
     const client = new CookieClient();
     await login(client, `?acr_values=${encodeURIComponent(MFA)}`, () => totpNow(DEMO_TOTP_SECRET));
     const info = (
-      await client.get(`${bff.url}/api/session`, { headers: { 'x-csrf': '1' } })
+      await client.get(`${stack.bff.url}/api/session`, { headers: { 'x-csrf': '1' } })
     ).json<SessionInfo>();
     expect(info.mfa.last_mfa_at).not.toBeNull();
     expect(Math.abs(Date.parse(info.mfa.last_mfa_at as string) - Date.now())).toBeLessThan(60_000);
@@ -66,14 +52,18 @@ describe('login through the real tenant', () => {
   it('gives a new session id at login: a cookie from before is useless afterwards', async () => {
     const client = new CookieClient();
     await login(client);
-    const before = client.cookies(bff.url)['__Host-bff'];
+    const before = client.cookies(stack.bff.url)['__Host-bff'];
     await login(client);
-    const after = client.cookies(bff.url)['__Host-bff'];
+    const after = client.cookies(stack.bff.url)['__Host-bff'];
     expect(after).not.toBe(before);
     const stale = new CookieClient();
-    stale.setCookie(bff.url, '__Host-bff', before);
-    expect((await stale.get(`${bff.url}/api/session`, { headers: { 'x-csrf': '1' } })).status).toBe(401);
-    expect((await client.get(`${bff.url}/api/session`, { headers: { 'x-csrf': '1' } })).status).toBe(200);
+    stale.setCookie(stack.bff.url, '__Host-bff', before);
+    expect((await stale.get(`${stack.bff.url}/api/session`, { headers: { 'x-csrf': '1' } })).status).toBe(
+      401,
+    );
+    expect((await client.get(`${stack.bff.url}/api/session`, { headers: { 'x-csrf': '1' } })).status).toBe(
+      200,
+    );
   });
 
   it.each([
@@ -85,20 +75,22 @@ describe('login through the real tenant', () => {
     '/%5Cevil',
     '/\t/evil.example',
   ])('sends the browser to / after login when returnTo is %j', async (returnTo) => {
-    expect(await login(new CookieClient(), `?returnTo=${encodeURIComponent(returnTo)}`)).toBe(`${bff.url}/`);
+    expect(await login(new CookieClient(), `?returnTo=${encodeURIComponent(returnTo)}`)).toBe(
+      `${stack.bff.url}/`,
+    );
   });
 
   it('keeps MFA facts for the same user at a later login without MFA, never for another user', async () => {
     const client = new CookieClient();
     await login(client, `?acr_values=${encodeURIComponent(MFA)}`, () => totpNow(DEMO_TOTP_SECRET));
     const session = async () =>
-      (await client.get(`${bff.url}/api/session`, { headers: { 'x-csrf': '1' } })).json<SessionInfo>();
+      (await client.get(`${stack.bff.url}/api/session`, { headers: { 'x-csrf': '1' } })).json<SessionInfo>();
     const withMfa = await session();
     expect(withMfa.mfa.last_mfa_at).not.toBeNull();
 
     // The same user again, at a tenant that has no session of them (so no MFA this time).
     const loginAs = async (credentials: { username: string; password: string }) => {
-      const start = await client.get(`${bff.url}/auth/login`);
+      const start = await client.get(`${stack.bff.url}/auth/login`);
       const callback = await completeTenantLogin(new CookieClient(), start.location as string, credentials);
       expect((await client.get(callback)).status).toBe(302);
     };
@@ -116,12 +108,14 @@ describe('login through the real tenant', () => {
 
   it('lets several tabs of one browser log in at once (one binding cookie, a transaction per state)', async () => {
     const client = new CookieClient();
-    const first = await client.get(`${bff.url}/auth/login?returnTo=%2Ffirst`);
-    const second = await client.get(`${bff.url}/auth/login?returnTo=%2Fsecond`);
+    const first = await client.get(`${stack.bff.url}/auth/login?returnTo=%2Ffirst`);
+    const second = await client.get(`${stack.bff.url}/auth/login?returnTo=%2Fsecond`);
     const secondCallback = await completeTenantLogin(client, second.location as string, DEMO_USER);
     const firstCallback = await completeTenantLogin(client, first.location as string, DEMO_USER);
-    expect((await client.get(secondCallback)).location).toBe(`${bff.url}/second`);
-    expect((await client.get(firstCallback)).location).toBe(`${bff.url}/first`);
-    expect((await client.get(`${bff.url}/api/session`, { headers: { 'x-csrf': '1' } })).status).toBe(200);
+    expect((await client.get(secondCallback)).location).toBe(`${stack.bff.url}/second`);
+    expect((await client.get(firstCallback)).location).toBe(`${stack.bff.url}/first`);
+    expect((await client.get(`${stack.bff.url}/api/session`, { headers: { 'x-csrf': '1' } })).status).toBe(
+      200,
+    );
   });
 });

@@ -1,54 +1,35 @@
 import type { OidcFetch } from '../../src/oidc/oidc-fetch.js';
-import { startTestBff, type TestBff } from '../support/bff.js';
-import { freePort, startTestRedis, type TestRedis } from '../support/redis.js';
-import { startTestTenant, type TestTenant } from '../support/tenant.js';
-import { closeTestStack } from '../support/stack.js';
+import { describeWithStack, type TestStackOptions } from '../support/stack.js';
 import { DEMO_USER } from '../support/seed-users.js';
 
 const BASIC = `Basic ${Buffer.from('myaccount-bff:dev-bff-secret').toString('base64')}`;
 
+let jwksDown = true;
+const stackOptions = async (): Promise<TestStackOptions> => {
+  const oidcFetch: OidcFetch = (url, init) => {
+    if (jwksDown && String(url).endsWith('/jwks.json')) return Promise.reject(new TypeError('fetch failed'));
+    return fetch(url, init);
+  };
+  return { bff: { oidcFetch } };
+};
+
 /** The issuer's JWKS unreachable: bearer calls fail closed with 503 (not 401: the token may be fine), then recover. */
-describe('bearer callers when the issuer JWKS cannot be fetched', () => {
-  let redis: TestRedis;
-  let tenant: TestTenant;
-  let bff: TestBff;
-  let jwksDown = true;
-
-  beforeAll(async () => {
-    redis = await startTestRedis();
-    const port = await freePort();
-    tenant = await startTestTenant({ redisUrl: redis.url, bffOrigin: `http://localhost:${port}` });
-    const oidcFetch: OidcFetch = (url, init) => {
-      if (jwksDown && String(url).endsWith('/jwks.json'))
-        return Promise.reject(new TypeError('fetch failed'));
-      return fetch(url, init);
-    };
-    bff = await startTestBff({
-      port,
-      issuer: tenant.issuer,
-      redisUrl: redis.url,
-      oidcFetch,
-    });
-  });
-  afterAll(async () => {
-    await closeTestStack({ bff, tenant, redis });
-  });
-
+describeWithStack('bearer callers when the issuer JWKS cannot be fetched', stackOptions, (stack) => {
   it('answers 503 idp_unavailable while the JWKS is unreachable, and accepts the token once it is back', async () => {
-    const res = await fetch(`${tenant.url}/oauth/token`, {
+    const res = await fetch(`${stack.tenant.url}/oauth/token`, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: BASIC },
       body: new URLSearchParams({
         grant_type: 'http://auth0.com/oauth/grant-type/password-realm',
         ...DEMO_USER,
         realm: 'Username-Password-Authentication',
-        audience: `${tenant.issuer}me/`,
+        audience: `${stack.tenant.issuer}me/`,
         scope: 'read:me:connected_accounts',
       }),
     });
     const token = ((await res.json()) as { access_token: string }).access_token;
     const call = () =>
-      fetch(`${bff.url}/api/me/v1/connected-accounts/accounts`, {
+      fetch(`${stack.bff.url}/api/me/v1/connected-accounts/accounts`, {
         headers: { authorization: `Bearer ${token}` },
       });
 

@@ -1,46 +1,29 @@
 import { TokenCipher } from '../../src/session/token-cipher.js';
-import { MFA_ACR, startTestBff, type TestBff } from '../support/bff.js';
+import { MFA_ACR } from '../support/bff.js';
 import { type ClientResponse, CookieClient } from '../support/cookie-client.js';
-import { freePort, startTestRedis, type TestRedis } from '../support/redis.js';
-import { startTestTenant, type TestTenant } from '../support/tenant.js';
 import { completeTenantLogin, totpNow } from '../support/tenant-login.js';
-import { closeTestStack } from '../support/stack.js';
+import { describeWithStack, type TestStackOptions } from '../support/stack.js';
 import { DEMO, DEMO_TOTP_SECRET } from '../support/seed-users.js';
 
 const CONNECTION = 'example-oauth2';
 const PASSWORD = DEMO.password;
 const STEP_UP = `?acr_values=${encodeURIComponent(MFA_ACR)}`;
 
+const stackOptions: TestStackOptions = {
+  tenant: {
+    // Each test links with its own user (an account links once per connection); same TOTP as demo.
+    configure: (c) => {
+      for (let i = 1; i <= 12; i++) c.users.push({ ...c.users[0], email: `link${i}@example.com` });
+    },
+  },
+};
+
 /**
  * Connected accounts through the BFF against the real tenant: its /connect consent page stands in for the
  * external provider (one Approve button); the BFF runs /connect and /complete itself.
  */
-describe('GET /auth/connect and /auth/connect/callback', () => {
-  let redis: TestRedis;
-  let tenant: TestTenant;
-  let bff: TestBff;
+describeWithStack('GET /auth/connect and /auth/connect/callback', stackOptions, (stack) => {
   let users = 0;
-
-  beforeAll(async () => {
-    redis = await startTestRedis();
-    const port = await freePort();
-    tenant = await startTestTenant({
-      redisUrl: redis.url,
-      bffOrigin: `http://localhost:${port}`,
-      // Each test links with its own user (an account links once per connection); same TOTP as demo.
-      configure: (c) => {
-        for (let i = 1; i <= 12; i++) c.users.push({ ...c.users[0], email: `link${i}@example.com` });
-      },
-    });
-    bff = await startTestBff({
-      port,
-      issuer: tenant.issuer,
-      redisUrl: redis.url,
-    });
-  });
-  afterAll(async () => {
-    await closeTestStack({ bff, tenant, redis });
-  });
 
   /** A browser signed in as a new user; with MFA (fresh step-up) unless told otherwise. */
   async function signedIn(mfa = true): Promise<{ client: CookieClient; email: string }> {
@@ -51,7 +34,7 @@ describe('GET /auth/connect and /auth/connect/callback', () => {
   }
 
   async function login(client: CookieClient, email: string, query: string): Promise<ClientResponse> {
-    const start = await client.get(`${bff.url}/auth/login${query}`);
+    const start = await client.get(`${stack.bff.url}/auth/login${query}`);
     expect(start.status).toBe(302);
     const otp = () => totpNow(DEMO_TOTP_SECRET);
     const done = await client.get(
@@ -66,7 +49,7 @@ describe('GET /auth/connect and /auth/connect/callback', () => {
   }
 
   const connectUrl = (returnTo = '/account', connection = CONNECTION) =>
-    `${bff.url}/auth/connect?${new URLSearchParams({ connection, returnTo })}`;
+    `${stack.bff.url}/auth/connect?${new URLSearchParams({ connection, returnTo })}`;
 
   /** /auth/connect, then Approve on the tenant's consent page: the provider's redirect back (not followed). */
   async function approve(client: CookieClient, returnTo?: string): Promise<string> {
@@ -77,12 +60,12 @@ describe('GET /auth/connect and /auth/connect/callback', () => {
     const approved = await client.submitForm(consent);
     expect(approved.status).toBe(303);
     const back = new URL(approved.location as string);
-    expect(`${back.origin}${back.pathname}`).toBe(`${bff.url}/auth/connect/callback`);
+    expect(`${back.origin}${back.pathname}`).toBe(`${stack.bff.url}/auth/connect/callback`);
     return back.href;
   }
 
   const accounts = async (client: CookieClient) => {
-    const res = await client.get(`${bff.url}/api/me/v1/connected-accounts/accounts`, {
+    const res = await client.get(`${stack.bff.url}/api/me/v1/connected-accounts/accounts`, {
       headers: { 'x-csrf': '1' },
     });
     expect(res.status).toBe(200);
@@ -97,22 +80,22 @@ describe('GET /auth/connect and /auth/connect/callback', () => {
 
   it('links an account end to end: consent page, callback, returnTo?connected=, then listed', async () => {
     const { client } = await signedIn();
-    const before = new Set(await redis.client().keys('bff:{connect:*'));
+    const before = new Set(await stack.redis.client().keys('bff:{connect:*'));
     const start = await client.get(connectUrl('/account?tab=linked#top'));
     expect(start.status).toBe(302);
     const target = new URL(start.location as string);
-    expect(`${target.origin}${target.pathname}`).toBe(`${tenant.url}/connect`);
+    expect(`${target.origin}${target.pathname}`).toBe(`${stack.tenant.url}/connect`);
     expect([...target.searchParams.keys()]).toEqual(['ticket']);
     expect(start.headers.get('set-cookie')).toMatch(/__Host-bff-tx=.*HttpOnly/i);
     // Nothing of the transaction is readable in Redis: auth_session and code_verifier are encrypted.
-    const keys = (await redis.client().keys('bff:{connect:*')).filter((k) => !before.has(k));
+    const keys = (await stack.redis.client().keys('bff:{connect:*')).filter((k) => !before.has(k));
     expect(keys).toHaveLength(1);
-    const blob = (await redis.client().get(keys[0])) as string;
+    const blob = (await stack.redis.client().get(keys[0])) as string;
     expect(blob).toMatch(/^v1\./);
     // Decrypted with the BFF's key (the test knows it), to look for its secrets in what the browser saw.
     const state = /\{connect:([^}]+)\}/.exec(keys[0])?.[1] as string;
     const tx = JSON.parse(
-      new TokenCipher(bff.config.tokens).decrypt(blob, `connect-transaction\n${state}`),
+      new TokenCipher(stack.bff.config.tokens).decrypt(blob, `connect-transaction\n${state}`),
     ) as {
       authSession: string;
       codeVerifier: string;
@@ -132,8 +115,8 @@ describe('GET /auth/connect and /auth/connect/callback', () => {
     for (const secret of [tx.authSession, tx.codeVerifier]) {
       for (const text of seen) expect(text).not.toContain(secret);
     }
-    expect(callback.location).toBe(`${bff.url}/account?tab=linked&connected=${CONNECTION}#top`);
-    expect(await redis.client().exists(keys[0])).toBe(0);
+    expect(callback.location).toBe(`${stack.bff.url}/account?tab=linked&connected=${CONNECTION}#top`);
+    expect(await stack.redis.client().exists(keys[0])).toBe(0);
     expect((await accounts(client)).map((a) => a.connection)).toEqual([CONNECTION]);
   });
 
@@ -158,7 +141,7 @@ describe('GET /auth/connect and /auth/connect/callback', () => {
     expect(stepUp.searchParams.get('returnTo')).toBe(
       `/auth/connect?connection=${CONNECTION}&returnTo=%2Faccount`,
     );
-    expect(await redis.client().keys('bff:{connect:*')).toEqual([]);
+    expect(await stack.redis.client().keys('bff:{connect:*')).toEqual([]);
 
     const start = await client.get(stepUp.href);
     const back = await client.get(
@@ -168,7 +151,7 @@ describe('GET /auth/connect and /auth/connect/callback', () => {
         otp: () => totpNow(DEMO_TOTP_SECRET),
       }),
     );
-    expect(back.location).toBe(`${bff.url}/auth/connect?connection=${CONNECTION}&returnTo=%2Faccount`);
+    expect(back.location).toBe(`${stack.bff.url}/auth/connect?connection=${CONNECTION}&returnTo=%2Faccount`);
     const again = await client.get(back.location as string);
     expect(new URL(again.location as string).pathname).toBe('/connect');
   });
@@ -180,17 +163,17 @@ describe('GET /auth/connect and /auth/connect/callback', () => {
       expectErrorPage(res);
       expect(res.body).not.toContain('<script>alert');
     }
-    const none = await client.get(`${bff.url}/auth/connect`);
+    const none = await client.get(`${stack.bff.url}/auth/connect`);
     expectErrorPage(none);
   });
 
   it('an unknown connection: the API refuses it and the page says so (400, no transaction kept)', async () => {
     const { client } = await signedIn();
-    const before = await redis.client().keys('bff:{connect:*');
+    const before = await stack.redis.client().keys('bff:{connect:*');
     const res = await client.get(connectUrl('/', 'not-a-connection'));
     expectErrorPage(res);
     expect(res.body).toMatch(/not enabled for connected accounts/);
-    expect(await redis.client().keys('bff:{connect:*')).toEqual(before);
+    expect(await stack.redis.client().keys('bff:{connect:*')).toEqual(before);
   });
 
   it('a hostile returnTo becomes /', async () => {
@@ -202,12 +185,12 @@ describe('GET /auth/connect and /auth/connect/callback', () => {
       '/%2F%2Fevil.example',
     ]) {
       const res = await new CookieClient().get(connectUrl(returnTo));
-      expect(new URL(res.location as string, bff.url).searchParams.get('returnTo')).toBe(
+      expect(new URL(res.location as string, stack.bff.url).searchParams.get('returnTo')).toBe(
         `/auth/connect?connection=${CONNECTION}&returnTo=%2F`,
       );
     }
     const callback = await client.get(await approve(client, 'https://evil.example/'));
-    expect(callback.location).toBe(`${bff.url}/?connected=${CONNECTION}`);
+    expect(callback.location).toBe(`${stack.bff.url}/?connected=${CONNECTION}`);
   });
 
   it('a replayed callback is refused (single-use state) and links nothing twice', async () => {
@@ -224,7 +207,7 @@ describe('GET /auth/connect and /auth/connect/callback', () => {
     const { client } = await signedIn();
     const back = new URL(await approve(client));
     const code = back.searchParams.get('connect_code') as string;
-    const callback = `${bff.url}/auth/connect/callback`;
+    const callback = `${stack.bff.url}/auth/connect/callback`;
     for (const query of [
       `connect_code=${code}&state=${'A'.repeat(43)}`,
       `connect_code=${code}&state=%3Cb%3E`,
@@ -244,12 +227,14 @@ describe('GET /auth/connect and /auth/connect/callback', () => {
     const back = new URL(await approve(client));
     const state = back.searchParams.get('state') as string;
     const denied = await client.get(
-      `${bff.url}/auth/connect/callback?error=access_denied&error_description=%3Cimg%3E&state=${state}`,
+      `${stack.bff.url}/auth/connect/callback?error=access_denied&error_description=%3Cimg%3E&state=${state}`,
     );
     expectErrorPage(denied);
     expect(denied.body).toContain('(access_denied)');
     expect(denied.body).not.toContain('<img>');
-    const hostile = await client.get(`${bff.url}/auth/connect/callback?error=%3Cscript%3Ex%3C%2Fscript%3E`);
+    const hostile = await client.get(
+      `${stack.bff.url}/auth/connect/callback?error=%3Cscript%3Ex%3C%2Fscript%3E`,
+    );
     expectErrorPage(hostile);
     expect(hostile.body).not.toContain('<script>x');
     expectErrorPage(await client.get(back));
@@ -274,9 +259,9 @@ describe('GET /auth/connect and /auth/connect/callback', () => {
   it('a callback without a session is refused', async () => {
     const { client } = await signedIn();
     const back = await approve(client);
-    const cookies = client.cookies(bff.url);
+    const cookies = client.cookies(stack.bff.url);
     const anonymous = new CookieClient();
-    anonymous.setCookie(bff.url, '__Host-bff-tx', cookies['__Host-bff-tx']);
+    anonymous.setCookie(stack.bff.url, '__Host-bff-tx', cookies['__Host-bff-tx']);
     const res = await anonymous.get(back);
     expectErrorPage(res);
     expect(res.body).toMatch(/another sign-in/);

@@ -10,7 +10,7 @@ import { createMyAccountClient } from '../support/my-account-client.js';
 import { freePort, startTestRedis, type TestRedis } from '../support/redis.js';
 import { createSoftAuthenticator, type SoftAuthenticator } from '../support/soft-authenticator.js';
 import { startTestTenant, type TestTenant } from '../support/tenant.js';
-import { closeTestStack, startTestStack } from '../support/stack.js';
+import { describeWithStack, type TestStackOptions } from '../support/stack.js';
 import { FRESH, DEMO_USER } from '../support/seed-users.js';
 
 const ALWAYS = { username: 'always@example.com', password: 'Always-password-1' };
@@ -398,29 +398,20 @@ describe('embedded login: passkey and password at /api/login/*', () => {
   });
 });
 
-describe('embedded login is rate-limited per client IP', () => {
-  let redis: TestRedis;
-  let tenant: TestTenant;
-  let bff: TestBff;
+const stackOptions: TestStackOptions = {
+  bff: {
+    configure: (c) => {
+      c.rateLimit = { 'embedded-login': { limit: 2 } };
+    },
+  },
+};
 
-  beforeAll(async () => {
-    ({ redis, tenant, bff } = await startTestStack({
-      bff: {
-        configure: (c) => {
-          c.rateLimit = { 'embedded-login': { limit: 2 } };
-        },
-      },
-    }));
-  });
-  afterAll(async () => {
-    await closeTestStack({ bff, tenant, redis });
-  });
-
+describeWithStack('embedded login is rate-limited per client IP', stackOptions, (stack) => {
   it('a disabled password endpoint is 404 every time and spends no budget', async () => {
     for (let i = 0; i < 3; i++) {
-      const res = await fetch(`${bff.url}/api/login/password`, {
+      const res = await fetch(`${stack.bff.url}/api/login/password`, {
         method: 'POST',
-        headers: { 'x-csrf': '1', origin: bff.url, 'content-type': 'application/json' },
+        headers: { 'x-csrf': '1', origin: stack.bff.url, 'content-type': 'application/json' },
         body: JSON.stringify(DEMO_USER),
       });
       expect(res.status).toBe(404);
@@ -429,8 +420,8 @@ describe('embedded login is rate-limited per client IP', () => {
 
   it('answers 429 rate_limited with Retry-After once the budget is spent; refused forgeries spend none', async () => {
     const post = (h: Record<string, string>) =>
-      fetch(`${bff.url}/api/login/passkey/challenge`, { method: 'POST', headers: h, body: '{}' });
-    const good = { 'x-csrf': '1', origin: bff.url, 'content-type': 'application/json' };
+      fetch(`${stack.bff.url}/api/login/passkey/challenge`, { method: 'POST', headers: h, body: '{}' });
+    const good = { 'x-csrf': '1', origin: stack.bff.url, 'content-type': 'application/json' };
     for (let i = 0; i < 3; i++) expect((await post({ ...good, 'x-csrf': '0' })).status).toBe(403);
     expect((await post(good)).status).toBe(200);
     expect((await post(good)).status).toBe(200);
@@ -441,10 +432,10 @@ describe('embedded login is rate-limited per client IP', () => {
   });
 
   it('fails closed (503) when Redis is down', async () => {
-    await redis.stop();
-    const res = await fetch(`${bff.url}/api/login/passkey/challenge`, {
+    await stack.redis.stop();
+    const res = await fetch(`${stack.bff.url}/api/login/passkey/challenge`, {
       method: 'POST',
-      headers: { 'x-csrf': '1', origin: bff.url, 'content-type': 'application/json' },
+      headers: { 'x-csrf': '1', origin: stack.bff.url, 'content-type': 'application/json' },
       body: '{}',
     });
     expect(res.status).toBe(503);

@@ -1,47 +1,41 @@
 import type { JWTPayload } from 'jose';
 import type { ProblemBody, SessionInfo } from '../../src/public-api.types.js';
-import { type TestBff } from '../support/bff.js';
 import { CookieClient } from '../support/cookie-client.js';
-import { type TestRedis } from '../support/redis.js';
-import { type TestTenant } from '../support/tenant.js';
 import { createTokenTamper, type TokenTamper, unsignedJwt } from '../support/token-tamper.js';
-import { closeTestStack, startTestStack } from '../support/stack.js';
+import { describeWithStack, type TestStackOptions } from '../support/stack.js';
 import { DEMO_USER } from '../support/seed-users.js';
+
+let tamper: TokenTamper;
+const stackOptions = async (): Promise<TestStackOptions> => {
+  tamper = await createTokenTamper();
+  return {
+    bff: {
+      oidcFetch: tamper.fetch,
+      configure: (c) => {
+        c.auth.passwordLogin.enabled = true;
+      },
+    },
+  };
+};
 
 /**
  * Embedded logins validate the grant's ID token like the callback does: tokens rewritten at the BFF's
  * network seam (re-signed with a key the BFF trusts, or not) never become a session.
  */
-describe('embedded login: ID token validation and outages', () => {
-  let redis: TestRedis;
-  let tenant: TestTenant;
-  let bff: TestBff;
-  let tamper: TokenTamper;
-
-  beforeAll(async () => {
-    tamper = await createTokenTamper();
-    ({ redis, tenant, bff } = await startTestStack({
-      bff: {
-        oidcFetch: tamper.fetch,
-        configure: (c) => {
-          c.auth.passwordLogin.enabled = true;
-        },
-      },
-    }));
-  });
+describeWithStack('embedded login: ID token validation and outages', stackOptions, (stack) => {
   afterEach(() => {
     tamper.rewrite = undefined;
     tamper.tokenEndpointDown = false;
   });
-  afterAll(async () => {
-    await closeTestStack({ bff, tenant, redis });
-  });
 
-  const headers = () => ({ 'x-csrf': '1', origin: bff.url, 'content-type': 'application/json' });
+  const headers = () => ({ 'x-csrf': '1', origin: stack.bff.url, 'content-type': 'application/json' });
   async function passwordLogin() {
     const client = new CookieClient();
-    const res = await client.post(`${bff.url}/api/login/password`, { headers: headers(), json: DEMO_USER });
-    const session = await client.get(`${bff.url}/api/session`, { headers: { 'x-csrf': '1' } });
+    const res = await client.post(`${stack.bff.url}/api/login/password`, {
+      headers: headers(),
+      json: DEMO_USER,
+    });
+    const session = await client.get(`${stack.bff.url}/api/session`, { headers: { 'x-csrf': '1' } });
     return { res, session };
   }
 
@@ -85,8 +79,8 @@ describe('embedded login: ID token validation and outages', () => {
   });
 
   it('answers 503 for a passkey challenge when the tenant is down', async () => {
-    await tenant.close();
-    const res = await fetch(`${bff.url}/api/login/passkey/challenge`, {
+    await stack.tenant.close();
+    const res = await fetch(`${stack.bff.url}/api/login/passkey/challenge`, {
       method: 'POST',
       headers: headers(),
       body: '{}',

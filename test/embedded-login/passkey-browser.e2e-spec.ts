@@ -1,42 +1,37 @@
 import type { SessionInfo } from '../../src/public-api.types.js';
-import { type TestBff } from '../support/bff.js';
 import { addVirtualAuthenticator, launchBrowser, type TestBrowser } from '../support/browser.js';
 import { createMyAccountClient } from '../support/my-account-client.js';
-import { type TestRedis } from '../support/redis.js';
 import { type TestTenant } from '../support/tenant.js';
-import { closeTestStack, startTestStack } from '../support/stack.js';
+import { describeWithStack, type TestStackOptions } from '../support/stack.js';
 import { FRESH, FRESH_USER } from '../support/seed-users.js';
+
+const stackOptions: TestStackOptions = {
+  bff: {},
+};
 
 /**
  * Real Chromium with a CDP virtual authenticator: what `PublicKeyCredential.toJSON()` really sends must
  * pass the BFF's strict body, and the browser's own Origin / Sec-Fetch-Site must pass login CSRF.
  */
-describe('embedded passkey login from real Chromium', () => {
-  let redis: TestRedis;
-  let tenant: TestTenant;
-  let bff: TestBff;
+describeWithStack('embedded passkey login from real Chromium', stackOptions, (stack) => {
   let browser: TestBrowser;
 
   beforeAll(async () => {
-    ({ redis, tenant, bff } = await startTestStack({
-      bff: {},
-    }));
     browser = await launchBrowser();
   });
   afterAll(async () => {
     await browser?.close();
-    await closeTestStack({ bff, tenant, redis });
   });
 
   it('enrolls a passkey in the browser, then signs in with it through /api/login/passkey', async () => {
     const { page } = browser;
-    await page.goto(`${bff.url}/healthz`);
+    await page.goto(`${stack.bff.url}/healthz`);
     const authenticator = await addVirtualAuthenticator(page);
 
     // Enrollment through the My Account API (token from a real password-realm login), created by Chromium.
     const api = createMyAccountClient({
-      baseUrl: `${tenant.issuer}me/v1`,
-      accessToken: await freshToken(tenant),
+      baseUrl: `${stack.tenant.issuer}me/v1`,
+      accessToken: await freshToken(stack.tenant),
     });
     const started = await api.request('POST', '/authentication-methods', { type: 'passkey' });
     expect(started.status).toBe(202);
@@ -90,7 +85,7 @@ describe('embedded passkey login from real Chromium', () => {
     expect(outcome).toMatchObject({ login: 200, session: 200 });
     expect((outcome.info as SessionInfo).user.email).toBe(FRESH.email);
     // The session cookie is HttpOnly: the page cannot read it.
-    expect(await page.evaluate(() => document.cookie)).not.toContain(bff.config.session.cookieName);
+    expect(await page.evaluate(() => document.cookie)).not.toContain(stack.bff.config.session.cookieName);
   });
 });
 

@@ -1,24 +1,15 @@
 import { jest } from '@jest/globals';
-import { startTestStack, type TestStack } from '../support/stack.js';
+import { describeWithStack, type TestStackOptions } from '../support/stack.js';
 
 jest.setTimeout(60_000);
 
+const commandTimeoutMs = 300;
+const stackOptions: TestStackOptions = {
+  bff: { configure: (c) => void (c.redis = { ...c.redis, commandTimeoutMs }) },
+};
+
 /** `/readyz` follows the store: 503 while Redis does not answer (paused or stopped), 200 once it does. */
-describe('GET /readyz and the session store', () => {
-  let stack: TestStack;
-  const commandTimeoutMs = 300;
-
-  beforeAll(async () => {
-    stack = await startTestStack({
-      bff: {
-        configure: (c) => void (c.redis = { ...c.redis, commandTimeoutMs }),
-      },
-    });
-  });
-  afterAll(async () => {
-    await stack?.close();
-  });
-
+describeWithStack('GET /readyz and the session store', stackOptions, (stack) => {
   const readyz = async () => {
     const started = performance.now();
     const res = await fetch(`${stack.bff.url}/readyz`);

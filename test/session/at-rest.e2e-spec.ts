@@ -1,11 +1,10 @@
 import { decodeJwt } from 'jose';
-import { loginThroughBff, MFA_ACR, type TestBff } from '../support/bff.js';
+import { loginThroughBff, MFA_ACR } from '../support/bff.js';
 import { CookieClient } from '../support/cookie-client.js';
 import { type TestRedis } from '../support/redis.js';
-import { type TestTenant } from '../support/tenant.js';
 import { totpNow } from '../support/tenant-login.js';
 import { createTokenTamper, type TokenTamper } from '../support/token-tamper.js';
-import { closeTestStack, startTestStack } from '../support/stack.js';
+import { describeWithStack, type TestStackOptions } from '../support/stack.js';
 import { DEMO_TOTP_SECRET, DEMO_USER } from '../support/seed-users.js';
 
 /** Everything under the BFF's prefix, read by type (strings, hashes, sets), as one text. */
@@ -33,34 +32,27 @@ async function dumpBffKeys(redis: TestRedis): Promise<{ keys: string[]; text: st
   }
 }
 
-describe('tokens at rest', () => {
-  let redis: TestRedis;
-  let tenant: TestTenant;
-  let bff: TestBff;
-  let tamper: TokenTamper;
+let tamper: TokenTamper;
+const stackOptions = async (): Promise<TestStackOptions> => {
+  tamper = await createTokenTamper();
+  return { bff: { oidcFetch: tamper.fetch } };
+};
 
-  beforeAll(async () => {
-    tamper = await createTokenTamper();
-    ({ redis, tenant, bff } = await startTestStack({ bff: { oidcFetch: tamper.fetch } }));
-  });
-  afterAll(async () => {
-    await closeTestStack({ bff, tenant, redis });
-  });
-
+describeWithStack('tokens at rest', stackOptions, (stack) => {
   it('keeps no access, refresh or ID token in clear anywhere in Redis', async () => {
-    await loginThroughBff(new CookieClient(), bff.url);
-    await loginThroughBff(new CookieClient(), bff.url, `?acr_values=${encodeURIComponent(MFA_ACR)}`, {
+    await loginThroughBff(new CookieClient(), stack.bff.url);
+    await loginThroughBff(new CookieClient(), stack.bff.url, `?acr_values=${encodeURIComponent(MFA_ACR)}`, {
       ...DEMO_USER,
       otp: () => totpNow(DEMO_TOTP_SECRET),
     });
     expect(tamper.issued.length).toBeGreaterThanOrEqual(6);
     expect(
       tamper.issued.some(
-        (t) => t.startsWith('eyJ') && [decodeJwt(t).aud].flat().includes(`${tenant.issuer}me/`),
+        (t) => t.startsWith('eyJ') && [decodeJwt(t).aud].flat().includes(`${stack.tenant.issuer}me/`),
       ),
     ).toBe(true);
 
-    const { keys, text } = await dumpBffKeys(redis);
+    const { keys, text } = await dumpBffKeys(stack.redis);
     expect(keys.filter((k) => k.endsWith(':tokens'))).toHaveLength(2);
     expect(keys.filter((k) => k.endsWith(':sess'))).toHaveLength(2);
     for (const token of tamper.issued) {
@@ -77,11 +69,13 @@ describe('tokens at rest', () => {
   it('revokes the refresh token at logout', async () => {
     const client = new CookieClient();
     const before = tamper.issued.length;
-    await loginThroughBff(client, bff.url);
+    await loginThroughBff(client, stack.bff.url);
     const refreshToken = tamper.issued.slice(before).find((t) => !t.startsWith('eyJ')) as string;
     expect(refreshToken).toBeTruthy();
-    expect((await client.post(`${bff.url}/auth/logout`, { headers: { 'x-csrf': '1' } })).status).toBe(200);
-    const res = await fetch(`${tenant.url}/oauth/token`, {
+    expect((await client.post(`${stack.bff.url}/auth/logout`, { headers: { 'x-csrf': '1' } })).status).toBe(
+      200,
+    );
+    const res = await fetch(`${stack.tenant.url}/oauth/token`, {
       method: 'POST',
       headers: {
         'content-type': 'application/x-www-form-urlencoded',
@@ -96,11 +90,11 @@ describe('tokens at rest', () => {
   it('treats a token record moved to another session as no session (both answer 401)', async () => {
     const first = new CookieClient();
     const second = new CookieClient();
-    await loginThroughBff(first, bff.url);
-    await loginThroughBff(second, bff.url);
+    await loginThroughBff(first, stack.bff.url);
+    await loginThroughBff(second, stack.bff.url);
     const sid = (c: CookieClient) =>
-      decodeURIComponent(c.cookies(bff.url)['__Host-bff']).slice(2).split('.')[0];
-    const raw = redis.client();
+      decodeURIComponent(c.cookies(stack.bff.url)['__Host-bff']).slice(2).split('.')[0];
+    const raw = stack.redis.client();
     try {
       const a = await raw.hgetall(`bff:{${sid(first)}}:tokens`);
       const b = await raw.hgetall(`bff:{${sid(second)}}:tokens`);
@@ -110,7 +104,7 @@ describe('tokens at rest', () => {
       raw.disconnect();
     }
     for (const client of [first, second]) {
-      const res = await client.get(`${bff.url}/api/session`, { headers: { 'x-csrf': '1' } });
+      const res = await client.get(`${stack.bff.url}/api/session`, { headers: { 'x-csrf': '1' } });
       expect(res.status).toBe(401);
       expect(res.json()).toMatchObject({ code: 'login_required' });
     }

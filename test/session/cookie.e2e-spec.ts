@@ -1,28 +1,15 @@
-import { loginThroughBff, type TestBff } from '../support/bff.js';
+import { loginThroughBff } from '../support/bff.js';
 import { CookieClient } from '../support/cookie-client.js';
-import { type TestRedis } from '../support/redis.js';
-import { type TestTenant } from '../support/tenant.js';
 import { createHmac } from 'node:crypto';
-import { closeTestStack, startTestStack } from '../support/stack.js';
+import { describeWithStack } from '../support/stack.js';
 
-describe('the session cookie', () => {
-  let redis: TestRedis;
-  let tenant: TestTenant;
-  let bff: TestBff;
-
-  beforeAll(async () => {
-    ({ redis, tenant, bff } = await startTestStack());
-  });
-  afterAll(async () => {
-    await closeTestStack({ bff, tenant, redis });
-  });
-
+describeWithStack('the session cookie', {}, (stack) => {
   const sessionWith = (cookieHeader: string) =>
-    fetch(`${bff.url}/api/session`, { headers: { cookie: cookieHeader, 'x-csrf': '1' } });
+    fetch(`${stack.bff.url}/api/session`, { headers: { cookie: cookieHeader, 'x-csrf': '1' } });
 
   it('is __Host-bff: Secure, HttpOnly, Path=/, no Domain, SameSite=Lax, no Max-Age', async () => {
     const client = new CookieClient();
-    const callback = await loginThroughBff(client, bff.url);
+    const callback = await loginThroughBff(client, stack.bff.url);
     const cookies = callback.headers.getSetCookie().filter((c) => c.startsWith('__Host-bff='));
     expect(cookies).toHaveLength(1);
     const attributes = cookies[0]
@@ -38,7 +25,7 @@ describe('the session cookie', () => {
     ['the login transaction', '__Host-bff-tx.'],
     ["the login-loop breaker's count", '__Host-bff-tx-loop='],
   ])('keeps %s in a __Host- cookie: Secure, HttpOnly, SameSite=Lax, Max-Age ≤ 600', async (_what, prefix) => {
-    const start = await new CookieClient().get(`${bff.url}/auth/login`);
+    const start = await new CookieClient().get(`${stack.bff.url}/auth/login`);
     const tx = start.headers.getSetCookie().find((c) => c.startsWith(prefix)) as string;
     expect(tx).toBeDefined();
     const attributes = tx
@@ -56,8 +43,8 @@ describe('the session cookie', () => {
     let valid: string;
     beforeAll(async () => {
       const client = new CookieClient();
-      await loginThroughBff(client, bff.url);
-      valid = client.cookies(bff.url)['__Host-bff'];
+      await loginThroughBff(client, stack.bff.url);
+      valid = client.cookies(stack.bff.url)['__Host-bff'];
     });
 
     const sign = (sid: string, secret: string) =>
@@ -96,10 +83,10 @@ describe('the session cookie', () => {
     it('ignores a session id offered anywhere but the cookie', async () => {
       const sid = decodeURIComponent(valid).slice(2, 45);
       for (const res of [
-        await fetch(`${bff.url}/api/session?sid=${sid}&connect.sid=${encodeURIComponent(valid)}`, {
+        await fetch(`${stack.bff.url}/api/session?sid=${sid}&connect.sid=${encodeURIComponent(valid)}`, {
           headers: { 'x-csrf': '1' },
         }),
-        await fetch(`${bff.url}/api/session`, {
+        await fetch(`${stack.bff.url}/api/session`, {
           headers: { 'x-csrf': '1', 'x-session-id': sid, authorization: `Bearer ${sid}` },
         }),
       ]) {
@@ -109,7 +96,7 @@ describe('the session cookie', () => {
   });
 
   it('creates no Redis key for anonymous requests', async () => {
-    const client = redis.client();
+    const client = stack.redis.client();
     try {
       const before = (await client.keys('bff:*')).sort();
       for (const path of [
@@ -120,9 +107,11 @@ describe('the session cookie', () => {
         '/healthz',
         '/readyz',
       ]) {
-        await fetch(`${bff.url}${path}`, { headers: { 'x-csrf': '1', cookie: '__Host-bff=s:nothing.sig' } });
+        await fetch(`${stack.bff.url}${path}`, {
+          headers: { 'x-csrf': '1', cookie: '__Host-bff=s:nothing.sig' },
+        });
       }
-      await fetch(`${bff.url}/auth/logout`, { method: 'POST', headers: { 'x-csrf': '1' } });
+      await fetch(`${stack.bff.url}/auth/logout`, { method: 'POST', headers: { 'x-csrf': '1' } });
       expect((await client.keys('bff:*')).sort()).toEqual(before);
     } finally {
       client.disconnect();

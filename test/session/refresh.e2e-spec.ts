@@ -5,31 +5,32 @@ import { SessionService } from '../../src/session/session.service.js';
 import type { SessionUser } from '../../src/session/session.types.js';
 import { loginThroughBff, MFA_ACR, startTestBff, type TestBff } from '../support/bff.js';
 import { CookieClient } from '../support/cookie-client.js';
-import { type TestRedis } from '../support/redis.js';
-import { type TestTenant } from '../support/tenant.js';
 import { totpNow } from '../support/tenant-login.js';
 import { createTokenTamper, type TokenTamper } from '../support/token-tamper.js';
-import { closeTestStack, startTestStack } from '../support/stack.js';
+import { describeWithStack, type TestStackOptions } from '../support/stack.js';
 import { DEMO_TOTP_SECRET, DEMO_USER } from '../support/seed-users.js';
 
 const sidOf = (cookie: string) => decodeURIComponent(cookie).slice(2).split('.')[0];
 
-describe('AccessTokens: refresh once per session, across instances', () => {
-  let redis: TestRedis;
-  let tenant: TestTenant;
-  let bff: TestBff;
+let tamper: TokenTamper;
+const stackOptions = async (): Promise<TestStackOptions> => {
+  tamper = await createTokenTamper();
+  return { bff: { oidcFetch: tamper.fetch } };
+};
+
+describeWithStack('AccessTokens: refresh once per session, across instances', stackOptions, (stack) => {
   let second: TestBff;
-  let tamper: TokenTamper;
 
   beforeAll(async () => {
-    tamper = await createTokenTamper();
-    ({ redis, tenant, bff } = await startTestStack({ bff: { oidcFetch: tamper.fetch } }));
     // Another instance sharing Redis (and the same view of the network).
-    second = await startTestBff({ issuer: tenant.issuer, redisUrl: redis.url, oidcFetch: tamper.fetch });
+    second = await startTestBff({
+      issuer: stack.tenant.issuer,
+      redisUrl: stack.redis.url,
+      oidcFetch: tamper.fetch,
+    });
   });
   afterAll(async () => {
     await second?.close();
-    await closeTestStack({ bff, tenant, redis });
   });
   afterEach(() => {
     tamper.rewrite = undefined;
@@ -40,23 +41,23 @@ describe('AccessTokens: refresh once per session, across instances', () => {
     const client = new CookieClient();
     expect(
       (
-        await loginThroughBff(client, bff.url, query, {
+        await loginThroughBff(client, stack.bff.url, query, {
           ...DEMO_USER,
           otp,
         })
       ).status,
     ).toBe(302);
     const info = (
-      await client.get(`${bff.url}/api/session`, { headers: { 'x-csrf': '1' } })
+      await client.get(`${stack.bff.url}/api/session`, { headers: { 'x-csrf': '1' } })
     ).json<SessionInfo>();
-    const sid = sidOf(client.cookies(bff.url)['__Host-bff']);
-    const user = (await bff.app.get(SessionService).peek(sid))?.user as SessionUser;
+    const sid = sidOf(client.cookies(stack.bff.url)['__Host-bff']);
+    const user = (await stack.bff.app.get(SessionService).peek(sid))?.user as SessionUser;
     return { client, info, sid, user };
   }
 
   /** Makes the stored access token look expired (keeps everything else). */
   async function expire(sid: string) {
-    const sessions = bff.app.get(SessionService);
+    const sessions = stack.bff.app.get(SessionService);
     const current = await sessions.readTokens(sid);
     await sessions.writeTokens(
       sid,
@@ -69,7 +70,7 @@ describe('AccessTokens: refresh once per session, across instances', () => {
   it('returns a fresh token as it is, without calling the tenant', async () => {
     const { sid, user } = await signedIn();
     const before = tamper.tokenRequests;
-    const tokens = await bff.app.get(AccessTokens).forSession(sid, user);
+    const tokens = await stack.bff.app.get(AccessTokens).forSession(sid, user);
     expect(tokens.accessToken).toBeTruthy();
     expect(tamper.tokenRequests).toBe(before);
   });
@@ -81,7 +82,7 @@ describe('AccessTokens: refresh once per session, across instances', () => {
     const old = await expire(sid);
     const before = tamper.tokenRequests;
     const callers = Array.from({ length: 20 }, (_, i) =>
-      (i % 2 ? second : bff).app.get(AccessTokens).forSession(sid, user),
+      (i % 2 ? second : stack.bff).app.get(AccessTokens).forSession(sid, user),
     );
     const results = await Promise.all(callers);
     expect(tamper.tokenRequests - before).toBe(1);
@@ -89,10 +90,10 @@ describe('AccessTokens: refresh once per session, across instances', () => {
     expect(results[0].accessToken).not.toBe(old.tokens.accessToken);
     expect(results[0].refreshToken).not.toBe(old.tokens.refreshToken); // the tenant rotates
     expect(results[0].expiresAt).toBeGreaterThan(Math.floor(Date.now() / 1000) + 60);
-    const stored = await bff.app.get(SessionService).readTokens(sid);
+    const stored = await stack.bff.app.get(SessionService).readTokens(sid);
     expect(stored).toEqual({ tokens: results[0], version: old.version + 2 });
     const after = (
-      await client.get(`${bff.url}/api/session`, { headers: { 'x-csrf': '1' } })
+      await client.get(`${stack.bff.url}/api/session`, { headers: { 'x-csrf': '1' } })
     ).json<SessionInfo>();
     expect(after.mfa).toEqual(info.mfa);
     expect(after.mfa.last_mfa_at).not.toBeNull();
@@ -102,13 +103,17 @@ describe('AccessTokens: refresh once per session, across instances', () => {
     const { client, sid, user } = await signedIn();
     const old = await expire(sid);
     tamper.tokenEndpointDown = true;
-    await expect(bff.app.get(AccessTokens).forSession(sid, user)).rejects.toBeInstanceOf(IdpUnavailable);
-    expect((await bff.app.get(SessionService).readTokens(sid))?.tokens.refreshToken).toBe(
+    await expect(stack.bff.app.get(AccessTokens).forSession(sid, user)).rejects.toBeInstanceOf(
+      IdpUnavailable,
+    );
+    expect((await stack.bff.app.get(SessionService).readTokens(sid))?.tokens.refreshToken).toBe(
       old.tokens.refreshToken,
     );
-    expect((await client.get(`${bff.url}/api/session`, { headers: { 'x-csrf': '1' } })).status).toBe(200);
+    expect((await client.get(`${stack.bff.url}/api/session`, { headers: { 'x-csrf': '1' } })).status).toBe(
+      200,
+    );
     tamper.tokenEndpointDown = false;
-    expect((await bff.app.get(AccessTokens).forSession(sid, user)).accessToken).not.toBe(
+    expect((await stack.bff.app.get(AccessTokens).forSession(sid, user)).accessToken).not.toBe(
       old.tokens.accessToken,
     );
   });
@@ -116,7 +121,7 @@ describe('AccessTokens: refresh once per session, across instances', () => {
   it('ends the session when the tenant no longer honours the refresh token (invalid_grant)', async () => {
     const { client, sid, user } = await signedIn();
     const old = await expire(sid);
-    const revoke = await fetch(`${tenant.url}/oauth/revoke`, {
+    const revoke = await fetch(`${stack.tenant.url}/oauth/revoke`, {
       method: 'POST',
       headers: {
         'content-type': 'application/x-www-form-urlencoded',
@@ -128,15 +133,23 @@ describe('AccessTokens: refresh once per session, across instances', () => {
       }),
     });
     expect(revoke.status).toBe(200);
-    await expect(bff.app.get(AccessTokens).forSession(sid, user)).rejects.toBeInstanceOf(NotAuthenticated);
-    expect((await client.get(`${bff.url}/api/session`, { headers: { 'x-csrf': '1' } })).status).toBe(401);
+    await expect(stack.bff.app.get(AccessTokens).forSession(sid, user)).rejects.toBeInstanceOf(
+      NotAuthenticated,
+    );
+    expect((await client.get(`${stack.bff.url}/api/session`, { headers: { 'x-csrf': '1' } })).status).toBe(
+      401,
+    );
   });
 
   it('ends the session when the refreshed ID token names someone else', async () => {
     const { client, sid, user } = await signedIn();
     await expire(sid);
     tamper.rewrite = ({ claims }) => tamper.sign({ ...claims, sub: 'auth0|someone-else' });
-    await expect(bff.app.get(AccessTokens).forSession(sid, user)).rejects.toBeInstanceOf(NotAuthenticated);
-    expect((await client.get(`${bff.url}/api/session`, { headers: { 'x-csrf': '1' } })).status).toBe(401);
+    await expect(stack.bff.app.get(AccessTokens).forSession(sid, user)).rejects.toBeInstanceOf(
+      NotAuthenticated,
+    );
+    expect((await client.get(`${stack.bff.url}/api/session`, { headers: { 'x-csrf': '1' } })).status).toBe(
+      401,
+    );
   });
 });

@@ -1,31 +1,19 @@
 import type { SessionInfo } from '../../src/public-api.types.js';
-import { type TestBff } from '../support/bff.js';
 import { CookieClient } from '../support/cookie-client.js';
-import { type TestRedis } from '../support/redis.js';
-import { type TestTenant } from '../support/tenant.js';
 import { completeTenantLogin } from '../support/tenant-login.js';
-import { closeTestStack, startTestStack } from '../support/stack.js';
+import { describeWithStack, type TestStackOptions } from '../support/stack.js';
 import { DEMO, DEMO_USER } from '../support/seed-users.js';
 
-describe('session.sameSite strict', () => {
-  let redis: TestRedis;
-  let tenant: TestTenant;
-  let bff: TestBff;
+const stackOptions: TestStackOptions = {
+  bff: {
+    configure: (c) => void (c.session.sameSite = 'strict'),
+  },
+};
 
-  beforeAll(async () => {
-    ({ redis, tenant, bff } = await startTestStack({
-      bff: {
-        configure: (c) => void (c.session.sameSite = 'strict'),
-      },
-    }));
-  });
-  afterAll(async () => {
-    await closeTestStack({ bff, tenant, redis });
-  });
-
+describeWithStack('session.sameSite strict', stackOptions, (stack) => {
   it('sets a Strict cookie and lands with a same-site navigation, so the first page is signed in', async () => {
     const client = new CookieClient();
-    const start = await client.get(`${bff.url}/auth/login?returnTo=%2Faccount%3Fa%3D1%26b%3D2`);
+    const start = await client.get(`${stack.bff.url}/auth/login?returnTo=%2Faccount%3Fa%3D1%26b%3D2`);
     const callback = await client.get(await completeTenantLogin(client, start.location as string, DEMO_USER));
     expect(callback.status).toBe(200);
     expect(callback.headers.get('cache-control')).toBe('no-store');
@@ -40,7 +28,7 @@ describe('session.sameSite strict', () => {
         ?.toLowerCase(),
     ).toContain('samesite=lax');
     const info = (
-      await client.get(`${bff.url}/api/session`, { headers: { 'x-csrf': '1' } })
+      await client.get(`${stack.bff.url}/api/session`, { headers: { 'x-csrf': '1' } })
     ).json<SessionInfo>();
     expect(info.user.email).toBe(DEMO.email);
   });

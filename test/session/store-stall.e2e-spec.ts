@@ -10,33 +10,32 @@ import {
   timedGet,
   type Sample,
 } from '../support/fault-probe.js';
-import { startTestStack, type TestStack } from '../support/stack.js';
+import { describeWithStack, type TestStackOptions } from '../support/stack.js';
 
 const COMMAND_TIMEOUT_MS = 500;
+
+const stackOptions: TestStackOptions = {
+  bff: {
+    configure: (c) => {
+      c.redis.commandTimeoutMs = COMMAND_TIMEOUT_MS;
+    },
+  },
+};
 
 /**
  * A stalled or slow Redis (the link stays up, Redis answers late): the BFF answers fast 503s and no
  * session is destroyed, tombstoned or rewritten, neither during the stall nor when Redis catches up.
  */
-describe('Redis stalls', () => {
-  let stack: TestStack;
+describeWithStack('Redis stalls', stackOptions, (stack) => {
   let proxy: DelayProxy;
   let admin: Redis;
 
-  beforeAll(async () => {
-    stack = await startTestStack({
-      bff: {
-        configure: (c) => {
-          c.redis.commandTimeoutMs = COMMAND_TIMEOUT_MS;
-        },
-      },
-    });
+  beforeAll(() => {
     admin = stack.redis.client();
   });
   afterAll(async () => {
     admin?.disconnect();
     await proxy?.close();
-    await stack?.close();
   });
 
   async function signIn(url: string) {

@@ -1,39 +1,28 @@
-import { loginThroughBff, type TestBff } from '../support/bff.js';
+import { loginThroughBff } from '../support/bff.js';
 import { CookieClient } from '../support/cookie-client.js';
-import { type TestRedis } from '../support/redis.js';
-import { type TestTenant } from '../support/tenant.js';
-import { closeTestStack, startTestStack } from '../support/stack.js';
+import { describeWithStack, type TestStackOptions } from '../support/stack.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-describe('idle and absolute timeouts (shortened)', () => {
-  let redis: TestRedis;
-  let tenant: TestTenant;
-  let bff: TestBff;
+const stackOptions: TestStackOptions = {
+  bff: {
+    configure: (c) => {
+      c.session.idleTimeoutSeconds = 2;
+      c.session.absoluteTimeoutSeconds = 4;
+      c.session.touchIntervalSeconds = 0;
+    },
+  },
+};
 
-  beforeAll(async () => {
-    ({ redis, tenant, bff } = await startTestStack({
-      bff: {
-        configure: (c) => {
-          c.session.idleTimeoutSeconds = 2;
-          c.session.absoluteTimeoutSeconds = 4;
-          c.session.touchIntervalSeconds = 0;
-        },
-      },
-    }));
-  });
-  afterAll(async () => {
-    await closeTestStack({ bff, tenant, redis });
-  });
-
+describeWithStack('idle and absolute timeouts (shortened)', stackOptions, (stack) => {
   const session = (client: CookieClient) =>
-    client.get(`${bff.url}/api/session`, { headers: { 'x-csrf': '1' } });
+    client.get(`${stack.bff.url}/api/session`, { headers: { 'x-csrf': '1' } });
   /** Any request that counts as activity (GET /api/session deliberately does not). */
-  const activity = (client: CookieClient) => client.get(`${bff.url}/auth/not-a-route`);
+  const activity = (client: CookieClient) => client.get(`${stack.bff.url}/auth/not-a-route`);
 
   it('ends a session left idle longer than the idle timeout, even though the browser still sends the cookie', async () => {
     const client = new CookieClient();
-    await loginThroughBff(client, bff.url);
+    await loginThroughBff(client, stack.bff.url);
     expect((await session(client)).status).toBe(200);
     await sleep(2300);
     const res = await session(client);
@@ -44,8 +33,8 @@ describe('idle and absolute timeouts (shortened)', () => {
   it('GET /api/session does not extend the idle timeout; other requests do', async () => {
     const reader = new CookieClient();
     const active = new CookieClient();
-    await loginThroughBff(reader, bff.url);
-    await loginThroughBff(active, bff.url);
+    await loginThroughBff(reader, stack.bff.url);
+    await loginThroughBff(active, stack.bff.url);
     for (let i = 0; i < 3; i++) {
       await sleep(800);
       await session(reader);
@@ -57,7 +46,7 @@ describe('idle and absolute timeouts (shortened)', () => {
 
   it('ends a session at the absolute timeout however active it is', async () => {
     const client = new CookieClient();
-    await loginThroughBff(client, bff.url);
+    await loginThroughBff(client, stack.bff.url);
     const info = (await session(client)).json<{ session: { created_at: string; expires_at: string } }>();
     expect(Date.parse(info.session.expires_at) - Date.parse(info.session.created_at)).toBe(4000);
     let last = 200;

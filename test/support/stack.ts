@@ -71,3 +71,47 @@ export async function closeTestStack(parts: {
   }
   if (failure !== undefined) throw failure instanceof Error ? failure : new Error(String(failure));
 }
+
+/** The running stack of a `describeWithStack` block; reading a part before `beforeAll` ran throws. */
+export interface StackParts {
+  readonly redis: TestRedis;
+  readonly tenant: TestTenant;
+  readonly bff: TestBff;
+}
+
+/**
+ * `describe(name, body)` around the usual stack: started in `beforeAll` (with `options`, or what the
+ * function returns when it runs, for options that need something set up first), closed in `afterAll` after
+ * the body's own `afterAll` hooks (Jest runs them in declaration order), so the body stops what it started
+ * on top of the stack first. The body reads the parts through `stack`.
+ */
+export function describeWithStack(
+  name: string,
+  options: TestStackOptions | (() => TestStackOptions | Promise<TestStackOptions>),
+  body: (stack: StackParts) => void,
+): void {
+  describe(name, () => {
+    let running: TestStack | undefined;
+    beforeAll(async () => {
+      running = await startTestStack(typeof options === 'function' ? await options() : options);
+    });
+    const part = <K extends keyof StackParts>(key: K): StackParts[K] => {
+      if (!running) throw new Error(`${name}: the test stack is not running`);
+      return running[key];
+    };
+    body({
+      get redis() {
+        return part('redis');
+      },
+      get tenant() {
+        return part('tenant');
+      },
+      get bff() {
+        return part('bff');
+      },
+    });
+    afterAll(async () => {
+      await running?.close();
+    });
+  });
+}
