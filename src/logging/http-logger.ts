@@ -79,8 +79,18 @@ function failedRequestLogger(logger: Logger) {
 }
 
 /**
+ * The logger for `logAccess` lines: the same destination and level, without the redaction pass (about
+ * two thirds of a line's cost). Safe only because an access line holds nothing but fields `logAccess`
+ * builds itself: a request id already checked against a strict form, the method, the URL through
+ * `sanitizeUrl`, the status and the duration. Never log anything else through it.
+ */
+export function accessLogger(logger: Logger): Logger {
+  return logger.child({}, { redact: [] });
+}
+
+/**
  * The access line of a request answered outside Express (the proxy's hot path): at `info` one line per
- * request, below it one error line per 5xx, else nothing. One pino call, no child logger.
+ * request, below it one error line per 5xx, else nothing. One pino call on `accessLogger(root)`.
  */
 export function logAccess(
   logger: Logger,

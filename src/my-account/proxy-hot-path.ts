@@ -12,7 +12,7 @@ import {
 } from '../http/http-middleware.js';
 import { toProblem, writeProblemJson } from '../http/problem.js';
 import { countProblem, logProblem } from '../http/problem-details.filter.js';
-import { logAccess } from '../logging/http-logger.js';
+import { accessLogger, logAccess } from '../logging/http-logger.js';
 import { secondsSince, type Metrics } from '../metrics/metrics.service.js';
 import { nowInSeconds } from '../oidc/token-response.js';
 import { isFresh } from '../session/refresh-margin.js';
@@ -69,7 +69,12 @@ export class ProxyHotPath {
   /** Off: every request goes to the application (tests compare both paths). */
   enabled = true;
 
-  constructor(private readonly parts: ProxyHotPathParts) {}
+  /** Access lines only (see `accessLogger`): no redaction pass per request. */
+  private readonly access: Logger;
+
+  constructor(private readonly parts: ProxyHotPathParts) {
+    this.access = accessLogger(parts.logger);
+  }
 
   /** The server's request listener: this path first, `app` for everything it does not take on. */
   listener(app: RequestListener): RequestListener {
@@ -140,7 +145,7 @@ export class ProxyHotPath {
     // What Express's request middleware records for the full path: the metrics line and the access line.
     this.parts.metrics.request('my_account', status, secondsSince(started));
     const url = req.url ?? '/';
-    logAccess(this.parts.logger, { id: requestId, method: 'GET', url }, status, performance.now() - started);
+    logAccess(this.access, { id: requestId, method: 'GET', url }, status, performance.now() - started);
   }
 
   /**
