@@ -36,13 +36,20 @@ export const REDACT_PATHS = [
 
 /**
  * The process's log stream: stdout through an asynchronous sonic-boom, so a log line costs the request
- * a string append, not a `write(2)`; lines written while a write is in flight go out together in the next
- * one. Nothing waits for a buffer to fill (a line reaches stdout within one event-loop turn or so), and
- * whatever is still buffered is written synchronously on `exit` (pino registers that), so `process.exit`
- * after a fatal boot error or at the end of the shutdown grace period loses no line.
+ * a string append, not a `write(2)`: lines are written together once 4 KiB are buffered, and at the latest
+ * `flushMs` after they were logged (a quiet process still shows each line within a quarter second).
+ * Whatever is still buffered is written synchronously on `exit` (pino registers that), so `process.exit`
+ * after a fatal boot error or at the end of the shutdown grace period loses no line; a SIGKILL loses at
+ * most the last `flushMs`.
  */
-export function stdoutDestination(): pino.DestinationStream {
-  return pino.destination({ dest: 1, sync: false });
+export function stdoutDestination(flushMs = 250): pino.DestinationStream {
+  const destination = pino.destination({ dest: 1, sync: false, minLength: 4096 });
+  let open = true;
+  destination.on('close', () => (open = false));
+  setInterval(() => {
+    if (open) destination.flush();
+  }, flushMs).unref();
+  return destination;
 }
 
 export function createLogger(level: string, destination?: pino.DestinationStream): Logger {

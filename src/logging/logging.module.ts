@@ -1,11 +1,28 @@
-import { type DynamicModule, Global, Module } from '@nestjs/common';
-import type { Logger } from 'pino';
+import { type DynamicModule, Global, Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
+import pino, { type Logger } from 'pino';
 import { AuditLog } from './audit-log.js';
 import { ROOT_LOGGER } from './logger.js';
 
 @Global()
 @Module({})
-export class LoggingModule {
+export class LoggingModule implements OnApplicationShutdown {
+  constructor(@Inject(ROOT_LOGGER) private readonly logger: Logger) {}
+
+  /**
+   * The last hook before Nest re-raises SIGTERM, which ends the process without an `exit` event: write
+   * what the asynchronous destination still holds (`stdoutDestination`), so the shutdown lines are kept.
+   */
+  onApplicationShutdown(): void {
+    const stream = (this.logger as unknown as Record<symbol, { flushSync?: () => void } | undefined>)[
+      pino.symbols.streamSym
+    ];
+    try {
+      stream?.flushSync?.();
+    } catch {
+      // Not a sonic-boom, or already closed: nothing is buffered here.
+    }
+  }
+
   static forRoot(logger: Logger): DynamicModule {
     return {
       module: LoggingModule,
