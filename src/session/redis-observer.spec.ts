@@ -1,7 +1,6 @@
-import pino from 'pino';
-import { startTestRedis, type TestRedis } from '../../test/support/redis.js';
+import { bffRedisClient, startTestRedis, type TestRedis } from '../../test/support/redis.js';
 import type { StoreErrorReason } from '../metrics/metrics.service.js';
-import { createRedisClient, type RedisClient } from './redis.factory.js';
+import type { RedisClient } from './redis.factory.js';
 import { observeStoreCommands } from './redis-observer.js';
 import { SessionScripts } from './session-scripts.js';
 
@@ -12,18 +11,7 @@ describe('observeStoreCommands (real Redis)', () => {
 
   beforeAll(async () => {
     server = await startTestRedis();
-    redis = createRedisClient(
-      {
-        url: server.url,
-        sentinel: null,
-        cluster: null,
-        commandTimeoutMs: 200,
-        connectTimeoutMs: 500,
-        waitReplicas: 0,
-        waitTimeoutMs: 100,
-      },
-      pino({ level: 'silent' }),
-    );
+    redis = bffRedisClient(server, 200);
     observeStoreCommands(redis, {
       storeCommand: (command, seconds, error) => seen.push({ command, seconds, error }),
     });

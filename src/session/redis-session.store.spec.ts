@@ -1,8 +1,7 @@
 import type { SessionData } from 'express-session';
-import pino from 'pino';
-import { startTestRedis, type TestRedis } from '../../test/support/redis.js';
+import { bffRedisClient, startTestRedis, type TestRedis } from '../../test/support/redis.js';
 import type { SessionConfig } from '../config/config.schema.js';
-import { createRedisClient, type RedisClient } from './redis.factory.js';
+import type { RedisClient } from './redis.factory.js';
 import { ignoreActivity, RedisSessionStore } from './redis-session.store.js';
 import { SessionScripts } from './session-scripts.js';
 import { TokenCipher } from './token-cipher.js';
@@ -40,18 +39,7 @@ describe('RedisSessionStore (real Redis)', () => {
 
   beforeAll(async () => {
     server = await startTestRedis();
-    redis = createRedisClient(
-      {
-        url: server.url,
-        sentinel: null,
-        cluster: null,
-        commandTimeoutMs: 300,
-        connectTimeoutMs: 500,
-        waitReplicas: 0,
-        waitTimeoutMs: 100,
-      },
-      pino({ level: 'silent' }),
-    );
+    redis = bffRedisClient(server);
   });
   afterAll(async () => {
     redis.disconnect();

@@ -1,8 +1,7 @@
-import pino from 'pino';
-import { startTestRedis, type TestRedis } from '../../test/support/redis.js';
+import { bffRedisClient, startTestRedis, type TestRedis } from '../../test/support/redis.js';
 import { SessionStoreUnavailable } from '../http/bff-error.js';
 import { RedisAdapter } from './redis.adapter.js';
-import { createRedisClient, type RedisClient } from './redis.factory.js';
+import type { RedisClient } from './redis.factory.js';
 import { SessionKeys } from './session-keys.js';
 
 describe('RedisAdapter and SingleUseStore (real Redis)', () => {
@@ -12,18 +11,7 @@ describe('RedisAdapter and SingleUseStore (real Redis)', () => {
 
   beforeAll(async () => {
     server = await startTestRedis();
-    redis = createRedisClient(
-      {
-        url: server.url,
-        sentinel: null,
-        cluster: null,
-        commandTimeoutMs: 300,
-        connectTimeoutMs: 500,
-        waitReplicas: 0,
-        waitTimeoutMs: 100,
-      },
-      pino({ level: 'silent' }),
-    );
+    redis = bffRedisClient(server);
     adapter = new RedisAdapter(redis, new SessionKeys('bff:'), 7);
     await redis.ping();
   });

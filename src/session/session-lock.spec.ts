@@ -1,6 +1,5 @@
-import pino from 'pino';
-import { startTestRedis, type TestRedis } from '../../test/support/redis.js';
-import { createRedisClient, type RedisClient } from './redis.factory.js';
+import { bffRedisClient, startTestRedis, type TestRedis } from '../../test/support/redis.js';
+import type { RedisClient } from './redis.factory.js';
 import { SessionKeys } from './session-keys.js';
 import { SessionLock } from './session-lock.js';
 
@@ -12,18 +11,7 @@ describe('SessionLock (real Redis)', () => {
 
   beforeAll(async () => {
     server = await startTestRedis();
-    redis = createRedisClient(
-      {
-        url: server.url,
-        sentinel: null,
-        cluster: null,
-        commandTimeoutMs: 300,
-        connectTimeoutMs: 500,
-        waitReplicas: 0,
-        waitTimeoutMs: 100,
-      },
-      pino({ level: 'silent' }),
-    );
+    redis = bffRedisClient(server);
     lock = new SessionLock(redis, new SessionKeys('bff:'), 2);
   });
   afterAll(async () => {

@@ -4,6 +4,8 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
+import pino from 'pino';
+import { createRedisClient, type RedisClient } from '../../src/session/redis.factory.js';
 
 /** A Redis server owned by one test file: its own process on a free port, nothing kept on disk. */
 export interface TestRedis {
@@ -103,4 +105,20 @@ export async function startTestRedis(): Promise<TestRedis> {
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** The BFF's own Redis client (`createRedisClient`: single server, fail-fast deadlines, silent) on `server`. */
+export function bffRedisClient(server: TestRedis, commandTimeoutMs = 300): RedisClient {
+  return createRedisClient(
+    {
+      url: server.url,
+      sentinel: null,
+      cluster: null,
+      commandTimeoutMs,
+      connectTimeoutMs: 500,
+      waitReplicas: 0,
+      waitTimeoutMs: 100,
+    },
+    pino({ level: 'silent' }),
+  );
 }
