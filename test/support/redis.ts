@@ -21,16 +21,37 @@ export interface TestRedis {
   close(): Promise<void>;
 }
 
+/**
+ * Ports for test servers come from below the kernel's ephemeral range (32768+ on Linux), where outgoing
+ * connections take their local ports: a port probed free there can be taken by any connection before the
+ * server listens. Each jest worker walks its own slice, so parallel suites never hand out the same port;
+ * each candidate is still checked by binding it.
+ */
+const PORT_RANGE = { from: 20_000, to: 32_000 };
+const WORKER_SLICES = 8;
+const slice = (() => {
+  const size = Math.floor((PORT_RANGE.to - PORT_RANGE.from) / WORKER_SLICES);
+  const worker = (Number(process.env.JEST_WORKER_ID ?? '1') - 1) % WORKER_SLICES;
+  const start = PORT_RANGE.from + worker * size;
+  return { start, size };
+})();
+let nextOffset = Math.floor(Math.random() * slice.size);
+
 export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
+  for (let tries = 0; tries < 200; tries++) {
+    const port = slice.start + (nextOffset++ % slice.size);
+    if (await canListen(port)) return port;
+  }
+  throw new Error('no free port for a test server');
+}
+
+function canListen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
     const srv = createServer();
     srv.unref();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const address = srv.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      srv.close(() => resolve(port));
-    });
+    srv.once('error', () => resolve(false));
+    // Every interface: free here means free for a server on 127.0.0.1, localhost or all addresses.
+    srv.listen(port, () => srv.close(() => resolve(true)));
   });
 }
 
