@@ -1,12 +1,16 @@
+import { decodeJwt } from 'jose';
 import type { Page } from 'playwright-core';
 import { addVirtualAuthenticator, launchBrowser, type TestBrowser } from '../support/browser.js';
 import { startStaticSite, type StaticSite } from '../support/https-static.js';
+import { freshTotp } from '../support/tenant-login.js';
 import { createTestCertificate } from '../support/tls.js';
 import { createSpaClient, inSpa, SPA_PAGE, spaJsBundle } from './support/spa-page.js';
 import {
+  ALWAYS_MFA,
   BILLING_API,
   DATA_API,
   DEMO,
+  ENROLL_MFA,
   startInteropTenant,
   type InteropTenant,
 } from './support/interop-tenant.js';
@@ -27,6 +31,28 @@ async function logInThroughTenant(page: Page, site: StaticSite): Promise<void> {
     await page.click('button[value="allow"]');
     await page.waitForURL((url) => url.origin === site.origin);
   }
+}
+
+/**
+ * The password grant for the SPA's client_id, for a user whose logins need MFA: the `mfa_required`
+ * answer's `mfa_token` and `mfa_requirements`, which spa-js records when getTokenSilently gets them.
+ */
+async function mfaRequired(it0: InteropTenant, user: { email: string; password: string }, scope: string) {
+  const res = await it0.cert.fetch(`https://${it0.domain}/oauth/token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      grant_type: 'password',
+      client_id: CLIENT_ID,
+      username: user.email,
+      password: user.password,
+      audience: it0.myAccountAudience,
+      scope,
+    }),
+  });
+  const body = (await res.json()) as Json;
+  expect([res.status, body.error]).toEqual([403, 'mfa_required']);
+  return { mfaToken: body.mfa_token as string, requirements: body.mfa_requirements as Json, scope };
 }
 
 describe.each([
@@ -211,6 +237,75 @@ describe.each([
     expect(claims.scope.split(' ')).not.toContain('read:me:factors');
     expect(Boolean(claims.cnf?.jkt)).toBe(useDpop);
     expect(tokens.billing).toMatchObject({ error: 'access_denied' });
+  });
+
+  it('mfa.getAuthenticators, challenge (otp) and verify with a TOTP code; getEnrollmentFactors and enroll (otp) for a user with none', async () => {
+    await createSpaClient(page, spa());
+    const scope = 'openid email read:me:factors';
+    const always = { ...(await mfaRequired(it0, ALWAYS_MFA, scope)), audience: it0.myAccountAudience };
+    // Scope and audience only: with `mfa_requirements` recorded, getAuthenticators keeps the authenticators
+    // whose `type` is a required challenge type, and Auth0's list carries no `type` (docs/tenant.md).
+    const listed = await inSpa<Json>(
+      page,
+      `client.mfa.setMFAAuthDetails(arg.mfaToken, arg.scope, arg.audience);
+       const authenticators = await client.mfa.getAuthenticators(arg.mfaToken);
+       const otp = authenticators.find((a) => a.authenticatorType === 'otp');
+       const challenge = await client.mfa.challenge({ mfaToken: arg.mfaToken, challengeType: 'otp',
+         authenticatorId: otp.id });
+       return { authenticators, challenge };`,
+      always,
+    );
+    expect(listed).not.toMatchObject({ thrown: true });
+    expect(listed.authenticators).toEqual([
+      expect.objectContaining({
+        id: expect.stringMatching(/^totp\|dev_/),
+        authenticatorType: 'otp',
+        active: true,
+      }),
+      expect.objectContaining({ authenticatorType: 'recovery-code', active: true }),
+    ]);
+    expect(listed.challenge).toEqual({ challengeType: 'otp' });
+
+    const verified = await inSpa<Json>(
+      page,
+      `return await client.mfa.verify({ mfaToken: arg.mfaToken, otp: arg.otp });`,
+      { ...always, otp: await freshTotp(ALWAYS_MFA.totp) },
+    );
+    expect(verified).not.toMatchObject({ thrown: true });
+    expect(verified.token_type.toLowerCase()).toBe(useDpop ? 'dpop' : 'bearer');
+    const idClaims = decodeJwt(verified.id_token);
+    expect(idClaims).toMatchObject({ email: ALWAYS_MFA.email, amr: ['pwd', 'mfa'], aud: CLIENT_ID });
+    const claims = decodeJwt(verified.access_token);
+    expect(claims).toMatchObject({ sub: idClaims.sub, azp: CLIENT_ID });
+    expect(claims.aud).toContain(it0.myAccountAudience);
+    expect(String(claims.scope).split(' ')).toContain('read:me:factors');
+    expect(Boolean((claims.cnf as Json | undefined)?.jkt)).toBe(useDpop);
+
+    const enroll = { ...(await mfaRequired(it0, ENROLL_MFA, scope)), audience: it0.myAccountAudience };
+    expect(enroll.requirements).toEqual({ enroll: [{ type: 'otp' }] });
+    const enrolled = await inSpa<Json>(
+      page,
+      `client.mfa.setMFAAuthDetails(arg.mfaToken, arg.scope, arg.audience, arg.requirements);
+       const factors = await client.mfa.getEnrollmentFactors(arg.mfaToken);
+       const enrollment = await client.mfa.enroll({ mfaToken: arg.mfaToken, factorType: 'otp' });
+       return { factors, enrollment };`,
+      enroll,
+    );
+    expect(enrolled).not.toMatchObject({ thrown: true });
+    expect(enrolled.factors).toEqual([{ type: 'otp' }]);
+    expect(enrolled.enrollment).toMatchObject({
+      authenticatorType: 'otp',
+      secret: expect.stringMatching(/^[A-Z2-7]+=*$/),
+      barcodeUri: expect.stringMatching(/^otpauth:\/\/totp\//),
+    });
+    // The new authenticator's first code finishes the login.
+    const first = await inSpa<Json>(
+      page,
+      `return await client.mfa.verify({ mfaToken: arg.mfaToken, otp: arg.otp });`,
+      { ...enroll, otp: await freshTotp(enrolled.enrollment.secret) },
+    );
+    expect(first).not.toMatchObject({ thrown: true });
+    expect(decodeJwt(first.id_token)).toMatchObject({ email: ENROLL_MFA.email, amr: ['pwd', 'mfa'] });
   });
 
   it('logout through /v2/logout: back at the returnTo page, and a silent login now needs the user', async () => {

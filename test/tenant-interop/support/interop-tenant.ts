@@ -126,7 +126,15 @@ function addInteropClients(config: TenantConfig, spaOrigin: string | undefined):
       client_id: 'interop-spa',
       name: 'Interop SPA',
       token_endpoint_auth_method: 'none',
-      grant_types: ['authorization_code', 'refresh_token', 'urn:okta:params:oauth:grant-type:webauthn'],
+      // The password grant only gives the suite an mfa_token for spa-js's `mfa.*`, as an mfa_required
+      // answer to getTokenSilently would.
+      grant_types: [
+        'authorization_code',
+        'refresh_token',
+        'urn:okta:params:oauth:grant-type:webauthn',
+        'password',
+        ...mfaGrants,
+      ],
       redirect_uris: [`${spaOrigin}/`, `${spaOrigin}/callback`],
       post_logout_redirect_uris: [`${spaOrigin}/logged-out`],
       web_origins: [spaOrigin],
