@@ -8,18 +8,11 @@ import {
   startInteropTenant,
   WEB_APP,
   type InteropTenant,
+  authClient,
+  rejection,
 } from './support/interop-tenant.js';
 
 const API_SCOPE = 'openid profile email offline_access read:me:authentication_methods';
-
-async function rejection(promise: Promise<unknown>): Promise<Error & { cause?: Record<string, unknown> }> {
-  try {
-    await promise;
-  } catch (err) {
-    return err as Error & { cause?: Record<string, unknown> };
-  }
-  throw new Error('expected a rejection');
-}
 
 describe('Auth0 auth-js against the local tenant (HTTPS)', () => {
   let it0: InteropTenant;
@@ -27,12 +20,7 @@ describe('Auth0 auth-js against the local tenant (HTTPS)', () => {
 
   beforeAll(async () => {
     it0 = await startInteropTenant();
-    auth = new AuthClient({
-      domain: it0.domain,
-      clientId: WEB_APP.clientId,
-      clientSecret: WEB_APP.clientSecret,
-      customFetch: it0.cert.fetch,
-    });
+    auth = authClient(it0);
   });
 
   afterAll(async () => {

@@ -1,18 +1,16 @@
 import { AuthClient, ChangePasswordError, SignUpError } from '@auth0/auth0-auth-js';
 import { CookieClient } from '../support/cookie-client.js';
-import { DEMO, startInteropTenant, WEB_APP, type InteropTenant } from './support/interop-tenant.js';
+import {
+  DEMO,
+  startInteropTenant,
+  WEB_APP,
+  type InteropTenant,
+  authClient,
+  rejection,
+} from './support/interop-tenant.js';
 
 const CONNECTION = 'Username-Password-Authentication';
 const RESET_SENT = "We've just sent you an email to reset your password.";
-
-async function rejection<T extends Error>(promise: Promise<unknown>): Promise<T> {
-  try {
-    await promise;
-  } catch (err) {
-    return err as T;
-  }
-  throw new Error('expected a rejection');
-}
 
 describe('Auth0 auth-js database connections against the local tenant (HTTPS)', () => {
   let it0: InteropTenant;
@@ -20,12 +18,7 @@ describe('Auth0 auth-js database connections against the local tenant (HTTPS)', 
 
   beforeAll(async () => {
     it0 = await startInteropTenant();
-    auth = new AuthClient({
-      domain: it0.domain,
-      clientId: WEB_APP.clientId,
-      clientSecret: WEB_APP.clientSecret,
-      customFetch: it0.cert.fetch,
-    });
+    auth = authClient(it0);
   });
 
   afterAll(async () => {

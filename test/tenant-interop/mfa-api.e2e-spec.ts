@@ -11,29 +11,11 @@ import {
   startInteropTenant,
   WEB_APP,
   type InteropTenant,
+  authClient,
+  rejection,
 } from './support/interop-tenant.js';
 
 const MFA_ACR = 'http://schemas.openid.net/pape/policies/2007/06/multi-factor';
-
-type SdkError = Error & { cause?: Record<string, unknown>; statusCode?: number };
-
-async function rejection(promise: Promise<unknown>): Promise<SdkError> {
-  try {
-    await promise;
-  } catch (err) {
-    return err as SdkError;
-  }
-  throw new Error('expected a rejection');
-}
-
-function authClient(it0: InteropTenant, app: { clientId: string; clientSecret: string } = WEB_APP) {
-  return new AuthClient({
-    domain: it0.domain,
-    clientId: app.clientId,
-    clientSecret: app.clientSecret,
-    customFetch: it0.cert.fetch,
-  });
-}
 
 /** getTokenByPassword for a user whose logins need MFA: the `mfa_required` error's token and requirements. */
 async function mfaRequired(auth: AuthClient, it0: InteropTenant, user: { email: string; password: string }) {

@@ -7,21 +7,17 @@ import type {
 } from '@simplewebauthn/server';
 import { decodeJwt } from 'jose';
 import { createSoftAuthenticator } from '../support/soft-authenticator.js';
-import { DEMO, startInteropTenant, WEB_APP, type InteropTenant } from './support/interop-tenant.js';
+import {
+  DEMO,
+  startInteropTenant,
+  WEB_APP,
+  type InteropTenant,
+  authClient,
+  rejection,
+} from './support/interop-tenant.js';
 
 const WEBAUTHN = 'urn:okta:params:oauth:grant-type:webauthn' as const;
 const REALM = 'Username-Password-Authentication';
-
-type SdkError = Error & { cause?: Record<string, unknown>; statusCode?: number };
-
-async function rejection(promise: Promise<unknown>): Promise<SdkError> {
-  try {
-    await promise;
-  } catch (err) {
-    return err as SdkError;
-  }
-  throw new Error('expected a rejection');
-}
 
 const asCreation = (o: unknown) => o as PublicKeyCredentialCreationOptionsJSON;
 const asRequest = (o: unknown) => o as PublicKeyCredentialRequestOptionsJSON;
@@ -39,12 +35,7 @@ describe('Auth0 auth-js passkey signup against the local tenant (HTTPS)', () => 
       configure: (c) => c.clients.find((x) => x.client_id === WEB_APP.clientId)!.grant_types.push(WEBAUTHN),
     });
     origin = `https://${it0.domain}`;
-    auth = new AuthClient({
-      domain: it0.domain,
-      clientId: WEB_APP.clientId,
-      clientSecret: WEB_APP.clientSecret,
-      customFetch: it0.cert.fetch,
-    });
+    auth = authClient(it0);
   });
 
   afterAll(async () => {

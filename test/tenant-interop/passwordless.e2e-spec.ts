@@ -8,6 +8,8 @@ import {
   startInteropTenant,
   WEB_APP,
   type InteropTenant,
+  authClient,
+  rejection,
 } from './support/interop-tenant.js';
 
 const PASSWORDLESS = 'http://auth0.com/oauth/grant-type/passwordless/otp' as const;
@@ -18,28 +20,11 @@ const SECOND_APP = { clientId: 'interop-second', clientSecret: 'interop-second-s
 /** A public application: only its client_id at /passwordless/start, so the per-IP limit applies. */
 const NATIVE_APP = 'interop-native';
 
-type SdkError = Error & { cause?: Record<string, unknown>; statusCode?: number };
-
-async function rejection(promise: Promise<unknown>): Promise<SdkError> {
-  try {
-    await promise;
-  } catch (err) {
-    return err as SdkError;
-  }
-  throw new Error('expected a rejection');
-}
-
 describe('Auth0 auth-js passwordless against the local tenant (HTTPS)', () => {
   let it0: InteropTenant;
   let auth: AuthClient;
 
-  const client = (app: { clientId: string; clientSecret: string }) =>
-    new AuthClient({
-      domain: it0.domain,
-      clientId: app.clientId,
-      clientSecret: app.clientSecret,
-      customFetch: it0.cert.fetch,
-    });
+  const client = (app: { clientId: string; clientSecret: string }) => authClient(it0, app);
 
   async function lastCode(to: string): Promise<string> {
     const [message] = await it0.tenant.context.outbox.list({ to });

@@ -1,3 +1,4 @@
+import { AuthClient } from '@auth0/auth0-auth-js';
 import type { TenantConfig } from '../../../tenant/config/tenant-config.schema.js';
 import { startTestRedis, type TestRedis } from '../../support/redis.js';
 import { DEMO as SEEDED_DEMO, DEMO_TOTP_SECRET } from '../../support/seed-users.js';
@@ -201,4 +202,30 @@ export function recordingFetch(base: typeof fetch) {
     return base(input, init);
   }) as typeof fetch;
   return { fetch: wrapped, calls };
+}
+
+/** An auth-js call's error: the OAuth error body in `cause`, the HTTP status when the SDK gives it. */
+export type SdkError = Error & { cause?: Record<string, unknown>; statusCode?: number };
+
+/** The error `promise` rejects with; the test fails when it resolves. */
+export async function rejection<T extends Error = SdkError>(promise: Promise<unknown>): Promise<T> {
+  try {
+    await promise;
+  } catch (err) {
+    return err as T;
+  }
+  throw new Error('expected a rejection');
+}
+
+/** auth-js for one application of the interop tenant (the confidential web app unless told), over its TLS. */
+export function authClient(
+  it0: InteropTenant,
+  app: { clientId: string; clientSecret: string } = WEB_APP,
+): AuthClient {
+  return new AuthClient({
+    domain: it0.domain,
+    clientId: app.clientId,
+    clientSecret: app.clientSecret,
+    customFetch: it0.cert.fetch,
+  });
 }
