@@ -52,6 +52,21 @@ export function stdoutDestination(flushMs = 250): pino.DestinationStream {
   return destination;
 }
 
+/**
+ * Writes what `logger`'s asynchronous destination still buffers (`stdoutDestination`), synchronously;
+ * nothing for a synchronous destination. For the moment before the process ends without an `exit` event.
+ */
+export function flushLogsSync(logger: Logger): void {
+  const stream = (logger as unknown as Record<symbol, { flushSync?: () => void } | undefined>)[
+    pino.symbols.streamSym
+  ];
+  try {
+    stream?.flushSync?.();
+  } catch {
+    // Not a sonic-boom, or already closed: nothing is buffered.
+  }
+}
+
 export function createLogger(level: string, destination?: pino.DestinationStream): Logger {
   return pino(
     {

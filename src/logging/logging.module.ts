@@ -1,7 +1,7 @@
 import { type DynamicModule, Global, Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
-import pino, { type Logger } from 'pino';
+import type { Logger } from 'pino';
 import { AuditLog } from './audit-log.js';
-import { ROOT_LOGGER } from './logger.js';
+import { flushLogsSync, ROOT_LOGGER } from './logger.js';
 
 @Global()
 @Module({})
@@ -13,14 +13,7 @@ export class LoggingModule implements OnApplicationShutdown {
    * what the asynchronous destination still holds (`stdoutDestination`), so the shutdown lines are kept.
    */
   onApplicationShutdown(): void {
-    const stream = (this.logger as unknown as Record<symbol, { flushSync?: () => void } | undefined>)[
-      pino.symbols.streamSym
-    ];
-    try {
-      stream?.flushSync?.();
-    } catch {
-      // Not a sonic-boom, or already closed: nothing is buffered here.
-    }
+    flushLogsSync(this.logger);
   }
 
   static forRoot(logger: Logger): DynamicModule {

@@ -13,20 +13,19 @@ const MARK: SingleUseCodec<true> = { seal: () => '1', open: () => true };
  * (src/oidc/replay-guard.ts).
  */
 export class ReplayCache implements ReplayGuard {
+  /** Keyed by the full key (`SessionKeys.usedJti`): the issuer is part of it. */
+  private readonly spent: SingleUseStore<true>;
+
   constructor(
-    private readonly redis: RedisClient,
+    redis: RedisClient,
     private readonly keys: SessionKeys,
-    private readonly retryAfterSeconds: number,
-  ) {}
+    retryAfterSeconds: number,
+  ) {
+    this.spent = new SingleUseStore(redis, (key) => key, retryAfterSeconds, MARK);
+  }
 
   /** True the first time `jti` is seen for `issuer`; false for a replay. */
-  async firstUse(issuer: string, jti: string, ttlSeconds: number): Promise<boolean> {
-    const spent = new SingleUseStore(
-      this.redis,
-      (id) => this.keys.usedJti(issuer, id),
-      this.retryAfterSeconds,
-      MARK,
-    );
-    return spent.put(jti, true, ttlSeconds);
+  firstUse(issuer: string, jti: string, ttlSeconds: number): Promise<boolean> {
+    return this.spent.put(this.keys.usedJti(issuer, jti), true, ttlSeconds);
   }
 }

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { Redis } from 'ioredis';
 import { AuthApiError } from './auth-api.js';
+import { hitFixedWindow } from './fixed-window.js';
 
 /**
  * Auth0's limits on the Authentication API endpoints that create users or send messages
@@ -35,22 +36,17 @@ export class RequestRate {
 
   /** Counts one request for `key`; throws the 429 answer once the window's budget is spent. */
   async consume(budget: RateBudget, key: string): Promise<void> {
-    const now = Math.floor(Date.now() / 1000);
-    const window = Math.floor(now / budget.windowSeconds);
-    const reset = (window + 1) * budget.windowSeconds;
     const digest = createHash('sha256').update(key).digest('base64url');
-    const redisKey = `${this.prefix}rate:${budget.bucket}:${window}:${digest}`;
-    const [[, count]] = (await this.redis
-      .multi()
-      .incr(redisKey)
-      .expire(redisKey, budget.windowSeconds + 1)
-      .exec()) as [[Error | null, number]];
-    if (count <= budget.limit) return;
+    const hit = await hitFixedWindow(
+      this.redis,
+      (window) => `${this.prefix}rate:${budget.bucket}:${window}:${digest}`,
+      budget.limit,
+      budget.windowSeconds,
+    );
+    if (!hit.over) return;
     throw new AuthApiError(429, 'too_many_requests', 'Too many requests. Check the X-RateLimit-* headers.', {
-      'x-ratelimit-limit': String(budget.limit),
-      'x-ratelimit-remaining': '0',
-      'x-ratelimit-reset': String(reset),
-      'retry-after': String(Math.max(1, reset - now)),
+      ...hit.headers,
+      'retry-after': String(hit.retryAfter),
     });
   }
 }

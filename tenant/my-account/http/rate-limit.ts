@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { hitFixedWindow } from '../../http/fixed-window.js';
 import { ApiError } from './api-error.js';
 
 export interface RateLimitOptions {
@@ -28,32 +29,25 @@ export class RateLimiter {
 
   async consume(userId: string, method: string): Promise<RateLimitState> {
     const bucket = method === 'GET' ? 'read' : 'write';
-    const now = Math.floor(Date.now() / 1000);
-    const window = Math.floor(now / this.options.windowSeconds);
-    const reset = (window + 1) * this.options.windowSeconds;
-    const key = `${this.prefix}my-account:rate:${bucket}:${window}:${userId}`;
-    const [[, count]] = (await this.redis
-      .multi()
-      .incr(key)
-      .expire(key, this.options.windowSeconds + 1)
-      .exec()) as [[Error | null, number]];
-    const headers = {
-      'x-ratelimit-limit': String(this.options.limit),
-      'x-ratelimit-remaining': String(Math.max(0, this.options.limit - count)),
-      'x-ratelimit-reset': String(reset),
-    };
-    if (count > this.options.limit) {
+    const { limit, windowSeconds } = this.options;
+    const hit = await hitFixedWindow(
+      this.redis,
+      (window) => `${this.prefix}my-account:rate:${bucket}:${window}:${userId}`,
+      limit,
+      windowSeconds,
+    );
+    if (hit.over) {
       throw new ApiError(
         429,
         'too_many_requests',
         'Too many requests for this user; retry later',
         undefined,
         {
-          ...headers,
-          'retry-after': String(Math.max(1, reset - now)),
+          ...hit.headers,
+          'retry-after': String(hit.retryAfter),
         },
       );
     }
-    return { headers };
+    return { headers: hit.headers };
   }
 }
