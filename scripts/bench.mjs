@@ -23,7 +23,7 @@ import { fileURLToPath } from 'node:url';
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 process.chdir(ROOT);
 
-const { freePort, installCleanup, onPath, sleep, stopAll, stopChild } =
+const { freePort, installCleanup, onPath, pinToCpu, sleep, stopAll, stopChild } =
   await import('../bench/lib/processes.mjs');
 const short = process.env.BENCH_SHORT === '1';
 const num = (name, full, quick) => Number(process.env[name] ?? (short ? quick : full));
@@ -47,6 +47,7 @@ const settings = {
   bffNodeArgs: (process.env.BENCH_BFF_NODE_ARGS ?? '').split(/\s+/).filter(Boolean),
   profile: process.env.BENCH_PROFILE === '1' ? ['bff'] : list('BENCH_PROFILE', ''),
   readme: process.env.BENCH_README === '1',
+  pin: process.env.BENCH_PIN !== '0',
 };
 settings.sessionReads = Number(process.env.BENCH_SESSION_READS ?? settings.sessions);
 const runs = (phase) => !settings.skip.includes(phase);
@@ -137,6 +138,22 @@ async function measureStartToReady(scenarios, env, samples) {
   return { samplesMs, medianMs: sorted[Math.floor((sorted.length - 1) / 2)] };
 }
 
+/**
+ * The load generator (this process), the fake upstream and every Redis on CPU 0; each proxy under test alone
+ * on CPU 1 (the upstream too when it is the target, for `direct`). Without it the scheduler moves four busy
+ * processes over two cores as it likes, and a server's CPU per request moves by a third between two runs.
+ */
+function pinProcesses(targets, upstream) {
+  if (cpus().length < 2 || !onPath('taskset')) return false;
+  let ok = pinToCpu(process.pid, 0) && pinToCpu(upstream.pid, 0);
+  for (const target of targets) {
+    if (target.name === 'direct') continue;
+    if (target.pids.redis) ok &&= pinToCpu(target.pids.redis, 0);
+    ok &&= pinToCpu(target.pids.server, 1);
+  }
+  return ok;
+}
+
 async function main() {
   installCleanup();
   checkPrerequisites();
@@ -225,6 +242,9 @@ async function main() {
     await stopChild(tenant.child);
     await stopChild(tenant.redis.child);
   }
+
+  machine.pinned = settings.pin && pinProcesses(targets, upstream);
+  if (settings.pin && !machine.pinned) say('CPU pinning not available (taskset, 2 CPUs): processes float');
 
   const rounds = Object.fromEntries(targets.map((t) => [t.name, []]));
   for (let round = 1; runs('load') && round <= settings.rounds; round++) {

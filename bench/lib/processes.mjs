@@ -16,6 +16,14 @@ export function onPath(command) {
   return spawnSync('sh', ['-c', `command -v ${command}`], { stdio: 'ignore' }).status === 0;
 }
 
+/**
+ * Moves a process and all its threads to one CPU (`taskset`), so that a server under test does not share
+ * its core with the load generator. Returns false where taskset is missing or refuses.
+ */
+export function pinToCpu(pid, cpu) {
+  return spawnSync('taskset', ['-a', '-p', '-c', String(cpu), String(pid)], { stdio: 'ignore' }).status === 0;
+}
+
 export function freePort() {
   return new Promise((resolve, reject) => {
     const srv = createServer();

@@ -117,12 +117,18 @@ export class MyAccountProxy {
     if (result.status < 200 || result.status > 299) return;
     const { operationId } = match.route;
     if (METHOD_WRITES.has(operationId)) this.firstFactor.forget(who.sub);
-    const fields = () => ({ sub: who.sub, session: who.session, operation: operationId });
     // An enrollment is done when the method exists (201), not when it was only started (202).
-    if (ENROLLMENTS.has(operationId) && result.status === 201) this.audit.record('enrollment', fields());
-    if (DELETIONS.has(operationId)) this.audit.record('deletion', fields());
+    if (ENROLLMENTS.has(operationId) && result.status === 201)
+      this.audit.record('enrollment', auditFields(who, operationId));
+    if (DELETIONS.has(operationId)) this.audit.record('deletion', auditFields(who, operationId));
   }
 }
+
+const auditFields = (who: ResolvedCaller, operation: string) => ({
+  sub: who.sub,
+  session: who.session,
+  operation,
+});
 
 function send(res: Response, result: UpstreamResult): void {
   res.status(result.status);

@@ -45,6 +45,9 @@ export interface UpstreamResult {
   readonly dpopNonce?: string;
 }
 
+/** The headers only the BFF sets on an upstream call, never taken from `UpstreamCall.headers`. */
+const OWN_HEADERS = new Set(['authorization', 'dpop', 'content-length']);
+
 const DEFAULTS = { maxSockets: 64, idleTimeoutMs: 15_000, maxResponseBytes: 1024 * 1024 };
 
 /**
@@ -111,10 +114,13 @@ export class UpstreamClient {
 
   private async attempt(call: UpstreamCall, path: string, nonce: string | undefined): Promise<RawResponse> {
     const method = call.match.route.method;
-    const headers: Record<string, string> = { ...call.headers, authorization: call.authorization };
-    if (call.dpop) headers.dpop = await call.dpop({ htm: method, htu: `${this.origin}${path}`, nonce });
+    // A flat name/value list, as undici keeps them: no object copied per call.
+    const headers = ['authorization', call.authorization];
+    for (const name in call.headers) if (!OWN_HEADERS.has(name)) headers.push(name, call.headers[name]);
+    if (call.dpop)
+      headers.push('dpop', await call.dpop({ htm: method, htu: `${this.origin}${path}`, nonce }));
     if (call.body !== undefined || method === 'POST' || method === 'PATCH') {
-      headers['content-length'] = String(call.body?.length ?? 0);
+      headers.push('content-length', String(call.body?.length ?? 0));
     }
     const timeoutMs = call.timeoutMs ?? call.match.route.timeoutMs;
     return exchange(this.agent, {

@@ -13,8 +13,8 @@ export interface ExchangeRequest {
   readonly method: string;
   /** Path and query on the pool's origin, e.g. `/me/v1/authentication-methods?type=totp`. */
   readonly path: string;
-  /** Header values as strings (undici refuses numbers). */
-  readonly headers: Record<string, string>;
+  /** Header names and values as strings (undici refuses numbers), in one flat list: name, value, name, ... */
+  readonly headers: string[];
   readonly body?: Buffer;
   readonly timeoutMs: number;
   readonly maxResponseBytes: number;
