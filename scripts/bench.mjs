@@ -11,7 +11,8 @@
 // sessions), BENCH_READY_SAMPLES (3 BFF starts), BENCH_LOG_LEVEL (the BFF's LOG_LEVEL, warn),
 // BENCH_BFF_NODE_ARGS (extra node flags for the BFF, e.g. --max-semi-space-size=32), BENCH_PROFILE=1 or
 // a comma list of floor,bff,eoc (V8 CPU profiles of those servers, 1 = bff, cut to the measured windows),
-// BENCH_README=1 (write this run's tables into bench/README.md).
+// BENCH_README=1 (write this run's tables into bench/README.md), BENCH_PIN=0 (no CPU pinning; by default
+// each proxy under test runs alone on CPU 1, everything else on CPU 0).
 import { Buffer } from 'node:buffer';
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';

@@ -38,7 +38,10 @@ export function renderMarkdown(r) {
       `${m.loadavgAfter.map((x) => x.toFixed(2)).join(' / ')} after.`,
     `Settings: ${s.short ? 'short mode (BENCH_SHORT=1), ' : ''}${s.connections} connections × ` +
       `${s.durationSeconds} s after ${s.warmupSeconds} s warm-up, ${s.rounds} round(s); ` +
-      `${s.latencySamples} unloaded samples per scenario; ${s.sessions} sessions; BFF LOG_LEVEL=${s.logLevel}.`,
+      `${s.latencySamples} unloaded samples per scenario; ${s.sessions} sessions; BFF LOG_LEVEL=${s.logLevel}; ` +
+      (m.pinned
+        ? 'each proxy alone on CPU 1, load generator, upstream and Redis on CPU 0.'
+        : 'no CPU pinning (processes float).'),
     '',
     '**Targets**',
     '',
