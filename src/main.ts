@@ -90,8 +90,10 @@ export async function bootstrap(): Promise<NestExpressApplication> {
   const logger: Logger = createLogger(config.log.level, stdoutDestination());
   const app = await createApp(config, { logger, shutdownHooks: true });
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
-    // Nest closes the server and lets requests in flight finish; never longer than the grace period.
-    process.once(signal, () => setTimeout(() => process.exit(0), config.server.shutdownGraceMs).unref());
+    // Readiness 503 for the drain delay (ShutdownDrain), then Nest closes the server and lets requests in
+    // flight finish; never longer than the grace period after the drain.
+    const { drainDelayMs, shutdownGraceMs } = config.server;
+    process.once(signal, () => setTimeout(() => process.exit(0), drainDelayMs + shutdownGraceMs).unref());
   }
   await app.listen(config.server.port);
   logger.info(

@@ -21,6 +21,7 @@ const serverSchema = z
     trustProxy: z.union([z.boolean(), z.number().int().min(0), z.string().min(1)]),
     bodyLimit: z.string().regex(/^\d+(b|kb|mb)$/, 'must look like 64kb'),
     shutdownGraceMs: z.number().int().min(0),
+    drainDelayMs: z.number().int().min(0),
   })
   .strict();
 

@@ -36,6 +36,12 @@ export const ENV_VARIABLES: readonly EnvVariable[] = [
   { name: 'PUBLIC_ORIGIN', path: 'server.publicOrigin', parse: text, description: 'origin browsers use' },
   { name: 'TRUST_PROXY', path: 'server.trustProxy', parse: trustProxy, description: 'Express trust proxy' },
   {
+    name: 'DRAIN_DELAY_MS',
+    path: 'server.drainDelayMs',
+    parse: int,
+    description: 'serving with /readyz 503 before the listener closes on SIGTERM',
+  },
+  {
     name: 'AUTH0_DOMAIN',
     path: 'oidc.issuer',
     parse: (raw) => `https://${raw.trim().replace(/\/+$/, '')}/`,

@@ -114,6 +114,19 @@ describe('loadConfig', () => {
     expect(problems.join('\n')).toMatch(/session\.sameSite \(SESSION_SAME_SITE\)/);
   });
 
+  it('drain delay on shutdown: 0 by default, DRAIN_DELAY_MS sets it, a negative or non-number value is named', () => {
+    expect(loadConfig({ env: testEnv }).server.drainDelayMs).toBe(0);
+    expect(loadConfig({ env: { ...testEnv, DRAIN_DELAY_MS: '3500' } }).server.drainDelayMs).toBe(3500);
+    expect(problemsOf(() => loadConfig({ env: { ...testEnv, DRAIN_DELAY_MS: 'soon' } })).join('\n')).toMatch(
+      /server\.drainDelayMs \(DRAIN_DELAY_MS\)/,
+    );
+    expect(
+      problemsOf(() =>
+        loadConfig({ env: testEnv, configure: (c) => void (c.server.drainDelayMs = -1) }),
+      ).join('\n'),
+    ).toMatch(/server\.drainDelayMs/);
+  });
+
   it('refuses unknown settings', () => {
     const problems = problemsOf(() =>
       loadConfig({ env: testEnv, configure: (d) => void ((d.session as Record<string, unknown>).ttl = 5) }),
