@@ -5,7 +5,7 @@ import { SERVER_CONFIG } from '../config/config.tokens.js';
 import { ROOT_LOGGER } from '../logging/logger.js';
 
 /**
- * Readiness first, then the listener (docs/architecture.md#shutdown): on SIGTERM/SIGINT the process keeps
+ * Readiness first, then the listener (docs/architecture.md#operations): on SIGTERM/SIGINT the process keeps
  * serving every request for `server.drainDelayMs` while `/readyz` answers 503, so a balancer that polls
  * readiness stops sending new connections before the listener closes; only then does Nest close the server
  * and let the requests in flight finish. Nest runs this hook before it closes the HTTP server and before
