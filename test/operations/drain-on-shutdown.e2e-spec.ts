@@ -1,6 +1,7 @@
 import { jest } from '@jest/globals';
 import { loginThroughBff } from '../support/bff.js';
 import { CookieClient } from '../support/cookie-client.js';
+import { startReadLoops } from '../support/read-loops.js';
 import { startProcessStack, type ProcessStack } from '../support/process-stack.js';
 
 jest.setTimeout(120_000);
@@ -51,20 +52,8 @@ describe('drain on shutdown: readiness 503 before the listener closes', () => {
       }
     })();
 
-    const statuses = new Map<string, number>();
-    let running = true;
     const paths = ['/api/me/v1/authentication-methods', '/api/session'];
-    const worker = async (offset: number) => {
-      for (let i = offset; running; i++) {
-        const res = await fetch(`${stack.url}${paths[i % paths.length]}`, {
-          headers: { cookie, 'x-csrf': '1' },
-        });
-        await res.arrayBuffer();
-        const key = `${paths[i % paths.length]} ${res.status}`;
-        statuses.set(key, (statuses.get(key) ?? 0) + 1);
-      }
-    };
-    const workers = Array.from({ length: 4 }, (_, i) => worker(i));
+    const loops = startReadLoops(stack.url, cookie, paths, 4);
     await sleep(500);
 
     const signalledAt = Date.now();
@@ -84,8 +73,7 @@ describe('drain on shutdown: readiness 503 before the listener closes', () => {
     const exit = await victim.exited;
     const exitMs = Date.now() - signalledAt;
     await sleep(300);
-    running = false;
-    await Promise.all(workers);
+    const statuses = await loops.stop();
     polling = false;
     await poller;
 

@@ -1,6 +1,7 @@
 import { jest } from '@jest/globals';
 import { loginThroughBff } from '../support/bff.js';
 import { CookieClient } from '../support/cookie-client.js';
+import { startReadLoops } from '../support/read-loops.js';
 import { type BffProcess, startBffProcess } from '../support/bff-process.js';
 import { startProcessStack, type ProcessStack } from '../support/process-stack.js';
 
@@ -46,19 +47,7 @@ describe('graceful shutdown behind one origin', () => {
       .map(([name, value]) => `${name}=${value}`)
       .join('; ');
     const paths = ['/api/me/v1/authentication-methods', '/api/session', '/api/me/v1/factors'];
-    const statuses = new Map<string, number>();
-    let running = true;
-    const worker = async (offset: number) => {
-      for (let i = offset; running; i++) {
-        const res = await fetch(`${stack.url}${paths[i % paths.length]}`, {
-          headers: { cookie, 'x-csrf': '1' },
-        });
-        await res.arrayBuffer();
-        const key = `${paths[i % paths.length]} ${res.status}`;
-        statuses.set(key, (statuses.get(key) ?? 0) + 1);
-      }
-    };
-    const workers = Array.from({ length: 6 }, (_, i) => worker(i));
+    const loops = startReadLoops(stack.url, cookie, paths, 6);
 
     /** Waits (at most 30 s, the machine may be busy) until `count` more requests were answered. */
     const answered = async (count: number) => {
@@ -74,8 +63,7 @@ describe('graceful shutdown behind one origin', () => {
     const exit = await victim.exited;
     const exitMs = Date.now() - signalledAt;
     const servedAfterExit = await answered(6);
-    running = false;
-    await Promise.all(workers);
+    const statuses = await loops.stop();
 
     expect(stack.balancer.stats.failed).toBe(0);
     expect([...statuses.keys()].filter((key) => !key.endsWith(' 200'))).toEqual([]);
