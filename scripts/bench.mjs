@@ -141,7 +141,7 @@ async function measureStartToReady(scenarios, env, samples) {
 
 /**
  * The load generator (this process), the fake upstream and every Redis on CPU 0; each proxy under test alone
- * on CPU 1 (the upstream too when it is the target, for `direct`). Without it the scheduler moves four busy
+ * on CPU 1 (`direct` is the upstream itself and stays on CPU 0). Without it the scheduler moves four busy
  * processes over two cores as it likes, and a server's CPU per request moves by a third between two runs.
  */
 function pinProcesses(targets, upstream) {

@@ -13,21 +13,17 @@ import { ROOT_LOGGER } from '../logging/logger.js';
  */
 @Injectable()
 export class ShutdownDrain implements BeforeApplicationShutdown {
-  private drainingSince: number | undefined;
+  /** True from the shutdown signal on: readiness reports 503. */
+  draining = false;
 
   constructor(
     @Inject(SERVER_CONFIG) private readonly server: ServerConfig,
     @Inject(ROOT_LOGGER) private readonly logger: Logger,
   ) {}
 
-  /** True from the shutdown signal on: readiness reports 503. */
-  get draining(): boolean {
-    return this.drainingSince !== undefined;
-  }
-
   async beforeApplicationShutdown(signal?: string): Promise<void> {
     if (!signal) return;
-    this.drainingSince = Date.now();
+    this.draining = true;
     const delayMs = this.server.drainDelayMs;
     if (delayMs === 0) return;
     this.logger.info(
